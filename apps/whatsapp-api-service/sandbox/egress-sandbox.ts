@@ -1,0 +1,94 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BrokerProbe, MetaGraphSimulator, ObservedMessage, outboundEnvelope, TenantServiceSimulator, waitUntil } from '@lib/testing';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from '../src/app.module';
+import { loadWhatsappConfig } from '../src/config/whatsapp.config';
+import { OUTBOUND_QUEUE } from '../src/outbound/outbound-topology';
+
+export interface SandboxOptions {
+  rabbitmqUrl: string;
+  /** Extra environment for the service (e.g. RETRY_BASE_DELAY_MS). */
+  env?: Record<string, string>;
+  metaLatencyMs?: number;
+}
+
+export interface SandboxTenant {
+  tenantId: string;
+  phoneNumberId: string;
+  accessToken: string;
+}
+
+/**
+ * The whatsapp-api-service in process, wired to a real broker and to the Meta and tenant-service
+ * simulators, with a probe that watches status events and dead-letters. Used by the demo and the
+ * end-to-end tests.
+ */
+export class EgressSandbox {
+  private constructor(
+    readonly app: INestApplication,
+    readonly meta: MetaGraphSimulator,
+    readonly tenants: TenantServiceSimulator,
+    readonly probe: BrokerProbe,
+    readonly httpUrl: string,
+    /** Every status event published since start. */
+    readonly statusEvents: ObservedMessage[],
+    /** A copy of every message dead-lettered since start (the dead-letter queue itself is left alone). */
+    readonly deadLetters: ObservedMessage[],
+  ) {}
+
+  static async start(options: SandboxOptions): Promise<EgressSandbox> {
+    const meta = new MetaGraphSimulator();
+    const tenants = new TenantServiceSimulator();
+    meta.latencyMs = options.metaLatencyMs ?? 0;
+    await Promise.all([meta.start(), tenants.start()]);
+    const config = loadWhatsappConfig({
+      RABBITMQ_URL: options.rabbitmqUrl,
+      TENANT_SERVICE_URL: tenants.url,
+      TENANT_SERVICE_TOKEN: tenants.serviceToken,
+      META_API_BASE_URL: meta.url,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    });
+    const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
+    app.useLogger(app.get(Logger));
+    await app.listen(0, '127.0.0.1');
+    const probe = await BrokerProbe.connect(options.rabbitmqUrl);
+    const statusEvents = await probe.watch(OUTBOUND_QUEUE.exchange, 'outbound.status.*');
+    const deadLetters = await probe.watch(OUTBOUND_QUEUE.deadLetterExchange, OUTBOUND_QUEUE.deadLetterRoutingKey);
+    return new EgressSandbox(app, meta, tenants, probe, await app.getUrl(), statusEvents, deadLetters);
+  }
+
+  /** Registers a tenant with the tenant service and its phone number with Meta. */
+  addTenant(tenant: SandboxTenant & { status?: 'active' | 'suspended' | 'expired'; messagesPerSecond?: number }): SandboxTenant {
+    this.tenants.addTenant({ ...tenant });
+    this.meta.addPhoneNumber({ phoneNumberId: tenant.phoneNumberId, accessTokens: [tenant.accessToken], messagesPerSecond: tenant.messagesPerSecond });
+    return tenant;
+  }
+
+  /** Publishes an envelope (or raw bytes) as upstream does, with `outbound.processed.{tenantId}`. */
+  async publish(message: ReturnType<typeof outboundEnvelope> | Buffer | string, tenantId?: string): Promise<void> {
+    const tenant = tenantId ?? (typeof message === 'object' && !Buffer.isBuffer(message) ? message.metadata.tenantId : 'unknown');
+    await this.probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant}`, message);
+  }
+
+  statusOf(internalId: string): any | undefined {
+    return this.statusEvents.map((event) => event.json()).find((event) => event.internalId === internalId);
+  }
+
+  deadLetterOf(internalId: string): ObservedMessage | undefined {
+    return this.deadLetters.find((message) => message.headers['x-internal-id'] === internalId);
+  }
+
+  async waitForStatus(internalId: string, timeoutMs = 15_000): Promise<any> {
+    await waitUntil(`a status event for ${internalId}`, () => this.statusOf(internalId) !== undefined, timeoutMs);
+    return this.statusOf(internalId);
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    await this.probe.close();
+    await Promise.all([this.meta.stop(), this.tenants.stop()]);
+  }
+}

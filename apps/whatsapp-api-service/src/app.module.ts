@@ -1,0 +1,50 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CredentialsModule } from '@lib/credentials';
+import { MessagingModule } from '@lib/messaging';
+import { ObservabilityModule } from '@lib/observability';
+import { retryDelayTiers } from '@lib/resilience';
+import { WhatsappConfigModule } from './config/whatsapp-config.module';
+import { WhatsappConfig } from './config/whatsapp.config';
+import { parseWhatsappCredentials } from './credentials/whatsapp-credentials';
+import { HealthModule } from './health/health.module';
+import { OutboundModule } from './outbound/outbound.module';
+import { OUTBOUND_QUEUE } from './outbound/outbound-topology';
+
+/** Read top to bottom, the imports are the path of a message: queue → credentials → Meta → outcome. */
+@Module({})
+export class AppModule {
+  static forRoot(config: WhatsappConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        WhatsappConfigModule.forRoot(config),
+        ObservabilityModule.forRootAsync({
+          useFactory: (c: WhatsappConfig) => ({ serviceName: c.service.name, version: c.service.version, logLevel: c.logLevel }),
+          inject: [WhatsappConfig],
+        }),
+        MessagingModule.forRootAsync({
+          useFactory: (c: WhatsappConfig) => ({
+            uri: c.rabbitmq.url,
+            prefetchCount: c.rabbitmq.prefetch,
+            publishTimeoutMs: c.rabbitmq.publishTimeoutMs,
+            topology: { ...OUTBOUND_QUEUE, retryDelayTiersMs: retryDelayTiers(c.retry) },
+          }),
+          inject: [WhatsappConfig],
+        }),
+        CredentialsModule.forRootAsync({
+          useFactory: (c: WhatsappConfig) => ({
+            tenantServiceUrl: c.tenantService.url,
+            tenantServiceToken: c.tenantService.token,
+            tenantServiceTimeoutMs: c.tenantService.timeoutMs,
+            credentialType: 'whatsapp',
+            cacheTtlMs: c.credentials.cacheTtlMs,
+            parseCredentials: parseWhatsappCredentials,
+          }),
+          inject: [WhatsappConfig],
+        }),
+        OutboundModule,
+        HealthModule,
+      ],
+    };
+  }
+}

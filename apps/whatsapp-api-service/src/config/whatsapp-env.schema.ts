@@ -1,0 +1,104 @@
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+
+const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every environment variable the whatsapp-api-service reads, with its default. This class is the only
+ * reader of `process.env` (through `loadWhatsappConfig`); README "Configuration" mirrors it.
+ * Type checks such as `@IsInt()` sit closest to the property: class-validator runs decorators
+ * bottom-up and stops at the first failure, so a non-number is reported as such.
+ */
+export class WhatsappEnv {
+  @IsOptional()
+  @Matches(/^amqps?:\/\/\S+$/, { message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL' })
+  RABBITMQ_URL?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  RABBITMQ_HOST: string = '127.0.0.1';
+
+  @Min(1)
+  @Max(65535)
+  @IsInt()
+  RABBITMQ_PORT: number = 5672;
+
+  @IsString()
+  @IsNotEmpty()
+  RABBITMQ_USER: string = 'guest';
+
+  @IsString()
+  RABBITMQ_PASSWORD: string = 'guest';
+
+  @IsString()
+  @IsNotEmpty()
+  RABBITMQ_VHOST: string = '/';
+
+  /** Unacked messages per replica. Little's law: 200 in flight at 200 ms of Meta latency is 1,000 msg/s. */
+  @Min(1)
+  @Max(65535)
+  @IsInt()
+  RABBITMQ_PREFETCH: number = 200;
+
+  /** Longest wait for the broker to confirm a publish (retry, dead-letter, status event). */
+  @Min(100)
+  @IsInt()
+  RABBITMQ_PUBLISH_TIMEOUT_MS: number = 5000;
+
+  @IsUrl(HTTP_URL, { message: 'TENANT_SERVICE_URL must be an http(s) URL' })
+  TENANT_SERVICE_URL: string;
+
+  @IsString()
+  @IsNotEmpty({ message: 'TENANT_SERVICE_TOKEN must be set' })
+  TENANT_SERVICE_TOKEN: string;
+
+  @Min(1)
+  @IsInt()
+  TENANT_SERVICE_TIMEOUT_MS: number = 5000;
+
+  @IsUrl(HTTP_URL, { message: 'META_API_BASE_URL must be an http(s) URL' })
+  META_API_BASE_URL: string = 'https://graph.facebook.com';
+
+  @Matches(/^v\d+\.\d+$/, { message: 'META_API_VERSION must look like v26.0' })
+  META_API_VERSION: string = 'v26.0';
+
+  @Min(1)
+  @IsInt()
+  META_API_TIMEOUT_MS: number = 10000;
+
+  @Min(0)
+  @IsInt()
+  CREDENTIAL_CACHE_TTL_MS: number = 900000;
+
+  /** Total Meta calls one message may cost: 3 means the first call and two retries. */
+  @Min(1)
+  @Max(50)
+  @IsInt()
+  RETRY_MAX_ATTEMPTS: number = 5;
+
+  @Min(10)
+  @IsInt()
+  RETRY_BASE_DELAY_MS: number = 1000;
+
+  @Min(10)
+  @IsInt()
+  RETRY_MAX_DELAY_MS: number = 60000;
+
+  /** Queue messages larger than this are dead-lettered unparsed. */
+  @Min(1024)
+  @IsInt()
+  MESSAGE_MAX_BYTES: number = 262144;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Min(0)
+  @Max(65535)
+  @IsInt()
+  PORT: number = 8080;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+}

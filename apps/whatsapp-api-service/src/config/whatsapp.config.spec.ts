@@ -1,0 +1,89 @@
+import { ConfigValidationError } from './config-validation.error';
+import { loadWhatsappConfig } from './whatsapp.config';
+
+const required = { TENANT_SERVICE_URL: 'http://tenants.internal:3000/', TENANT_SERVICE_TOKEN: 'svc-token' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadWhatsappConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadWhatsappConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadWhatsappConfig(required);
+    expect(config.rabbitmq).toEqual({ url: 'amqp://guest:guest@127.0.0.1:5672', prefetch: 200, publishTimeoutMs: 5000 });
+    expect(config.tenantService).toEqual({ url: 'http://tenants.internal:3000', token: 'svc-token', timeoutMs: 5000 });
+    expect(config.meta).toEqual({ baseUrl: 'https://graph.facebook.com', apiVersion: 'v26.0', timeoutMs: 10000 });
+    expect(config.credentials.cacheTtlMs).toBe(900000);
+    expect(config.retry).toEqual({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60000 });
+    expect(config.http.port).toBe(8080);
+    expect(config.logLevel).toBe('info');
+    expect(config.messageMaxBytes).toBe(262144);
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  it('builds the broker URL from its parts when RABBITMQ_URL is unset', () => {
+    const config = loadWhatsappConfig({
+      ...required,
+      RABBITMQ_HOST: 'rabbit',
+      RABBITMQ_PORT: '5673',
+      RABBITMQ_USER: 'svc',
+      RABBITMQ_PASSWORD: 'p@ss/word',
+      RABBITMQ_VHOST: 'tenant-egress',
+    });
+    expect(config.rabbitmq.url).toBe('amqp://svc:p%40ss%2Fword@rabbit:5673/tenant-egress');
+  });
+
+  it('prefers RABBITMQ_URL over the parts', () => {
+    const config = loadWhatsappConfig({ ...required, RABBITMQ_URL: 'amqps://u:p@mq:5671/v', RABBITMQ_HOST: 'ignored' });
+    expect(config.rabbitmq.url).toBe('amqps://u:p@mq:5671/v');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadWhatsappConfig({ ...required, PORT: '', REDIS_URL: '' }).http.port).toBe(8080);
+  });
+
+  it('names each missing required variable', () => {
+    const problems = problemsOf({});
+    expect(problems).toEqual(
+      expect.arrayContaining(['TENANT_SERVICE_URL must be an http(s) URL', 'TENANT_SERVICE_TOKEN must be set']),
+    );
+  });
+
+  it.each([
+    ['PORT', 'eighty', 'PORT must be an integer number'],
+    ['RABBITMQ_PREFETCH', '0', 'RABBITMQ_PREFETCH must not be less than 1'],
+    ['RETRY_MAX_ATTEMPTS', '2.5', 'RETRY_MAX_ATTEMPTS must be an integer number'],
+    ['RABBITMQ_URL', 'http://mq', 'RABBITMQ_URL must be an amqp:// or amqps:// URL'],
+    ['META_API_VERSION', '26', 'META_API_VERSION must look like v26.0'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of the following values'],
+    ['REDIS_URL', 'localhost:6379', 'REDIS_URL must be a redis:// or rediss:// URL'],
+  ])('refuses a malformed %s', (name, value, expected) => {
+    const problems = problemsOf({ ...required, [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(expected);
+  });
+
+  it('refuses a maximum retry delay below the base delay', () => {
+    expect(problemsOf({ ...required, RETRY_BASE_DELAY_MS: '5000', RETRY_MAX_DELAY_MS: '1000' })).toEqual([
+      'RETRY_MAX_DELAY_MS must not be smaller than RETRY_BASE_DELAY_MS',
+    ]);
+  });
+
+  it('never echoes a secret value in its message', () => {
+    const error = (() => {
+      try {
+        return loadWhatsappConfig({ TENANT_SERVICE_TOKEN: 'super-secret', RABBITMQ_URL: 'nope-super-secret' });
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as Error).message).not.toContain('super-secret');
+  });
+});

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { WhatsappConfig } from '../config/whatsapp.config';
+import { OutboundEnvelopeDto } from './outbound-envelope.dto';
+import { isWabaMessageType, MARK_AS_READ, MARK_AS_READ_DTO, WABA_MESSAGE_DTOS } from './payload-validation/waba-payload.registry';
+
+export interface OutboundEnvelope {
+  metadata: OutboundEnvelopeDto['metadata'];
+  /** The parsed body, forwarded to Meta as it came (not the validated DTO instance). */
+  wabaPayload: Record<string, unknown>;
+  /** `text`, `template`, … or `mark_as_read`. */
+  messageType: string;
+}
+
+export type ParsedEnvelope =
+  | { ok: true; envelope: OutboundEnvelope }
+  | { ok: false; reason: string; tenantId?: string; internalId?: string };
+
+const MAX_REPORTED_PROBLEMS = 5;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Turns a queue message's raw body into a validated envelope, or says precisely why it is not one.
+ * Order matters for hostile input: size before decoding, decoding before parsing, one parse only.
+ */
+@Injectable()
+export class EnvelopeParser {
+  constructor(private readonly config: WhatsappConfig) {}
+
+  parse(raw: Buffer): ParsedEnvelope {
+    if (raw.length > this.config.messageMaxBytes) {
+      return { ok: false, reason: `message is ${raw.length} bytes, above the ${this.config.messageMaxBytes}-byte limit` };
+    }
+    let text: string;
+    try {
+      text = utf8.decode(raw);
+    } catch {
+      return { ok: false, reason: 'message body is not valid UTF-8' };
+    }
+    if (text.includes('"__proto__"')) return { ok: false, reason: 'message contains a forbidden "__proto__" key' };
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      return { ok: false, reason: `message body is not JSON: ${(error as Error).message.slice(0, 120)}` };
+    }
+    return this.validate(json);
+  }
+
+  private validate(json: unknown): ParsedEnvelope {
+    const identity = identityOf(json);
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      return { ok: false, reason: 'message body must be a JSON object' };
+    }
+    const envelope = plainToInstance(OutboundEnvelopeDto, json);
+    const envelopeProblems = describe(validateSync(envelope));
+    if (envelopeProblems) return { ok: false, reason: envelopeProblems, ...identity };
+
+    const payload = (json as { wabaPayload: Record<string, unknown> }).wabaPayload;
+    const messageType = payload.status !== undefined ? MARK_AS_READ : payload.type;
+    if (messageType !== MARK_AS_READ && !isWabaMessageType(messageType)) {
+      const known = Object.keys(WABA_MESSAGE_DTOS).join(', ');
+      return {
+        ok: false,
+        reason: messageType === undefined ? 'wabaPayload.type is required' : `wabaPayload.type '${String(messageType).slice(0, 40)}' is not one of: ${known}`,
+        ...identity,
+      };
+    }
+    const dto: ClassConstructor<object> = messageType === MARK_AS_READ ? MARK_AS_READ_DTO : WABA_MESSAGE_DTOS[messageType];
+    const payloadProblems = describe(validateSync(plainToInstance(dto, payload)), 'wabaPayload');
+    if (payloadProblems) return { ok: false, reason: payloadProblems, ...identity };
+    return { ok: true, envelope: { metadata: envelope.metadata, wabaPayload: payload, messageType } };
+  }
+}
+
+/** Best-effort tenant and message ids of an invalid envelope, for dead-letter headers and filters. */
+function identityOf(json: unknown): { tenantId?: string; internalId?: string } {
+  const metadata = (json as { metadata?: Record<string, unknown> } | null)?.metadata;
+  if (typeof metadata !== 'object' || metadata === null) return {};
+  const text = (value: unknown) => (typeof value === 'string' && value.length <= 128 ? value : undefined);
+  return { tenantId: text(metadata.tenantId), internalId: text(metadata.internalId) };
+}
+
+function describe(errors: ValidationError[], prefix = ''): string | undefined {
+  const problems = flatten(errors, prefix);
+  if (problems.length === 0) return undefined;
+  const shown = problems.slice(0, MAX_REPORTED_PROBLEMS).join('; ');
+  return problems.length > MAX_REPORTED_PROBLEMS ? `${shown}; and ${problems.length - MAX_REPORTED_PROBLEMS} more` : shown;
+}
+
+function flatten(errors: ValidationError[], prefix: string): string[] {
+  return errors.flatMap((error) => {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(error.property) ? `${path}${message.slice(error.property.length)}` : `${path}: ${message}`,
+    );
+    return [...own, ...flatten(error.children ?? [], path)];
+  });
+}

@@ -1,0 +1,58 @@
+import { DeliveryError } from '@lib/resilience';
+import { OutcomeEvent } from '@lib/messaging';
+import { OutboundEnvelope } from './envelope-parser';
+import { OUTBOUND_QUEUE, statusRoutingKey } from './outbound-topology';
+
+interface StatusIdentity {
+  tenantId: string;
+  internalId: string;
+  phoneNumberId?: string;
+  correlationId?: string;
+  recipient?: string;
+}
+
+export function identityOf(envelope: OutboundEnvelope): StatusIdentity {
+  const to = envelope.wabaPayload.to;
+  return {
+    tenantId: envelope.metadata.tenantId,
+    internalId: envelope.metadata.internalId,
+    phoneNumberId: envelope.metadata.phoneNumberId,
+    correlationId: envelope.metadata.correlationId,
+    recipient: typeof to === 'string' ? to : undefined,
+  };
+}
+
+function statusEvent(identity: StatusIdentity, payload: Record<string, unknown>): OutcomeEvent {
+  return {
+    exchange: OUTBOUND_QUEUE.exchange,
+    routingKey: statusRoutingKey(identity.tenantId),
+    payload: {
+      internalId: identity.internalId,
+      tenantId: identity.tenantId,
+      phoneNumberId: identity.phoneNumberId ?? null,
+      correlationId: identity.correlationId ?? null,
+      recipient: identity.recipient ?? null,
+      ...payload,
+      timestamp: new Date().toISOString(),
+    },
+  };
+}
+
+/** `status: "sent"`; `wamid` is null for a mark-as-read, which Meta answers without one. */
+export function sentEvent(identity: StatusIdentity, wamid: string | null, attempts: number): OutcomeEvent {
+  return statusEvent(identity, { status: 'sent', wamid, attempts });
+}
+
+export function failedEvent(identity: StatusIdentity, error: DeliveryError, attempts: number): OutcomeEvent {
+  return statusEvent(identity, {
+    status: 'failed',
+    error: {
+      category: error.category,
+      code: error.details.code ?? null,
+      subcode: error.details.subcode ?? null,
+      message: error.message,
+      fbtraceId: error.details.traceId ?? null,
+    },
+    attempts,
+  });
+}

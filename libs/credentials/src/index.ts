@@ -1,0 +1,5 @@
+export * from './credentials.module';
+export * from './credentials.options';
+export * from './credentials-cache.service';
+export * from './tenant-credentials.types';
+export * from './tenant-service.client';

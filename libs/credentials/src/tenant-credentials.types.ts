@@ -1,0 +1,16 @@
+export type TenantStatus = 'active' | 'suspended' | 'expired';
+
+/** `GET /api/v1/tenants/{tenantId}/credentials?type=…` answer of the platform's tenant service. */
+export interface TenantCredentialsRecord {
+  tenantId: string;
+  credentialType: string;
+  credentials: unknown;
+  status: TenantStatus;
+  expiresAt?: string;
+  lastValidated?: string;
+}
+
+export interface TenantCredentials<T> {
+  tenantId: string;
+  credentials: T;
+}

@@ -1,0 +1,96 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable } from '@nestjs/common';
+import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
+import { AxiosError } from 'axios';
+import { ExponentialBackoff, handleWhen, retry, RetryPolicy } from 'cockatiel';
+import { CREDENTIALS_OPTIONS, CredentialsOptions } from './credentials.options';
+import { TenantCredentials, TenantCredentialsRecord } from './tenant-credentials.types';
+
+const MAX_ATTEMPTS = 3;
+
+const isUnavailable = (error: Error) =>
+  error instanceof DeliveryError && error.category === DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE;
+
+/**
+ * Fetches one tenant's credentials. Timeouts, 5xx and network errors are tried 3 times with backoff,
+ * then reported as TENANT_SERVICE_UNAVAILABLE (a transient condition); 404 and 403 / inactive
+ * tenants are final answers.
+ */
+@Injectable()
+export class TenantServiceClient<T = unknown> {
+  private readonly retryPolicy: RetryPolicy;
+
+  constructor(
+    private readonly http: HttpService,
+    @Inject(CREDENTIALS_OPTIONS) private readonly options: CredentialsOptions<T>,
+  ) {
+    this.retryPolicy = retry(handleWhen(isUnavailable), {
+      maxAttempts: MAX_ATTEMPTS - 1,
+      backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }),
+    });
+  }
+
+  fetch(tenantId: string): Promise<TenantCredentials<T> & { expiresAt?: number }> {
+    return this.retryPolicy.execute(() => this.fetchOnce(tenantId));
+  }
+
+  private async fetchOnce(tenantId: string): Promise<TenantCredentials<T> & { expiresAt?: number }> {
+    const url = `${this.options.tenantServiceUrl}/api/v1/tenants/${encodeURIComponent(tenantId)}/credentials`;
+    let response;
+    try {
+      response = await this.http.axiosRef.get<TenantCredentialsRecord>(url, {
+        params: { type: this.options.credentialType },
+        headers: { Authorization: `Bearer ${this.options.tenantServiceToken}` },
+        timeout: this.options.tenantServiceTimeoutMs,
+        validateStatus: () => true,
+      });
+    } catch (error) {
+      const code = (error as AxiosError).code ?? 'network error';
+      throw unavailable(`tenant service request failed (${code})`);
+    }
+    return this.interpret(tenantId, response.status, response.data);
+  }
+
+  private interpret(tenantId: string, status: number, body: TenantCredentialsRecord) {
+    if (status === 404) {
+      throw new DeliveryError(DeliveryErrorCategory.TENANT_NOT_FOUND, `tenant '${tenantId}' not found by the tenant service`, {
+        httpStatus: status,
+      });
+    }
+    if (status === 403) {
+      throw inactive(tenantId, 'refused by the tenant service (HTTP 403)', status);
+    }
+    if (status !== 200) {
+      // 401 here means our own service token is wrong: an operator problem, not the tenant's; retried.
+      throw unavailable(`tenant service answered HTTP ${status}`, status);
+    }
+    if (typeof body !== 'object' || body === null || typeof body.status !== 'string') {
+      throw unavailable('tenant service answered 200 without a credentials record', status);
+    }
+    if (body.status !== 'active') throw inactive(tenantId, `status is '${body.status}'`, status);
+    const expiresAt = body.expiresAt ? Date.parse(body.expiresAt) : undefined;
+    if (expiresAt !== undefined && expiresAt <= Date.now()) {
+      throw inactive(tenantId, `credentials expired at ${body.expiresAt}`, status);
+    }
+    let credentials: T;
+    try {
+      credentials = this.options.parseCredentials(body.credentials);
+    } catch (error) {
+      throw new DeliveryError(
+        DeliveryErrorCategory.ACCOUNT_ERROR,
+        `tenant '${tenantId}' has unusable ${this.options.credentialType} credentials: ${(error as Error).message}`,
+      );
+    }
+    return { tenantId, credentials, expiresAt };
+  }
+}
+
+function unavailable(message: string, httpStatus?: number): DeliveryError {
+  return new DeliveryError(DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE, message, { httpStatus });
+}
+
+function inactive(tenantId: string, reason: string, httpStatus: number): DeliveryError {
+  return new DeliveryError(DeliveryErrorCategory.TENANT_INACTIVE, `tenant '${tenantId}' is not active: ${reason}`, {
+    httpStatus,
+  });
+}

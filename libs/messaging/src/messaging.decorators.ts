@@ -1,0 +1,36 @@
+import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
+import { Logger } from '@nestjs/common';
+import { Channel, ConsumeMessage } from 'amqplib';
+import { workQueueDeclaration, WorkQueueArguments } from './topology/work-queue-topology';
+
+const logger = new Logger('WorkQueueConsumer');
+
+/**
+ * Last resort for an exception that escaped the handler (a defect: handlers return their outcome).
+ * golevelup's default would requeue it at once, forever; rejecting lets the queue's dead-letter
+ * arguments move it to the dead-letter queue with an `x-death` reason instead.
+ */
+function rejectToDeadLetter(channel: Channel, message: ConsumeMessage, error: unknown): void {
+  logger.error({ event: 'handler_crashed', reason: (error as Error)?.message, deliveryTag: message.fields.deliveryTag });
+  try {
+    channel.nack(message, false, false);
+  } catch {
+    // The channel is gone: the broker redelivers the message on its own.
+  }
+}
+
+/**
+ * Subscribes a handler to a work queue. The handler receives the raw body (`Buffer`), so parsing and
+ * validation, and their failures, stay in the handler instead of in golevelup's deserializer. The
+ * queue is (re)declared with exactly the topology's arguments on every (re)connect.
+ */
+export function SubscribeToWorkQueue(topology: WorkQueueArguments): MethodDecorator {
+  const declaration = workQueueDeclaration(topology);
+  return RabbitSubscribe({
+    queue: declaration.name,
+    createQueueIfNotExists: true,
+    queueOptions: { durable: true, arguments: declaration.arguments },
+    deserializer: (content: Buffer) => content,
+    errorHandler: rejectToDeadLetter,
+  });
+}

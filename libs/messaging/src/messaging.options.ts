@@ -1,0 +1,16 @@
+import { WorkQueueTopology } from './topology/work-queue-topology';
+
+export interface MessagingOptions {
+  /** amqp(s) URL, vhost included. */
+  uri: string;
+  /** Unacked deliveries per consumer channel; set explicitly because golevelup's default is 10. */
+  prefetchCount: number;
+  /** Longest wait for a publisher confirm before the publish counts as failed. */
+  publishTimeoutMs: number;
+  /**
+   * How long start-up waits for the broker before giving up with a clear error.
+   * @default 30000
+   */
+  connectTimeoutMs?: number;
+  topology: WorkQueueTopology;
+}

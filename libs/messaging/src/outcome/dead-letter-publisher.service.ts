@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DeliveryError } from '@lib/resilience';
+import { ConsumeMessage } from 'amqplib';
+import { MESSAGING_OPTIONS } from '../messaging.constants';
+import { MessagingOptions } from '../messaging.options';
+import { BrokerPublisher } from '../publishing/broker-publisher.service';
+import { copiedProperties } from './copied-properties';
+import { deliveryStateHeaders } from './delivery-headers';
+import { OutcomeContext } from './delivery-outcome';
+
+/** Reason headers of a dead-lettered message; README "Dead-letter queue" documents them. */
+export const DeadLetterHeader = {
+  CATEGORY: 'x-error-category',
+  CODE: 'x-error-code',
+  SUBCODE: 'x-error-subcode',
+  MESSAGE: 'x-error-message',
+  TRACE_ID: 'x-error-trace-id',
+  TENANT_ID: 'x-tenant-id',
+  INTERNAL_ID: 'x-internal-id',
+  FAILED_AT: 'x-failed-at',
+} as const;
+
+/** Publishes the original body, unchanged, to the dead-letter exchange with headers giving the reason. */
+@Injectable()
+export class DeadLetterPublisher {
+  constructor(
+    private readonly publisher: BrokerPublisher,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  async publish(message: ConsumeMessage, context: OutcomeContext, error: DeliveryError): Promise<void> {
+    const { deadLetterExchange, deadLetterRoutingKey } = this.options.topology;
+    const reason: Record<string, string | number> = {
+      [DeadLetterHeader.CATEGORY]: error.category,
+      [DeadLetterHeader.MESSAGE]: error.message,
+      [DeadLetterHeader.FAILED_AT]: new Date().toISOString(),
+    };
+    const optional = {
+      [DeadLetterHeader.CODE]: error.details.code,
+      [DeadLetterHeader.SUBCODE]: error.details.subcode,
+      [DeadLetterHeader.TRACE_ID]: error.details.traceId,
+      [DeadLetterHeader.TENANT_ID]: context.tenantId,
+      [DeadLetterHeader.INTERNAL_ID]: context.internalId,
+    };
+    for (const [header, value] of Object.entries(optional)) {
+      if (value !== undefined && value !== '') reason[header] = String(value);
+    }
+    const headers = { ...deliveryStateHeaders(context.state), ...reason };
+    await this.publisher.publish(deadLetterExchange, deadLetterRoutingKey, message.content, copiedProperties(message, headers));
+  }
+}

@@ -1,0 +1,53 @@
+import { ConsumeMessage } from 'amqplib';
+
+/** Headers this service keeps on a message across retries and dead-lettering. */
+export const DeliveryHeader = {
+  /** Vendor calls made for this message so far. */
+  ATTEMPTS: 'x-attempts',
+  /** Retries that made no vendor call (e.g. the tenant service was down). */
+  DEFERRALS: 'x-deferrals',
+  /** When this service first consumed the message (epoch ms); queue TTLs restart on every republish. */
+  FIRST_SEEN_AT: 'x-first-seen-at',
+  /** The routing key the message was first published with, for replay. */
+  ORIGINAL_ROUTING_KEY: 'x-original-routing-key',
+} as const;
+
+export interface DeliveryState {
+  attempts: number;
+  deferrals: number;
+  firstSeenAt: number;
+  originalRoutingKey: string;
+}
+
+export function readDeliveryState(message: ConsumeMessage, now = Date.now()): DeliveryState {
+  const headers = message.properties.headers ?? {};
+  return {
+    attempts: nonNegativeInteger(headers[DeliveryHeader.ATTEMPTS]),
+    deferrals: nonNegativeInteger(headers[DeliveryHeader.DEFERRALS]),
+    firstSeenAt: positiveOr(headers[DeliveryHeader.FIRST_SEEN_AT], now),
+    originalRoutingKey: stringOr(headers[DeliveryHeader.ORIGINAL_ROUTING_KEY], message.fields.routingKey),
+  };
+}
+
+export function deliveryStateHeaders(state: DeliveryState): Record<string, string | number> {
+  return {
+    [DeliveryHeader.ATTEMPTS]: state.attempts,
+    [DeliveryHeader.DEFERRALS]: state.deferrals,
+    [DeliveryHeader.FIRST_SEEN_AT]: state.firstSeenAt,
+    [DeliveryHeader.ORIGINAL_ROUTING_KEY]: state.originalRoutingKey,
+  };
+}
+
+function nonNegativeInteger(value: unknown): number {
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed >= 0 ? parsed : 0;
+}
+
+function positiveOr(value: unknown, fallback: number): number {
+  const parsed = Number(value);
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value.length > 0 ? value : fallback;
+}

@@ -1,0 +1,23 @@
+import { DeliveryError, RetryDelay } from '@lib/resilience';
+import { DeliveryState } from './delivery-headers';
+
+/** What the handler learned about the message, for headers, metrics and logs. */
+export interface OutcomeContext {
+  tenantId?: string;
+  internalId?: string;
+  /** Message type label for metrics (`text`, `template`, …); `unknown` when unparseable. */
+  messageType: string;
+  state: DeliveryState;
+}
+
+/** An event to publish once the outcome is settled in the broker (e.g. a status event). */
+export interface OutcomeEvent {
+  exchange: string;
+  routingKey: string;
+  payload: unknown;
+}
+
+export type DeliveryOutcome =
+  | { kind: 'delivered'; context: OutcomeContext; event?: OutcomeEvent }
+  | { kind: 'retry'; context: OutcomeContext; error: DeliveryError; delay: RetryDelay }
+  | { kind: 'dead-letter'; context: OutcomeContext; error: DeliveryError; event?: OutcomeEvent };

@@ -1,0 +1,105 @@
+import { Nack } from '@golevelup/nestjs-rabbitmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { DeliveryMetrics } from '@lib/observability';
+import { ConsumeMessage } from 'amqplib';
+import { BrokerPublisher } from '../publishing/broker-publisher.service';
+import { DeadLetterPublisher } from './dead-letter-publisher.service';
+import { DeliveryOutcome, OutcomeContext, OutcomeEvent } from './delivery-outcome';
+import { RetryScheduler } from './retry-scheduler.service';
+
+/** Pause before handing a message back, so a broker that refuses publishes is not hammered in a loop. */
+export const HAND_BACK_PAUSE_MS = 1000;
+
+/**
+ * The one place that settles a consumed message: ack it, park it for a retry, or dead-letter it, and
+ * count and log that. It returns what golevelup should do with the delivery: `undefined` acks,
+ * `Nack(true)` hands it back when the broker did not confirm the retry or dead-letter copy (so the
+ * message is never acked without a confirmed successor).
+ */
+@Injectable()
+export class OutcomeDispatcher {
+  private readonly logger = new Logger('Outcome');
+
+  constructor(
+    private readonly retries: RetryScheduler,
+    private readonly deadLetters: DeadLetterPublisher,
+    private readonly publisher: BrokerPublisher,
+    private readonly metrics: DeliveryMetrics,
+  ) {}
+
+  async dispatch(message: ConsumeMessage, outcome: DeliveryOutcome): Promise<Nack | undefined> {
+    const { context } = outcome;
+    const fields = logFields(context);
+    try {
+      switch (outcome.kind) {
+        case 'delivered':
+          this.metrics.recordSent(context.tenantId, context.messageType);
+          await this.publishEvent(outcome.event, fields);
+          return undefined;
+        case 'retry':
+          await this.retries.schedule(message, context.state, outcome.delay, outcome.error);
+          this.metrics.recordRetry(context.tenantId, outcome.error.category);
+          this.logger.warn({
+            ...fields,
+            event: 'message_retry_scheduled',
+            category: outcome.error.category,
+            errorCode: outcome.error.details.code,
+            errorSubcode: outcome.error.details.subcode,
+            fbtraceId: outcome.error.details.traceId,
+            delayMs: outcome.delay.delayMs,
+            reason: outcome.error.message,
+          });
+          return undefined;
+        case 'dead-letter':
+          await this.deadLetters.publish(message, context, outcome.error);
+          this.metrics.recordDeadLetter(context.tenantId, outcome.error.category);
+          this.logger.error({
+            ...fields,
+            event: 'message_dead_lettered',
+            category: outcome.error.category,
+            errorCode: outcome.error.details.code,
+            errorSubcode: outcome.error.details.subcode,
+            fbtraceId: outcome.error.details.traceId,
+            reason: outcome.error.message,
+          });
+          await this.publishEvent(outcome.event, fields);
+          return undefined;
+      }
+    } catch (error) {
+      this.metrics.recordHandedBack();
+      this.logger.error({ ...fields, event: 'message_handed_back', reason: (error as Error).message });
+      await new Promise((resolve) => setTimeout(resolve, HAND_BACK_PAUSE_MS));
+      return new Nack(true);
+    }
+  }
+
+  /**
+   * Status events are published after the outcome is settled. A failure is logged with the event so
+   * it can be re-sent by hand, but does not undo the outcome: the message must not be sent twice.
+   */
+  private async publishEvent(event: OutcomeEvent | undefined, fields: Record<string, unknown>): Promise<void> {
+    if (!event) return;
+    try {
+      await this.publisher.publish(event.exchange, event.routingKey, Buffer.from(JSON.stringify(event.payload)), {
+        contentType: 'application/json',
+      });
+    } catch (error) {
+      this.logger.error({
+        ...fields,
+        event: 'status_event_publish_failed',
+        routingKey: event.routingKey,
+        statusEvent: event.payload,
+        reason: (error as Error).message,
+      });
+    }
+  }
+}
+
+function logFields(context: OutcomeContext): Record<string, unknown> {
+  return {
+    tenantId: context.tenantId,
+    internalId: context.internalId,
+    attempt: context.state.attempts,
+    messageType: context.messageType,
+  };
+}

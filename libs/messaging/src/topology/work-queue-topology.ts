@@ -1,0 +1,54 @@
+/**
+ * A work queue and everything around it: the topic exchange it is bound to, the dead-letter exchange
+ * and queue for messages that cannot be delivered, and one wait queue per retry delay. Each wait queue
+ * has a queue-level TTL and dead-letters back into the work queue through the default exchange, so a
+ * waiting message lives in the broker (a crash loses nothing) and never holds a consumer slot.
+ */
+export interface WorkQueueTopology {
+  /** Topic exchange publishers send work to. */
+  exchange: string;
+  queue: string;
+  /** Binding of `queue` on `exchange`, e.g. `outbound.processed.*`. */
+  bindingKey: string;
+  deadLetterExchange: string;
+  deadLetterQueue: string;
+  deadLetterRoutingKey: string;
+  /** Queue-level TTL of the work queue: the longest a message may wait before it dead-letters. */
+  messageTtlMs: number;
+  /** One wait queue is declared per delay. */
+  retryDelayTiersMs: number[];
+}
+
+export interface QueueDeclaration {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** What a consumer needs to (re)declare its queue exactly as the topology does. */
+export type WorkQueueArguments = Pick<WorkQueueTopology, 'queue' | 'deadLetterExchange' | 'deadLetterRoutingKey' | 'messageTtlMs'>;
+
+export function workQueueDeclaration(topology: WorkQueueArguments): QueueDeclaration {
+  return {
+    name: topology.queue,
+    arguments: {
+      'x-dead-letter-exchange': topology.deadLetterExchange,
+      'x-dead-letter-routing-key': topology.deadLetterRoutingKey,
+      'x-message-ttl': topology.messageTtlMs,
+    },
+  };
+}
+
+export function retryQueueName(topology: WorkQueueTopology, tierMs: number): string {
+  return `${topology.queue}.retry.${tierMs}ms`;
+}
+
+export function retryQueueDeclarations(topology: WorkQueueTopology): QueueDeclaration[] {
+  return topology.retryDelayTiersMs.map((tierMs) => ({
+    name: retryQueueName(topology, tierMs),
+    arguments: {
+      'x-message-ttl': tierMs,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': topology.queue,
+    },
+  }));
+}

@@ -1,0 +1,29 @@
+import { DeliveryErrorCategory } from './delivery-error-category';
+
+export interface DeliveryErrorDetails {
+  /** Vendor error code (e.g. Meta's `error.code`), when there is one. */
+  code?: number | string;
+  subcode?: number | string;
+  /** HTTP status of the vendor's answer, when there was one. */
+  httpStatus?: number;
+  /** Vendor trace id to quote to their support (Meta's `fbtrace_id`). */
+  traceId?: string;
+  /** Shortest pause the vendor asks for before the next try. */
+  minRetryDelayMs?: number;
+}
+
+/**
+ * A classified failure. Its message must be safe to log and to put in dead-letter headers: it never
+ * carries tokens, request headers or message text.
+ */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+
+  constructor(
+    readonly category: DeliveryErrorCategory,
+    message: string,
+    readonly details: DeliveryErrorDetails = {},
+  ) {
+    super(message);
+  }
+}

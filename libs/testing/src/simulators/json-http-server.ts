@@ -1,0 +1,98 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo, Socket } from 'node:net';
+
+export interface JsonRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  rawBody: string;
+}
+
+/** What a simulator answers: JSON, a hang (client timeout), a reset connection, or raw text. */
+export type SimulatedAnswer =
+  | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: 'text'; status: number; body: string }
+  | { kind: 'hang' }
+  | { kind: 'reset' };
+
+export const json = (status: number, body: unknown, headers?: Record<string, string>): SimulatedAnswer => ({
+  kind: 'json',
+  status,
+  body,
+  headers,
+});
+
+/**
+ * A tiny HTTP server on loopback for simulators: reads the body, asks `answer`, writes JSON. Tracks
+ * sockets so `stop()` ends at once even with keep-alive clients or hung requests.
+ */
+export class JsonHttpServer {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly hung = new Set<ServerResponse>();
+  latencyMs = 0;
+
+  constructor(private readonly answer: (request: JsonRequest) => SimulatedAnswer | Promise<SimulatedAnswer>) {}
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    server.keepAliveTimeout = 65_000;
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(port, host, resolve));
+    this.server = server;
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error('simulator not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    for (const res of this.hung) res.destroy();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const request: JsonRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      rawBody: Buffer.concat(chunks).toString('utf8'),
+    };
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const answer = await this.answer(request);
+    switch (answer.kind) {
+      case 'hang':
+        this.hung.add(res);
+        res.on('close', () => this.hung.delete(res));
+        return;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'text':
+        res.writeHead(answer.status, { 'content-type': 'text/html' }).end(answer.body);
+        return;
+      case 'json':
+        res
+          .writeHead(answer.status, { 'content-type': 'application/json; charset=UTF-8', ...answer.headers })
+          .end(JSON.stringify(answer.body));
+    }
+  }
+}

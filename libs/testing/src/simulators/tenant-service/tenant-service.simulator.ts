@@ -1,0 +1,101 @@
+import { json, JsonHttpServer, JsonRequest, SimulatedAnswer } from '../json-http-server';
+
+export interface SimulatedTenant {
+  tenantId: string;
+  phoneNumberId: string;
+  accessToken: string;
+  businessAccountId?: string;
+  status?: 'active' | 'suspended' | 'expired';
+  messagesPerSecond?: number;
+  expiresAt?: string;
+  /** Answer 403 instead of a 200 record with a non-active status. */
+  forbidden?: boolean;
+}
+
+/** `up`: normal; `unavailable`: 503 to every request; `unreachable`: connections reset. */
+export type TenantServiceMode = 'up' | 'unavailable' | 'unreachable';
+
+const PATH = /^\/api\/v1\/tenants\/([^/]+)\/credentials$/;
+
+/**
+ * The platform's tenant service, as far as egress services use it:
+ * `GET /api/v1/tenants/{tenantId}/credentials?type=whatsapp` with a service bearer token. Errors
+ * follow the Nest default shape (`{ statusCode, message, error }`) the platform's services use.
+ */
+export class TenantServiceSimulator {
+  readonly tenants = new Map<string, SimulatedTenant>();
+  /** Credential requests received, by tenant id. */
+  readonly requestsByTenant = new Map<string, number>();
+  mode: TenantServiceMode = 'up';
+  private readonly server = new JsonHttpServer((request) => this.answer(request));
+
+  constructor(readonly serviceToken = 'tenant-service-token') {}
+
+  start(port = 0): Promise<string> {
+    return this.server.start(port);
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  set latencyMs(value: number) {
+    this.server.latencyMs = value;
+  }
+
+  addTenant(tenant: SimulatedTenant): SimulatedTenant {
+    this.tenants.set(tenant.tenantId, tenant);
+    return tenant;
+  }
+
+  requestsFor(tenantId: string): number {
+    return this.requestsByTenant.get(tenantId) ?? 0;
+  }
+
+  private answer(request: JsonRequest): SimulatedAnswer {
+    const match = PATH.exec(request.path);
+    if (request.method !== 'GET' || !match) return json(404, nestError(404, `Cannot ${request.method} ${request.path}`));
+    const tenantId = decodeURIComponent(match[1]);
+    this.requestsByTenant.set(tenantId, this.requestsFor(tenantId) + 1);
+
+    if (this.mode === 'unreachable') return { kind: 'reset' };
+    if (this.mode === 'unavailable') return json(503, nestError(503, 'Service Unavailable'));
+    if (request.headers.authorization !== `Bearer ${this.serviceToken}`) return json(401, nestError(401, 'Unauthorized'));
+    const type = request.query.get('type');
+    if (!type) return json(400, nestError(400, 'type must be one of the following values: whatsapp, genesys'));
+
+    const tenant = this.tenants.get(tenantId);
+    if (!tenant) return json(404, nestError(404, `Tenant ${tenantId} not found`));
+    const status = tenant.status ?? 'active';
+    if (tenant.forbidden && status !== 'active') return json(403, nestError(403, `Tenant ${tenantId} is ${status}`));
+    return json(200, {
+      tenantId,
+      credentialType: type,
+      credentials: {
+        systemUserAccessToken: tenant.accessToken,
+        phoneNumberId: tenant.phoneNumberId,
+        businessAccountId: tenant.businessAccountId ?? `waba-${tenantId}`,
+        rateLimits: { messagesPerSecond: tenant.messagesPerSecond ?? 80, messagesPerDay: 100_000 },
+      },
+      status,
+      ...(tenant.expiresAt ? { expiresAt: tenant.expiresAt } : {}),
+      lastValidated: new Date().toISOString(),
+    });
+  }
+}
+
+const ERROR_NAMES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+};
+
+function nestError(statusCode: number, message: string) {
+  return { statusCode, message, error: ERROR_NAMES[statusCode] ?? 'Error' };
+}
