@@ -48,7 +48,7 @@ export class EgressSandbox {
       TENANT_SERVICE_TOKEN: tenants.serviceToken,
       META_API_BASE_URL: meta.url,
       PORT: '0',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'silent',
       ...options.env,
     });
     const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });

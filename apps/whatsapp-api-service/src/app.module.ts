@@ -27,6 +27,7 @@ export class AppModule {
             uri: c.rabbitmq.url,
             prefetchCount: c.rabbitmq.prefetch,
             publishTimeoutMs: c.rabbitmq.publishTimeoutMs,
+            connectTimeoutMs: c.rabbitmq.connectTimeoutMs,
             topology: { ...OUTBOUND_QUEUE, retryDelayTiersMs: retryDelayTiers(c.retry) },
           }),
           inject: [WhatsappConfig],

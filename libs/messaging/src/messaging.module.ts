@@ -8,12 +8,17 @@ import { DeadLetterPublisher } from './outcome/dead-letter-publisher.service';
 import { OutcomeDispatcher } from './outcome/outcome-dispatcher.service';
 import { RetryScheduler } from './outcome/retry-scheduler.service';
 import { BrokerPublisher } from './publishing/broker-publisher.service';
-import { TopologyBootstrap } from './topology/topology-bootstrap.service';
+import { TopologyDeclarer } from './topology/topology-declarer';
 
 export interface MessagingAsyncOptions {
   useFactory: (...args: any[]) => MessagingOptions;
   inject?: any[];
 }
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+@Module({})
+class MessagingOptionsModule {}
 
 /** golevelup's settings, all explicit: its defaults (requeue on error, prefetch 10) lose throughput or loop. */
 export function rabbitConfigFor(options: MessagingOptions): RabbitMQConfig {
@@ -21,7 +26,7 @@ export function rabbitConfigFor(options: MessagingOptions): RabbitMQConfig {
     uri: options.uri,
     prefetchCount: options.prefetchCount,
     defaultSubscribeErrorBehavior: MessageHandlerErrorBehavior.NACK,
-    connectionInitOptions: { wait: true, timeout: options.connectTimeoutMs ?? 30_000, reject: true },
+    connectionInitOptions: { wait: true, timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, reject: true },
     connectionManagerOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 },
     enableDirectReplyTo: false,
     registerHandlers: true,
@@ -36,26 +41,40 @@ export function rabbitConfigFor(options: MessagingOptions): RabbitMQConfig {
 @Module({})
 export class MessagingModule {
   static forRootAsync(options: MessagingAsyncOptions): DynamicModule {
+    // The options resolve only once the topology is declared, and golevelup's connection waits for
+    // them: a missing broker or a mismatched queue fails start-up with our message, before consumers.
+    const optionsModule: DynamicModule = {
+      module: MessagingOptionsModule,
+      providers: [
+        {
+          provide: MESSAGING_OPTIONS,
+          useFactory: async (...args: unknown[]) => {
+            const resolved = options.useFactory(...args);
+            const declarer = new TopologyDeclarer(resolved.uri, resolved.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+            await declarer.declare(resolved.topology);
+            return resolved;
+          },
+          inject: options.inject,
+        },
+      ],
+      exports: [MESSAGING_OPTIONS],
+    };
     return {
       module: MessagingModule,
       global: true,
       imports: [
-        RabbitMQModule.forRootAsync({
-          useFactory: (...args: unknown[]) => rabbitConfigFor(options.useFactory(...args)),
-          inject: options.inject,
-        }),
+        optionsModule,
+        RabbitMQModule.forRootAsync({ imports: [optionsModule], useFactory: rabbitConfigFor, inject: [MESSAGING_OPTIONS] }),
         TerminusModule,
       ],
       providers: [
-        { provide: MESSAGING_OPTIONS, useFactory: options.useFactory, inject: options.inject },
-        TopologyBootstrap,
         BrokerPublisher,
         RetryScheduler,
         DeadLetterPublisher,
         OutcomeDispatcher,
         RabbitMqHealthIndicator,
       ],
-      exports: [MESSAGING_OPTIONS, BrokerPublisher, OutcomeDispatcher, RabbitMqHealthIndicator],
+      exports: [optionsModule, BrokerPublisher, OutcomeDispatcher, RabbitMqHealthIndicator],
     };
   }
 }

@@ -41,6 +41,11 @@ export class WhatsappEnv {
   @IsInt()
   RABBITMQ_PREFETCH: number = 200;
 
+  /** How long start-up waits for the broker before it gives up with an error. */
+  @Min(100)
+  @IsInt()
+  RABBITMQ_CONNECT_TIMEOUT_MS: number = 30000;
+
   /** Longest wait for the broker to confirm a publish (retry, dead-letter, status event). */
   @Min(100)
   @IsInt()

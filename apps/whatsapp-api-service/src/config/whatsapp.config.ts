@@ -12,7 +12,7 @@ export class WhatsappConfig {
   readonly service = { name: SERVICE_NAME, version };
   readonly http: { port: number };
   readonly logLevel: WhatsappEnv['LOG_LEVEL'];
-  readonly rabbitmq: { url: string; prefetch: number; publishTimeoutMs: number };
+  readonly rabbitmq: { url: string; prefetch: number; publishTimeoutMs: number; connectTimeoutMs: number };
   readonly tenantService: { url: string; token: string; timeoutMs: number };
   readonly meta: { baseUrl: string; apiVersion: string; timeoutMs: number };
   readonly credentials: { cacheTtlMs: number };
@@ -27,6 +27,7 @@ export class WhatsappConfig {
       url: env.RABBITMQ_URL ?? amqpUrlFromParts(env),
       prefetch: env.RABBITMQ_PREFETCH,
       publishTimeoutMs: env.RABBITMQ_PUBLISH_TIMEOUT_MS,
+      connectTimeoutMs: env.RABBITMQ_CONNECT_TIMEOUT_MS,
     };
     this.tenantService = {
       url: env.TENANT_SERVICE_URL.replace(/\/+$/, ''),

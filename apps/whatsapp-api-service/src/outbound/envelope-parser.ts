@@ -18,6 +18,8 @@ export type ParsedEnvelope =
   | { ok: false; reason: string; tenantId?: string; internalId?: string };
 
 const MAX_REPORTED_PROBLEMS = 5;
+/** One problem per field: the first check that fails (type checks sit closest to the property). */
+const VALIDATION = { stopAtFirstError: true };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -54,7 +56,7 @@ export class EnvelopeParser {
       return { ok: false, reason: 'message body must be a JSON object' };
     }
     const envelope = plainToInstance(OutboundEnvelopeDto, json);
-    const envelopeProblems = describe(validateSync(envelope));
+    const envelopeProblems = describe(validateSync(envelope, VALIDATION));
     if (envelopeProblems) return { ok: false, reason: envelopeProblems, ...identity };
 
     const payload = (json as { wabaPayload: Record<string, unknown> }).wabaPayload;
@@ -68,7 +70,7 @@ export class EnvelopeParser {
       };
     }
     const dto: ClassConstructor<object> = messageType === MARK_AS_READ ? MARK_AS_READ_DTO : WABA_MESSAGE_DTOS[messageType];
-    const payloadProblems = describe(validateSync(plainToInstance(dto, payload)), 'wabaPayload');
+    const payloadProblems = describe(validateSync(plainToInstance(dto, payload), VALIDATION), 'wabaPayload');
     if (payloadProblems) return { ok: false, reason: payloadProblems, ...identity };
     return { ok: true, envelope: { metadata: envelope.metadata, wabaPayload: payload, messageType } };
   }

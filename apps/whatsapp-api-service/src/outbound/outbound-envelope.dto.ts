@@ -6,17 +6,17 @@ export const TENANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class EnvelopeMetadataDto {
   /** Also the last word of routing keys (`outbound.status.{tenantId}`), so no dots or wildcards. */
+  @Matches(TENANT_ID_PATTERN, { message: '$property must be 1-64 letters, digits, _ or -' })
   @IsString()
-  @Matches(TENANT_ID_PATTERN, { message: 'metadata.tenantId must be 1-64 letters, digits, _ or -' })
   tenantId: string;
 
+  @Matches(/^\d{1,32}$/, { message: '$property must be a Meta phone-number-id (digits)' })
   @IsString()
-  @Matches(/^\d{1,32}$/, { message: 'metadata.phoneNumberId must be a Meta phone-number-id (digits)' })
   phoneNumberId: string;
 
-  @IsString()
   @IsNotEmpty()
   @MaxLength(128)
+  @IsString()
   internalId: string;
 
   @IsTimestamp()
@@ -26,21 +26,21 @@ export class EnvelopeMetadataDto {
   priority?: unknown;
 
   @IsOptional()
-  @IsInt()
   @Min(0)
+  @IsInt()
   retryCount?: number;
 
   @IsOptional()
-  @IsString()
   @MaxLength(128)
+  @IsString()
   correlationId?: string;
 }
 
 /** A message on `outbound-processed`: routing metadata plus the exact Cloud API request body. */
 export class OutboundEnvelopeDto {
-  @IsObject()
   @ValidateNested()
   @Type(() => EnvelopeMetadataDto)
+  @IsObject()
   metadata: EnvelopeMetadataDto;
 
   @IsObject()

@@ -21,8 +21,11 @@ export class TopologyDeclarer {
 
   async declare(topology: WorkQueueTopology): Promise<void> {
     const connection = await this.connectWithinDeadline();
+    // A refused declaration also arrives as an 'error' event; the rejected promise reports it.
+    connection.on('error', () => undefined);
     try {
       const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
       await channel.assertExchange(topology.exchange, 'topic', { durable: true });
       await channel.assertExchange(topology.deadLetterExchange, 'topic', { durable: true });
       await this.assertQueue(channel, { name: topology.deadLetterQueue, arguments: {} });

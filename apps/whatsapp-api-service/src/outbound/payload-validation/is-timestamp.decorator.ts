@@ -8,7 +8,7 @@ export function IsTimestamp(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value: unknown) =>
           (typeof value === 'string' && isISO8601(value)) || (typeof value === 'number' && Number.isFinite(value) && value > 0),
-        defaultMessage: (args) => `metadata.${args?.property ?? "timestamp"} must be an ISO-8601 date-time or epoch milliseconds`,
+        defaultMessage: () => '$property must be an ISO-8601 date-time or epoch milliseconds',
       },
     },
     options,

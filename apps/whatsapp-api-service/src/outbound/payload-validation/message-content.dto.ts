@@ -16,9 +16,9 @@ import {
 
 /** Limits are Meta's: 4,096 characters of text, 1,024 of caption. */
 export class TextContentDto {
-  @IsString()
   @IsNotEmpty()
   @MaxLength(4096)
+  @IsString()
   body: string;
 
   @IsOptional()
@@ -27,20 +27,20 @@ export class TextContentDto {
 }
 
 class TemplateLanguageDto {
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   code: string;
 }
 
 export class TemplateContentDto {
-  @IsString()
   @IsNotEmpty()
   @MaxLength(512)
+  @IsString()
   name: string;
 
-  @IsObject()
   @ValidateNested()
   @Type(() => TemplateLanguageDto)
+  @IsObject()
   language: TemplateLanguageDto;
 
   @IsOptional()
@@ -51,18 +51,18 @@ export class TemplateContentDto {
 /** An uploaded media id or a public link, exactly one of them. */
 export class MediaContentDto {
   @ValidateIf((media: MediaContentDto) => media.link === undefined)
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   id?: string;
 
   @ValidateIf((media: MediaContentDto) => media.id === undefined)
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   link?: string;
 
   @IsOptional()
-  @IsString()
   @MaxLength(1024)
+  @IsString()
   caption?: string;
 
   @IsOptional()
@@ -87,23 +87,23 @@ export class LocationContentDto {
 }
 
 class ContactNameDto {
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   formatted_name: string;
 }
 
 export class ContactDto {
-  @IsObject()
   @ValidateNested()
   @Type(() => ContactNameDto)
+  @IsObject()
   name: ContactNameDto;
 }
 
 export class ContactsContentDto {
-  @IsArray()
   @ArrayMinSize(1)
   @ValidateNested({ each: true })
   @Type(() => ContactDto)
+  @IsArray()
   contacts: ContactDto[];
 }
 
@@ -130,8 +130,8 @@ export class InteractiveContentDto {
 }
 
 export class ReactionContentDto {
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   message_id: string;
 
   /** An empty string removes an earlier reaction. */

@@ -2,8 +2,8 @@ import { Type } from 'class-transformer';
 import { Equals, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 class ReplyContextDto {
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   message_id: string;
 }
 
@@ -16,22 +16,22 @@ export abstract class WabaMessageBaseDto {
   @IsIn(['individual', 'group'])
   recipient_type?: string;
 
-  @IsString()
   @IsNotEmpty()
   @MaxLength(64)
+  @IsString()
   to: string;
 
   @IsString()
   type: string;
 
   @IsOptional()
-  @IsObject()
   @ValidateNested()
   @Type(() => ReplyContextDto)
+  @IsObject()
   context?: ReplyContextDto;
 
   @IsOptional()
-  @IsString()
   @MaxLength(512)
+  @IsString()
   biz_opaque_callback_data?: string;
 }

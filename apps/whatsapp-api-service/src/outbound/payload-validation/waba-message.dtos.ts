@@ -56,10 +56,10 @@ export class LocationMessageDto extends WabaMessageBaseDto {
 }
 
 export class ContactsMessageDto extends WabaMessageBaseDto {
-  @IsArray()
   @ArrayMinSize(1)
   @ValidateNested({ each: true })
   @Type(() => ContactDto)
+  @IsArray()
   contacts: ContactDto[];
 }
 
@@ -81,8 +81,8 @@ export class MarkAsReadDto {
   @Equals('read')
   status: 'read';
 
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   message_id: string;
 
   @IsOptional()

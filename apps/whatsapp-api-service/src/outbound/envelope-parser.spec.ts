@@ -1,0 +1,86 @@
+import { outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
+import { loadWhatsappConfig } from '../config/whatsapp.config';
+import { EnvelopeParser } from './envelope-parser';
+
+const config = loadWhatsappConfig({ TENANT_SERVICE_URL: 'http://tenants', TENANT_SERVICE_TOKEN: 't', MESSAGE_MAX_BYTES: '16384' });
+const parser = new EnvelopeParser(config);
+const owner = { tenantId: 'acme', phoneNumberId: '106540352242922' };
+const bytes = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+function reasonFor(value: unknown): string {
+  const result = parser.parse(Buffer.isBuffer(value) ? value : bytes(value));
+  if (result.ok) throw new Error('expected the envelope to be refused');
+  return result.reason;
+}
+
+describe(EnvelopeParser.name, () => {
+  describe.each(Object.entries(WABA_PAYLOAD_SAMPLES))('accepts a valid %s payload', (kind, sample) => {
+    it('and keeps it exactly as published', () => {
+      const envelope = outboundEnvelope({ ...owner, wabaPayload: sample('+4915112345678') });
+      const result = parser.parse(bytes(envelope));
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(result.envelope.wabaPayload).toEqual(envelope.wabaPayload);
+      expect(result.envelope.messageType).toBe(kind === 'markAsRead' ? 'mark_as_read' : envelope.wabaPayload.type);
+    });
+  });
+
+  it('accepts epoch milliseconds as the timestamp and the optional metadata', () => {
+    const envelope = outboundEnvelope(owner);
+    const withOptional = { ...envelope, metadata: { ...envelope.metadata, timestamp: Date.now(), priority: 'high', retryCount: 2 } };
+    expect(parser.parse(bytes(withOptional)).ok).toBe(true);
+  });
+
+  it.each([
+    ['metadata missing', { wabaPayload: WABA_PAYLOAD_SAMPLES.text('+1') }, 'metadata must be an object'],
+    ['tenantId missing', { metadata: { phoneNumberId: '1', internalId: 'i', timestamp: 1 } }, 'metadata.tenantId must be a string'],
+    ['phoneNumberId not digits', { metadata: { tenantId: 'a', phoneNumberId: 'abc', internalId: 'i', timestamp: 1 } }, 'metadata.phoneNumberId must be a Meta phone-number-id'],
+    ['bad timestamp', { metadata: { tenantId: 'a', phoneNumberId: '1', internalId: 'i', timestamp: 'yesterday' } }, 'metadata.timestamp must be an ISO-8601'],
+    ['negative retryCount', { metadata: { tenantId: 'a', phoneNumberId: '1', internalId: 'i', timestamp: 1, retryCount: -1 } }, 'metadata.retryCount must not be less than 0'],
+  ])('refuses an envelope with %s', (_name, envelope, reason) => {
+    expect(reasonFor({ wabaPayload: WABA_PAYLOAD_SAMPLES.text('+1'), ...envelope })).toContain(reason);
+  });
+
+  it.each([
+    ['no type', { messaging_product: 'whatsapp', to: '+1', text: { body: 'x' } }, 'wabaPayload.type is required'],
+    ['an unknown type', { messaging_product: 'whatsapp', to: '+1', type: 'fax' }, "wabaPayload.type 'fax' is not one of"],
+    ['no recipient', { messaging_product: 'whatsapp', type: 'text', text: { body: 'x' } }, 'wabaPayload.to must be a string'],
+    ['an empty text', { messaging_product: 'whatsapp', to: '+1', type: 'text', text: { body: '' } }, 'wabaPayload.text.body should not be empty'],
+    ['text over 4096 characters', { messaging_product: 'whatsapp', to: '+1', type: 'text', text: { body: 'x'.repeat(4097) } }, 'wabaPayload.text.body must be shorter'],
+    ['a template without language', { messaging_product: 'whatsapp', to: '+1', type: 'template', template: { name: 'n' } }, 'wabaPayload.template.language must be an object'],
+    ['media with neither id nor link', { messaging_product: 'whatsapp', to: '+1', type: 'image', image: { caption: 'c' } }, 'wabaPayload.image.id'],
+    ['a location without longitude', { messaging_product: 'whatsapp', to: '+1', type: 'location', location: { latitude: 1 } }, 'wabaPayload.location.longitude must be a number'],
+    ['empty contacts', { messaging_product: 'whatsapp', to: '+1', type: 'contacts', contacts: [] }, 'wabaPayload.contacts must contain at least 1'],
+    ['an unknown interactive type', { messaging_product: 'whatsapp', to: '+1', type: 'interactive', interactive: { type: 'carousel', action: {} } }, 'wabaPayload.interactive.type must be one of'],
+    ['a reaction without message id', { messaging_product: 'whatsapp', to: '+1', type: 'reaction', reaction: { emoji: 'x' } }, 'wabaPayload.reaction.message_id must be a string'],
+    ['a reply without message id', { ...WABA_PAYLOAD_SAMPLES.text('+1'), context: {} }, 'wabaPayload.context.message_id must be a string'],
+    ['a read receipt without message id', { messaging_product: 'whatsapp', status: 'read' }, 'wabaPayload.message_id must be a string'],
+    ['another status than read', { messaging_product: 'whatsapp', status: 'delivered', message_id: 'wamid.x' }, 'wabaPayload.status must be equal to read'],
+  ])('refuses a payload with %s', (_name, wabaPayload, reason) => {
+    expect(reasonFor({ ...outboundEnvelope(owner), wabaPayload })).toContain(reason);
+  });
+
+  it('refuses a message above the size limit before decoding it', () => {
+    expect(reasonFor(Buffer.alloc(20000, 0x20))).toBe('message is 20000 bytes, above the 16384-byte limit');
+  });
+
+  it('refuses invalid UTF-8', () => {
+    expect(reasonFor(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]))).toBe('message body is not valid UTF-8');
+  });
+
+  it('refuses prototype-pollution keys', () => {
+    const body = Buffer.from(`{"metadata":{"__proto__":{"polluted":true}},"wabaPayload":{}}`);
+    expect(reasonFor(body)).toContain('__proto__');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('reports the tenant and message ids of an invalid envelope when it can', () => {
+    const result = parser.parse(bytes({ metadata: { tenantId: 'acme', internalId: 'm-1' }, wabaPayload: {} }));
+    expect(result).toMatchObject({ ok: false, tenantId: 'acme', internalId: 'm-1' });
+  });
+
+  it('caps the number of problems it lists', () => {
+    const reason = reasonFor({ metadata: { tenantId: 1, phoneNumberId: 2, internalId: 3, timestamp: 'x', correlationId: 5, retryCount: 'x' }, wabaPayload: {} });
+    expect(reason).toMatch(/; and 1 more$/);
+  });
+});

@@ -1,0 +1,54 @@
+import { createTestVhost, outboundEnvelope, TestVhost } from '@lib/testing';
+import request from 'supertest';
+import { EgressSandbox } from '../sandbox/egress-sandbox';
+
+const ACME = { tenantId: 'acme', phoneNumberId: '106540352242922', accessToken: 'EAAG-acme-token' };
+
+describe('whatsapp-api-service HTTP: health and metrics only', () => {
+  let vhost: TestVhost;
+  let sandbox: EgressSandbox;
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('wa-http');
+    sandbox = await EgressSandbox.start({ rabbitmqUrl: vhost.url });
+    sandbox.addTenant(ACME);
+    const envelope = outboundEnvelope(ACME);
+    await sandbox.publish(envelope);
+    await sandbox.waitForStatus(envelope.metadata.internalId);
+  });
+
+  afterAll(async () => {
+    await sandbox?.stop();
+    await vhost?.dispose();
+  });
+
+  const http = () => request(sandbox.app.getHttpServer());
+
+  it('answers liveness without checking dependencies', async () => {
+    await http().get('/health/live').expect(200, { status: 'ok' });
+  });
+
+  it('reports ready while connected to RabbitMQ', async () => {
+    const response = await http().get('/health/ready').expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', info: { rabbitmq: { status: 'up' } } });
+  });
+
+  it('exports the delivery metrics under the service prefix', async () => {
+    const { text } = await http().get('/metrics').expect(200);
+    for (const line of [
+      'whatsapp_api_service_messages_consumed_total{tenant="acme",type="text"} 1',
+      'whatsapp_api_service_messages_sent_total{tenant="acme",type="text"} 1',
+      'whatsapp_api_service_meta_api_requests_total{tenant="acme",status_code="200"} 1',
+      'whatsapp_api_service_credential_cache_requests_total{result="miss"} 1',
+    ]) {
+      expect(text).toContain(line);
+    }
+    expect(text).toContain('whatsapp_api_service_message_processing_duration_seconds_bucket');
+    expect(text).toContain('whatsapp_api_service_process_resident_memory_bytes');
+    expect(text).not.toContain(ACME.accessToken);
+  });
+
+  it.each(['/', '/messages', '/api/v1/send'])('accepts no input on %s', async (path) => {
+    await http().post(path).send({ any: 'thing' }).expect(404);
+  });
+});

@@ -1,0 +1,107 @@
+import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
+import { MetricFactory } from '@lib/observability';
+import { register } from 'prom-client';
+import { CredentialsOptions } from './credentials.options';
+import { CredentialsCache } from './credentials-cache.service';
+import { TenantServiceClient } from './tenant-service.client';
+
+type Creds = { token: string };
+
+const options = (overrides: Partial<CredentialsOptions<Creds>> = {}): CredentialsOptions<Creds> => ({
+  tenantServiceUrl: 'http://tenants',
+  tenantServiceToken: 'svc',
+  tenantServiceTimeoutMs: 1000,
+  credentialType: 'whatsapp',
+  cacheTtlMs: 60_000,
+  parseCredentials: (raw) => raw as Creds,
+  ...overrides,
+});
+
+function cacheWith(fetch: jest.Mock, overrides: Partial<CredentialsOptions<Creds>> = {}) {
+  const client = { fetch } as unknown as TenantServiceClient<Creds>;
+  const observability = { serviceName: 'cache-spec', version: '0', logLevel: 'silent' };
+  return new CredentialsCache<Creds>(client, options(overrides), new MetricFactory(observability));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const record = (tenantId: string, token: string, expiresAt?: number) => ({ tenantId, credentials: { token }, expiresAt });
+
+describe(CredentialsCache.name, () => {
+  afterEach(() => register.clear());
+
+  it('fetches a tenant once and serves it from memory within the TTL', async () => {
+    const fetch = jest.fn().mockResolvedValue(record('acme', 'tok-1'));
+    const cache = cacheWith(fetch);
+    await cache.get('acme');
+    await cache.get('acme');
+    expect((await cache.get('acme')).credentials.token).toBe('tok-1');
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('fetches again once the TTL has passed', async () => {
+    const fetch = jest.fn().mockResolvedValueOnce(record('acme', 'tok-1')).mockResolvedValueOnce(record('acme', 'tok-2'));
+    const cache = cacheWith(fetch, { cacheTtlMs: 50 });
+    await cache.get('acme');
+    await sleep(120);
+    expect((await cache.get('acme')).credentials.token).toBe('tok-2');
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it("keeps an entry no longer than the record's own expiry", async () => {
+    const fetch = jest.fn().mockResolvedValueOnce(record('acme', 'tok-1', Date.now() + 50)).mockResolvedValueOnce(record('acme', 'tok-2'));
+    const cache = cacheWith(fetch, { cacheTtlMs: 60_000 });
+    await cache.get('acme');
+    await sleep(120);
+    expect((await cache.get('acme')).credentials.token).toBe('tok-2');
+  });
+
+  it('makes one request for many concurrent misses of the same tenant', async () => {
+    let resolve!: (value: unknown) => void;
+    const fetch = jest.fn().mockReturnValue(new Promise((r) => (resolve = r)));
+    const cache = cacheWith(fetch);
+    const waiting = Array.from({ length: 50 }, () => cache.get('acme'));
+    resolve(record('acme', 'tok-1'));
+    const results = await Promise.all(waiting);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(new Set(results.map((r) => r.credentials.token))).toEqual(new Set(['tok-1']));
+  });
+
+  it('keeps tenants apart', async () => {
+    const fetch = jest.fn((tenantId: string) => Promise.resolve(record(tenantId, `tok-${tenantId}`)));
+    const cache = cacheWith(fetch);
+    const [a, b] = await Promise.all([cache.get('a'), cache.get('b')]);
+    expect([a.credentials.token, b.credentials.token]).toEqual(['tok-a', 'tok-b']);
+  });
+
+  it('fetches anew after an invalidation', async () => {
+    const fetch = jest.fn().mockResolvedValueOnce(record('acme', 'old')).mockResolvedValueOnce(record('acme', 'new'));
+    const cache = cacheWith(fetch);
+    await cache.get('acme');
+    cache.invalidate('acme');
+    expect((await cache.get('acme')).credentials.token).toBe('new');
+  });
+
+  it.each([
+    [DeliveryErrorCategory.TENANT_NOT_FOUND],
+    [DeliveryErrorCategory.TENANT_INACTIVE],
+    [DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE],
+  ])('never caches a %s answer', async (category) => {
+    const fetch = jest
+      .fn()
+      .mockRejectedValueOnce(new DeliveryError(category, 'no'))
+      .mockResolvedValueOnce(record('acme', 'tok-1'));
+    const cache = cacheWith(fetch);
+    await expect(cache.get('acme')).rejects.toMatchObject({ category });
+    expect((await cache.get('acme')).credentials.token).toBe('tok-1');
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it('counts hits and misses', async () => {
+    const fetch = jest.fn().mockResolvedValue(record('acme', 'tok'));
+    const cache = cacheWith(fetch);
+    await cache.get('acme');
+    await cache.get('acme');
+    const metric = await register.getSingleMetric('cache_spec_credential_cache_requests_total')!.get();
+    expect(Object.fromEntries(metric.values.map((v) => [v.labels.result, v.value]))).toEqual({ miss: 1, hit: 1 });
+  });
+});
