@@ -29,6 +29,7 @@ export const json = (status: number, body: unknown, headers?: Record<string, str
  */
 export class JsonHttpServer {
   private server?: Server;
+  private host = '127.0.0.1';
   private readonly sockets = new Set<Socket>();
   private readonly hung = new Set<ServerResponse>();
   latencyMs = 0;
@@ -44,13 +45,14 @@ export class JsonHttpServer {
     });
     await new Promise<void>((resolve) => server.listen(port, host, resolve));
     this.server = server;
+    this.host = host === '0.0.0.0' ? '127.0.0.1' : host;
     return this.url;
   }
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | null;
     if (!address) throw new Error('simulator not started');
-    return `http://127.0.0.1:${address.port}`;
+    return `http://${this.host}:${address.port}`;
   }
 
   get port(): number {

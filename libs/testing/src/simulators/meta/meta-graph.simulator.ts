@@ -54,8 +54,8 @@ export class MetaGraphSimulator {
   private readonly pairLimiter = new SlidingWindowLimiter(PAIR_BURST, PAIR_WINDOW_MS);
   private readonly server = new JsonHttpServer((request) => this.answer(request));
 
-  start(port = 0): Promise<string> {
-    return this.server.start(port);
+  start(port = 0, host = '127.0.0.1'): Promise<string> {
+    return this.server.start(port, host);
   }
 
   stop(): Promise<void> {

@@ -31,8 +31,8 @@ export class TenantServiceSimulator {
 
   constructor(readonly serviceToken = 'tenant-service-token') {}
 
-  start(port = 0): Promise<string> {
-    return this.server.start(port);
+  start(port = 0, host = '127.0.0.1'): Promise<string> {
+    return this.server.start(port, host);
   }
 
   stop(): Promise<void> {
