@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingHttpHeaders } from 'node:http';
-import { json, JsonHttpServer, JsonRequest, SimulatedAnswer } from '../json-http-server';
+import { json, JsonHttpSimulator, JsonRequest, SimulatedAnswer } from '../json-http.simulator';
 import { META_ERROR_CATALOG, MetaErrorKey, metaErrorBody, metaErrorHeaders, MetaErrorSpec } from './meta-error-catalog';
 import { validateMetaRequest } from './meta-request.validator';
 import { SlidingWindowLimiter } from './sliding-window.limiter';
@@ -46,29 +46,12 @@ const PAIR_WINDOW_MS = 6_000 * PAIR_BURST;
  * checks (401/190, 400/100/33), body validation, per-number throughput (130429) and pair (131056)
  * limits, scripted faults from the documented error catalog, and a log of every request.
  */
-export class MetaGraphSimulator {
+export class MetaGraphSimulator extends JsonHttpSimulator {
   readonly requests: RecordedRequest[] = [];
   private readonly numbers = new Map<string, SimulatedPhoneNumber & { limiter: SlidingWindowLimiter }>();
   private readonly revokedTokens = new Set<string>();
   private readonly faults: FaultRule[] = [];
   private readonly pairLimiter = new SlidingWindowLimiter(PAIR_BURST, PAIR_WINDOW_MS);
-  private readonly server = new JsonHttpServer((request) => this.answer(request));
-
-  start(port = 0, host = '127.0.0.1'): Promise<string> {
-    return this.server.start(port, host);
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  set latencyMs(value: number) {
-    this.server.latencyMs = value;
-  }
 
   addPhoneNumber(number: SimulatedPhoneNumber): void {
     this.numbers.set(number.phoneNumberId, {
@@ -99,7 +82,7 @@ export class MetaGraphSimulator {
     return this.requests.filter((request) => request.status === 200);
   }
 
-  private answer(request: JsonRequest): SimulatedAnswer {
+  protected answer(request: JsonRequest): SimulatedAnswer {
     const path = MESSAGES_PATH.exec(request.path);
     if (request.method !== 'POST' || !path) {
       return json(400, { error: { message: `Unknown path components: ${request.path}`, type: 'OAuthException', code: 2500, fbtrace_id: 'A' } });

@@ -1,4 +1,4 @@
-import { json, JsonHttpServer, JsonRequest, SimulatedAnswer } from '../json-http-server';
+import { json, JsonHttpSimulator, JsonRequest, SimulatedAnswer } from '../json-http.simulator';
 
 export interface SimulatedTenant {
   tenantId: string;
@@ -22,29 +22,14 @@ const PATH = /^\/api\/v1\/tenants\/([^/]+)\/credentials$/;
  * `GET /api/v1/tenants/{tenantId}/credentials?type=whatsapp` with a service bearer token. Errors
  * follow the Nest default shape (`{ statusCode, message, error }`) the platform's services use.
  */
-export class TenantServiceSimulator {
+export class TenantServiceSimulator extends JsonHttpSimulator {
   readonly tenants = new Map<string, SimulatedTenant>();
   /** Credential requests received, by tenant id. */
   readonly requestsByTenant = new Map<string, number>();
   mode: TenantServiceMode = 'up';
-  private readonly server = new JsonHttpServer((request) => this.answer(request));
 
-  constructor(readonly serviceToken = 'tenant-service-token') {}
-
-  start(port = 0, host = '127.0.0.1'): Promise<string> {
-    return this.server.start(port, host);
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  set latencyMs(value: number) {
-    this.server.latencyMs = value;
+  constructor(readonly serviceToken = 'tenant-service-token') {
+    super();
   }
 
   addTenant(tenant: SimulatedTenant): SimulatedTenant {
@@ -56,7 +41,7 @@ export class TenantServiceSimulator {
     return this.requestsByTenant.get(tenantId) ?? 0;
   }
 
-  private answer(request: JsonRequest): SimulatedAnswer {
+  protected answer(request: JsonRequest): SimulatedAnswer {
     const match = PATH.exec(request.path);
     if (request.method !== 'GET' || !match) return json(404, nestError(404, `Cannot ${request.method} ${request.path}`));
     const tenantId = decodeURIComponent(match[1]);

@@ -24,17 +24,18 @@ export const json = (status: number, body: unknown, headers?: Record<string, str
 });
 
 /**
- * A tiny HTTP server on loopback for simulators: reads the body, asks `answer`, writes JSON. Tracks
+ * Base of the simulators: a tiny HTTP server that reads the body, asks `answer`, writes JSON. Tracks
  * sockets so `stop()` ends at once even with keep-alive clients or hung requests.
  */
-export class JsonHttpServer {
+export abstract class JsonHttpSimulator {
   private server?: Server;
   private host = '127.0.0.1';
   private readonly sockets = new Set<Socket>();
   private readonly hung = new Set<ServerResponse>();
+  /** Added before every answer, like a remote API's latency. */
   latencyMs = 0;
 
-  constructor(private readonly answer: (request: JsonRequest) => SimulatedAnswer | Promise<SimulatedAnswer>) {}
+  protected abstract answer(request: JsonRequest): SimulatedAnswer | Promise<SimulatedAnswer>;
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     const server = createServer((req, res) => void this.handle(req, res));
