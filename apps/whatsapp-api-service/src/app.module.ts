@@ -29,6 +29,7 @@ export class AppModule {
             publishTimeoutMs: c.rabbitmq.publishTimeoutMs,
             connectTimeoutMs: c.rabbitmq.connectTimeoutMs,
             topology: { ...OUTBOUND_QUEUE, retryDelayTiersMs: retryDelayTiers(c.retry) },
+            retry: c.retry,
           }),
           inject: [WhatsappConfig],
         }),

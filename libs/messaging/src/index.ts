@@ -7,6 +7,8 @@ export * from './outcome/dead-letter-publisher.service';
 export * from './outcome/delivery-headers';
 export * from './outcome/delivery-outcome';
 export * from './outcome/outcome-dispatcher.service';
+export * from './outcome/outcome.interceptor';
+export * from './outcome/tenant-of-routing-key.util';
 export * from './publishing/broker-publisher.service';
 export * from './publishing/broker-unavailable.error';
 export * from './publishing/redact-url.util';

@@ -1,6 +1,7 @@
 import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
-import { Logger } from '@nestjs/common';
+import { applyDecorators, Logger, NestInterceptor, Type, UseInterceptors } from '@nestjs/common';
 import { Channel, ConsumeMessage } from 'amqplib';
+import { OutcomeInterceptor } from './outcome/outcome.interceptor';
 import { workQueueDeclaration, WorkQueueArguments } from './topology/work-queue-topology';
 
 const logger = new Logger('WorkQueueConsumer');
@@ -19,18 +20,27 @@ function rejectToDeadLetter(channel: Channel, message: ConsumeMessage, error: un
   }
 }
 
+export interface SubscribeOptions {
+  /** Interceptors run inside the outcome interceptor, in order (e.g. the resilience policies). */
+  interceptors?: Array<Type<NestInterceptor>>;
+}
+
 /**
- * Subscribes a handler to a work queue. The handler receives the raw body (`Buffer`), so parsing and
- * validation, and their failures, stay in the handler instead of in golevelup's deserializer. The
- * queue is (re)declared with exactly the topology's arguments on every (re)connect.
+ * Subscribes a handler to a work queue. The handler receives the raw body (`Buffer`) and the
+ * delivery, and returns a `DeliveryOutcome`; `OutcomeInterceptor`, always outermost, settles it.
+ * Parsing and validation stay in the handler instead of golevelup's deserializer. The queue is
+ * (re)declared with exactly the topology's arguments on every (re)connect.
  */
-export function SubscribeToWorkQueue(topology: WorkQueueArguments): MethodDecorator {
+export function SubscribeToWorkQueue(topology: WorkQueueArguments, options: SubscribeOptions = {}): MethodDecorator {
   const declaration = workQueueDeclaration(topology);
-  return RabbitSubscribe({
-    queue: declaration.name,
-    createQueueIfNotExists: true,
-    queueOptions: { durable: true, arguments: declaration.arguments },
-    deserializer: (content: Buffer) => content,
-    errorHandler: rejectToDeadLetter,
-  });
+  return applyDecorators(
+    RabbitSubscribe({
+      queue: declaration.name,
+      createQueueIfNotExists: true,
+      queueOptions: { durable: true, arguments: declaration.arguments },
+      deserializer: (content: Buffer) => content,
+      errorHandler: rejectToDeadLetter,
+    }),
+    UseInterceptors(OutcomeInterceptor, ...(options.interceptors ?? [])),
+  );
 }

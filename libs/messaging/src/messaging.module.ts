@@ -6,6 +6,7 @@ import { MESSAGING_OPTIONS } from './messaging.constants';
 import { MessagingOptions } from './messaging.options';
 import { DeadLetterPublisher } from './outcome/dead-letter-publisher.service';
 import { OutcomeDispatcher } from './outcome/outcome-dispatcher.service';
+import { OutcomeInterceptor } from './outcome/outcome.interceptor';
 import { RetryScheduler } from './outcome/retry-scheduler.service';
 import { BrokerPublisher } from './publishing/broker-publisher.service';
 import { TopologyDeclarer } from './topology/topology-declarer';
@@ -72,9 +73,10 @@ export class MessagingModule {
         RetryScheduler,
         DeadLetterPublisher,
         OutcomeDispatcher,
+        OutcomeInterceptor,
         RabbitMqHealthIndicator,
       ],
-      exports: [optionsModule, BrokerPublisher, OutcomeDispatcher, RabbitMqHealthIndicator],
+      exports: [optionsModule, BrokerPublisher, OutcomeDispatcher, OutcomeInterceptor, RabbitMqHealthIndicator],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { BackoffOptions } from '@lib/resilience';
 import { WorkQueueTopology } from './topology/work-queue-topology';
 
 export interface MessagingOptions {
@@ -13,4 +14,6 @@ export interface MessagingOptions {
    */
   connectTimeoutMs?: number;
   topology: WorkQueueTopology;
+  /** Backoff of the waits that spend no attempt (a policy refused the message before any vendor call). */
+  retry: BackoffOptions;
 }

@@ -19,5 +19,7 @@ export interface OutcomeEvent {
 
 export type DeliveryOutcome =
   | { kind: 'delivered'; context: OutcomeContext; event?: OutcomeEvent }
+  /** Already delivered earlier (a redelivery or a republished copy): acked without a second send or event. */
+  | { kind: 'duplicate'; context: OutcomeContext }
   | { kind: 'retry'; context: OutcomeContext; error: DeliveryError; delay: RetryDelay }
   | { kind: 'dead-letter'; context: OutcomeContext; error: DeliveryError; event?: OutcomeEvent };

@@ -1,6 +1,7 @@
 import { Nack } from '@golevelup/nestjs-rabbitmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryMetrics } from '@lib/observability';
+import { nextStepFor } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { BrokerPublisher } from '../publishing/broker-publisher.service';
 import { DeadLetterPublisher } from './dead-letter-publisher.service';
@@ -36,10 +37,15 @@ export class OutcomeDispatcher {
           this.metrics.recordSent(context.tenantId, context.messageType);
           await this.publishEvent(outcome.event, fields);
           return undefined;
+        case 'duplicate':
+          this.metrics.recordDuplicate(context.tenantId);
+          this.logger.log({ ...fields, event: 'message_duplicate_acked' });
+          return undefined;
         case 'retry':
           await this.retries.schedule(message, context.state, outcome.delay, outcome.error);
           this.metrics.recordRetry(context.tenantId, outcome.error.category);
-          this.logger.warn({
+          // Waits that made no vendor call (breaker open, throttled, held) can come in thousands: debug only.
+          this.logger[nextStepFor(outcome.error.category) === 'defer' ? 'debug' : 'warn']({
             ...fields,
             event: 'message_retry_scheduled',
             category: outcome.error.category,

@@ -11,6 +11,7 @@ export class DeliveryMetrics {
   private readonly failed: Counter<'tenant' | 'category'>;
   private readonly retried: Counter<'tenant' | 'category'>;
   private readonly deadLettered: Counter<'tenant' | 'category'>;
+  private readonly duplicates: Counter<'tenant'>;
   private readonly handedBack: Counter;
   private readonly processing: Histogram<'tenant'>;
   private readonly inFlight: Gauge;
@@ -27,6 +28,7 @@ export class DeliveryMetrics {
       'tenant',
       'category',
     ]);
+    this.duplicates = metrics.counter('messages_duplicate_total', 'Messages acked without sending: already delivered', ['tenant']);
     this.handedBack = metrics.counter('messages_handed_back_total', 'Messages returned to the queue: the broker refused a publish');
     this.processing = metrics.histogram('message_processing_duration_seconds', 'Consume to settle (ack or hand-back)', ['tenant']);
     this.inFlight = metrics.gauge('messages_in_flight', 'Messages being handled right now');
@@ -59,6 +61,10 @@ export class DeliveryMetrics {
     const tenant = this.tenants.for(tenantId);
     this.failed.inc({ tenant, category });
     this.deadLettered.inc({ tenant, category });
+  }
+
+  recordDuplicate(tenantId: string | undefined): void {
+    this.duplicates.inc({ tenant: this.tenants.for(tenantId) });
   }
 
   recordHandedBack(): void {

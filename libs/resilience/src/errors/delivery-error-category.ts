@@ -31,6 +31,18 @@ export enum DeliveryErrorCategory {
   TENANT_MISMATCH = 'TENANT_MISMATCH',
   /** The tenant service could not be reached; no vendor call was made. */
   TENANT_SERVICE_UNAVAILABLE = 'TENANT_SERVICE_UNAVAILABLE',
+  /** The tenant's circuit breaker is open: its vendor path failed repeatedly; try again later. */
+  TENANT_CIRCUIT_OPEN = 'TENANT_CIRCUIT_OPEN',
+  /** The tenant already has its maximum of messages in flight (bulkhead). */
+  TENANT_BUSY = 'TENANT_BUSY',
+  /** The tenant's sending rate is spent for now (our own limiter, before any vendor call). */
+  THROTTLED = 'THROTTLED',
+  /** Another consumer is handling the same message right now. */
+  DUPLICATE_IN_PROGRESS = 'DUPLICATE_IN_PROGRESS',
+  /** An earlier message of the same conversation is waiting for a retry; this one waits behind it. */
+  CONVERSATION_HELD = 'CONVERSATION_HELD',
+  /** Handling took longer than its time limit. */
+  HANDLING_TIMEOUT = 'HANDLING_TIMEOUT',
   /** Every allowed vendor call was spent on transient failures. */
   RETRIES_EXHAUSTED = 'RETRIES_EXHAUSTED',
   /** The message waited longer than its maximum age. */

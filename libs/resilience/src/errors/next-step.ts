@@ -15,6 +15,12 @@ export function nextStepFor(category: DeliveryErrorCategory): NextStep {
     case DeliveryErrorCategory.RATE_LIMITED:
       return 'retry';
     case DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE:
+    case DeliveryErrorCategory.TENANT_CIRCUIT_OPEN:
+    case DeliveryErrorCategory.TENANT_BUSY:
+    case DeliveryErrorCategory.THROTTLED:
+    case DeliveryErrorCategory.DUPLICATE_IN_PROGRESS:
+    case DeliveryErrorCategory.CONVERSATION_HELD:
+    case DeliveryErrorCategory.HANDLING_TIMEOUT:
       return 'defer';
     case DeliveryErrorCategory.AUTH:
       return 'refresh-credentials';

@@ -1,0 +1,58 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { DeliveryMetrics } from '@lib/observability';
+import { DeliveryError, DeliveryErrorCategory, retryDelay } from '@lib/resilience';
+import { ConsumeMessage } from 'amqplib';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { MESSAGING_OPTIONS } from '../messaging.constants';
+import { MessagingOptions } from '../messaging.options';
+import { readDeliveryState } from './delivery-headers';
+import { DeliveryOutcome } from './delivery-outcome';
+import { OutcomeDispatcher } from './outcome-dispatcher.service';
+import { tenantOfRoutingKey } from './tenant-of-routing-key.util';
+
+/**
+ * Outermost interceptor of a work-queue handler. The handler (and the interceptors inside this one)
+ * return a `DeliveryOutcome` or throw a `DeliveryError`; this turns either into the settled message
+ * (ack, retry copy, dead letter) and hands golevelup only `undefined` or a `Nack`, as it expects.
+ */
+@Injectable()
+export class OutcomeInterceptor implements NestInterceptor {
+  constructor(
+    private readonly dispatcher: OutcomeDispatcher,
+    private readonly metrics: DeliveryMetrics,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler<DeliveryOutcome>): Observable<unknown> {
+    const message = context.getArgByIndex<ConsumeMessage>(1);
+    return from(this.settle(message, next));
+  }
+
+  private async settle(message: ConsumeMessage, next: CallHandler<DeliveryOutcome>) {
+    const finished = this.metrics.started();
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await lastValueFrom(next.handle());
+    } catch (error) {
+      outcome = this.outcomeForThrown(message, error);
+    }
+    try {
+      return await this.dispatcher.dispatch(message, outcome);
+    } finally {
+      this.metrics.recordProcessingTime(outcome.context.tenantId, finished());
+    }
+  }
+
+  /** A `DeliveryError` thrown before the handler decided (a policy refused the message), or a defect. */
+  private outcomeForThrown(message: ConsumeMessage, thrown: unknown): DeliveryOutcome {
+    const state = readDeliveryState(message);
+    const context = { tenantId: tenantOfRoutingKey(state.originalRoutingKey), messageType: 'unknown', state };
+    const error =
+      thrown instanceof DeliveryError
+        ? thrown
+        : new DeliveryError(DeliveryErrorCategory.INTERNAL_ERROR, `unexpected error: ${(thrown as Error)?.message ?? thrown}`);
+    if (error.category === DeliveryErrorCategory.INTERNAL_ERROR) return { kind: 'dead-letter', context, error };
+    state.deferrals += 1;
+    return { kind: 'retry', context, error, delay: retryDelay(state.deferrals, this.options.retry, error.details.minRetryDelayMs) };
+  }
+}
