@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CredentialsModule } from '@lib/credentials';
-import { MessagingModule } from '@lib/messaging';
+import { MessagingModule, tenantOfDelivery } from '@lib/messaging';
 import { ObservabilityModule } from '@lib/observability';
-import { retryDelayTiers } from '@lib/resilience';
+import { ResilienceModule, retryDelayTiers } from '@lib/resilience';
 import { WhatsappConfigModule } from './config/whatsapp-config.module';
 import { WhatsappConfig } from './config/whatsapp.config';
 import { parseWhatsappCredentials } from './credentials/whatsapp-credentials';
@@ -31,6 +31,10 @@ export class AppModule {
             topology: { ...OUTBOUND_QUEUE, retryDelayTiersMs: retryDelayTiers(c.retry) },
             retry: c.retry,
           }),
+          inject: [WhatsappConfig],
+        }),
+        ResilienceModule.forRootAsync({
+          useFactory: (c: WhatsappConfig) => ({ ...c.resilience, tenantOf: (context) => tenantOfDelivery(context.getArgByIndex(1)) }),
           inject: [WhatsappConfig],
         }),
         CredentialsModule.forRootAsync({

@@ -3,3 +3,8 @@ export * from './errors/delivery-error';
 export * from './errors/delivery-error-category';
 export * from './errors/next-step';
 export * from './backoff/retry-delay.util';
+export * from './resilience.module';
+export * from './resilience.options';
+export * from './interceptors/tenant-resilience.interceptor';
+export * from './policies/tenant-health';
+export * from './policies/tenant-policy.registry';

@@ -17,6 +17,7 @@ export class WhatsappConfig {
   readonly meta: { baseUrl: string; apiVersion: string; timeoutMs: number };
   readonly credentials: { cacheTtlMs: number };
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  readonly resilience: { failureThreshold: number; halfOpenAfterMs: number; maxInFlightPerTenant: number; handlerTimeoutMs: number };
   readonly messageMaxBytes: number;
   readonly redisUrl?: string;
 
@@ -44,6 +45,12 @@ export class WhatsappConfig {
       maxAttempts: env.RETRY_MAX_ATTEMPTS,
       baseDelayMs: env.RETRY_BASE_DELAY_MS,
       maxDelayMs: env.RETRY_MAX_DELAY_MS,
+    };
+    this.resilience = {
+      failureThreshold: env.CB_FAILURE_THRESHOLD,
+      halfOpenAfterMs: env.CB_HALF_OPEN_AFTER_MS,
+      maxInFlightPerTenant: env.TENANT_MAX_IN_FLIGHT,
+      handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
     };
     this.messageMaxBytes = env.MESSAGE_MAX_BYTES;
     this.redisUrl = env.REDIS_URL;

@@ -9,6 +9,7 @@ interface CodeRule {
   minRetryDelayMs?: number;
   /** A lower cap than RETRY_MAX_ATTEMPTS on the calls this error deserves. */
   attemptLimit?: number;
+  recipientScoped?: boolean;
 }
 
 const rule = (category: Category, extra: Omit<CodeRule, 'category'> = {}): CodeRule => ({ category, ...extra });
@@ -33,7 +34,8 @@ const CODE_RULES = new Map<number, CodeRule>([
   [131053, rule(Category.TRANSIENT, { attemptLimit: 2 })],
 
   [130429, rule(Category.RATE_LIMITED, { minRetryDelayMs: 1_000 })],
-  [131056, rule(Category.RATE_LIMITED, { minRetryDelayMs: 6_000 })],
+  // Per recipient (pair rate): it must not count against the tenant's circuit breaker.
+  [131056, rule(Category.RATE_LIMITED, { minRetryDelayMs: 6_000, recipientScoped: true })],
   [4, rule(Category.RATE_LIMITED, { minRetryDelayMs: 60_000 })],
   [80007, rule(Category.RATE_LIMITED, { minRetryDelayMs: 60_000 })],
 
@@ -114,7 +116,11 @@ export class MetaErrorClassifier {
     if (code !== undefined && (CODE_RULES.has(code) || isPermissionCode(code))) {
       const found = CODE_RULES.get(code) ?? rule(Category.ACCOUNT_ERROR);
       return {
-        error: new DeliveryError(found.category, message, { ...details, minRetryDelayMs: found.minRetryDelayMs }),
+        error: new DeliveryError(found.category, message, {
+          ...details,
+          minRetryDelayMs: found.minRetryDelayMs,
+          ...(found.recipientScoped ? { recipientScoped: true } : {}),
+        }),
         attemptLimit: found.attemptLimit,
       };
     }

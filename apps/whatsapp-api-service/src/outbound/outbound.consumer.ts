@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryOutcome, SubscribeToWorkQueue } from '@lib/messaging';
+import { TenantResilienceInterceptor } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { MessageDeliveryService } from './message-delivery.service';
 import { OUTBOUND_QUEUE } from './outbound-topology';
@@ -9,7 +10,7 @@ import { OUTBOUND_QUEUE } from './outbound-topology';
 export class OutboundConsumer {
   constructor(private readonly delivery: MessageDeliveryService) {}
 
-  @SubscribeToWorkQueue(OUTBOUND_QUEUE)
+  @SubscribeToWorkQueue(OUTBOUND_QUEUE, { interceptors: [TenantResilienceInterceptor] })
   handle(raw: Buffer, message: ConsumeMessage): Promise<DeliveryOutcome> {
     return this.delivery.deliver(raw, message);
   }

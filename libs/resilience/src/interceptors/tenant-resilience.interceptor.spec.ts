@@ -1,0 +1,87 @@
+import { CallHandler, ExecutionContext } from '@nestjs/common';
+import { MetricFactory, TenantLabel } from '@lib/observability';
+import { register } from 'prom-client';
+import { from, lastValueFrom, of, throwError } from 'rxjs';
+import { DeliveryError } from '../errors/delivery-error';
+import { DeliveryErrorCategory as Category } from '../errors/delivery-error-category';
+import { TenantPolicyRegistry } from '../policies/tenant-policy.registry';
+import { ResilienceOptions } from '../resilience.options';
+import { TenantResilienceInterceptor } from './tenant-resilience.interceptor';
+
+const observability = { serviceName: 'resilience-spec', version: '0', logLevel: 'silent' };
+
+function setup(overrides: Partial<ResilienceOptions> = {}) {
+  const options: ResilienceOptions = {
+    failureThreshold: 2,
+    halfOpenAfterMs: 60_000,
+    maxInFlightPerTenant: 2,
+    handlerTimeoutMs: 1_000,
+    tenantOf: (context) => context.getArgByIndex(0),
+    ...overrides,
+  };
+  const registry = new TenantPolicyRegistry(options, new MetricFactory(observability), new TenantLabel(observability));
+  const interceptor = new TenantResilienceInterceptor(registry, options);
+  const run = (tenant: string, handle: CallHandler['handle']) =>
+    lastValueFrom(interceptor.intercept({ getArgByIndex: () => tenant } as unknown as ExecutionContext, { handle }));
+  return { registry, run };
+}
+
+const unhealthy = { kind: 'retry', error: new DeliveryError(Category.TRANSIENT, '5xx') };
+const permanent = { kind: 'dead-letter', error: new DeliveryError(Category.WINDOW_EXPIRED, 'closed') };
+
+describe(TenantResilienceInterceptor.name, () => {
+  afterEach(() => register.clear());
+
+  it('passes outcomes through unchanged, unhealthy ones included', async () => {
+    const { run } = setup();
+    await expect(run('a', () => of(permanent))).resolves.toBe(permanent);
+    await expect(run('a', () => of(unhealthy))).resolves.toBe(unhealthy);
+  });
+
+  it("opens a tenant's breaker after the threshold and defers its messages without running them", async () => {
+    const { run } = setup();
+    await run('a', () => of(unhealthy));
+    await run('a', () => of(unhealthy));
+    const handle = jest.fn(() => of(permanent));
+    await expect(run('a', handle)).rejects.toMatchObject({ category: Category.TENANT_CIRCUIT_OPEN, details: { minRetryDelayMs: 60_000 } });
+    expect(handle).not.toHaveBeenCalled();
+    await expect(run('b', () => of(permanent))).resolves.toBe(permanent);
+  });
+
+  it('does not count recipient-scoped or permanent failures', async () => {
+    const { run } = setup();
+    const pairLimited = { error: new DeliveryError(Category.RATE_LIMITED, 'pair', { recipientScoped: true }) };
+    for (let i = 0; i < 5; i += 1) {
+      await run('a', () => of(pairLimited));
+      await run('a', () => of(permanent));
+    }
+    await expect(run('a', () => of(permanent))).resolves.toBe(permanent);
+  });
+
+  it('refuses a message beyond the tenant bulkhead', async () => {
+    const { run } = setup({ maxInFlightPerTenant: 1 });
+    let release!: () => void;
+    const slow = run('a', () => from(new Promise((resolve) => (release = () => resolve(permanent)))));
+    await expect(run('a', () => of(permanent))).rejects.toMatchObject({ category: Category.TENANT_BUSY });
+    await expect(run('b', () => of(permanent))).resolves.toBe(permanent);
+    release();
+    await expect(slow).resolves.toBe(permanent);
+  });
+
+  it('defers a handling that exceeds its time limit', async () => {
+    const { run } = setup({ handlerTimeoutMs: 20 });
+    await expect(run('a', () => from(new Promise(() => undefined)))).rejects.toMatchObject({ category: Category.HANDLING_TIMEOUT });
+  });
+
+  it('lets other errors through as they are', async () => {
+    const { run } = setup();
+    const defect = new Error('defect');
+    await expect(run('a', () => throwError(() => defect))).rejects.toBe(defect);
+  });
+
+  it('keeps at most maxTenants tenants', () => {
+    const { registry } = setup({ maxTenants: 3 });
+    for (const tenant of ['a', 'b', 'c', 'd', 'e']) registry.for(tenant);
+    expect(registry.size).toBe(3);
+  });
+});
