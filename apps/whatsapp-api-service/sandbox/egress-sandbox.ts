@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BrokerProbe, MetaGraphSimulator, ObservedMessage, outboundEnvelope, TenantServiceSimulator, waitUntil } from '@lib/testing';
+import Redis from 'ioredis';
 import { Logger } from 'nestjs-pino';
+import { randomBytes } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadWhatsappConfig } from '../src/config/whatsapp.config';
 import { OUTBOUND_QUEUE } from '../src/outbound/outbound-topology';
@@ -11,6 +13,8 @@ export interface SandboxOptions {
   /** Extra environment for the service (e.g. RETRY_BASE_DELAY_MS). */
   env?: Record<string, string>;
   metaLatencyMs?: number;
+  /** Use this Redis (with a key prefix of the run's own, removed at stop) for shared state. */
+  redisUrl?: string;
 }
 
 export interface SandboxTenant {
@@ -35,6 +39,8 @@ export class EgressSandbox {
     readonly statusEvents: ObservedMessage[],
     /** A copy of every message dead-lettered since start (the dead-letter queue itself is left alone). */
     readonly deadLetters: ObservedMessage[],
+    /** The environment the service was started with: another replica can be started with the same. */
+    readonly env: Record<string, string>,
   ) {}
 
   static async start(options: SandboxOptions): Promise<EgressSandbox> {
@@ -42,22 +48,24 @@ export class EgressSandbox {
     const tenants = new TenantServiceSimulator();
     meta.latencyMs = options.metaLatencyMs ?? 0;
     await Promise.all([meta.start(), tenants.start()]);
-    const config = loadWhatsappConfig({
+    const env = {
       RABBITMQ_URL: options.rabbitmqUrl,
       TENANT_SERVICE_URL: tenants.url,
       TENANT_SERVICE_TOKEN: tenants.serviceToken,
       META_API_BASE_URL: meta.url,
       PORT: '0',
       LOG_LEVEL: 'silent',
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}:` } : {}),
       ...options.env,
-    });
+    };
+    const config = loadWhatsappConfig(env);
     const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
     app.useLogger(app.get(Logger));
     await app.listen(0, '127.0.0.1');
     const probe = await BrokerProbe.connect(options.rabbitmqUrl);
     const statusEvents = await probe.watch(OUTBOUND_QUEUE.exchange, 'outbound.status.*');
     const deadLetters = await probe.watch(OUTBOUND_QUEUE.deadLetterExchange, OUTBOUND_QUEUE.deadLetterRoutingKey);
-    return new EgressSandbox(app, meta, tenants, probe, await app.getUrl(), statusEvents, deadLetters);
+    return new EgressSandbox(app, meta, tenants, probe, await app.getUrl(), statusEvents, deadLetters, env);
   }
 
   /** Registers a tenant with the tenant service and its phone number with Meta. */
@@ -90,5 +98,20 @@ export class EgressSandbox {
     await this.app.close();
     await this.probe.close();
     await Promise.all([this.meta.stop(), this.tenants.stop()]);
+    if (this.env.REDIS_URL) await deleteKeys(this.env.REDIS_URL, this.env.REDIS_KEY_PREFIX);
+  }
+}
+
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }

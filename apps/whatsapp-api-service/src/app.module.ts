@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CredentialsModule } from '@lib/credentials';
 import { MessagingModule, tenantOfDelivery } from '@lib/messaging';
 import { ObservabilityModule } from '@lib/observability';
-import { ResilienceModule, retryDelayTiers } from '@lib/resilience';
+import { ResilienceModule, retryDelayTiers, SharedStateModule } from '@lib/resilience';
 import { WhatsappConfigModule } from './config/whatsapp-config.module';
 import { WhatsappConfig } from './config/whatsapp.config';
 import { parseWhatsappCredentials } from './credentials/whatsapp-credentials';
@@ -28,6 +28,7 @@ export class AppModule {
             prefetchCount: c.rabbitmq.prefetch,
             publishTimeoutMs: c.rabbitmq.publishTimeoutMs,
             connectTimeoutMs: c.rabbitmq.connectTimeoutMs,
+            shutdownTimeoutMs: c.rabbitmq.shutdownTimeoutMs,
             topology: { ...OUTBOUND_QUEUE, retryDelayTiersMs: retryDelayTiers(c.retry) },
             retry: c.retry,
           }),
@@ -35,6 +36,10 @@ export class AppModule {
         }),
         ResilienceModule.forRootAsync({
           useFactory: (c: WhatsappConfig) => ({ ...c.resilience, tenantOf: (context) => tenantOfDelivery(context.getArgByIndex(1)) }),
+          inject: [WhatsappConfig],
+        }),
+        SharedStateModule.forRootAsync({
+          useFactory: (c: WhatsappConfig) => ({ ...c.sharedState, staleClaimMs: c.resilience.handlerTimeoutMs }),
           inject: [WhatsappConfig],
         }),
         CredentialsModule.forRootAsync({

@@ -3,6 +3,7 @@ export * from './messaging.decorators';
 export * from './messaging.module';
 export * from './messaging.options';
 export * from './health/rabbitmq.health';
+export * from './lifecycle/in-flight-messages';
 export * from './outcome/dead-letter-publisher.service';
 export * from './outcome/delivery-headers';
 export * from './outcome/delivery-outcome';

@@ -7,6 +7,8 @@ import { MessagingOptions } from './messaging.options';
 import { DeadLetterPublisher } from './outcome/dead-letter-publisher.service';
 import { OutcomeDispatcher } from './outcome/outcome-dispatcher.service';
 import { OutcomeInterceptor } from './outcome/outcome.interceptor';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown.service';
+import { InFlightMessages } from './lifecycle/in-flight-messages';
 import { RetryScheduler } from './outcome/retry-scheduler.service';
 import { BrokerPublisher } from './publishing/broker-publisher.service';
 import { TopologyDeclarer } from './topology/topology-declarer';
@@ -74,9 +76,11 @@ export class MessagingModule {
         DeadLetterPublisher,
         OutcomeDispatcher,
         OutcomeInterceptor,
+        InFlightMessages,
+        GracefulShutdown,
         RabbitMqHealthIndicator,
       ],
-      exports: [optionsModule, BrokerPublisher, OutcomeDispatcher, OutcomeInterceptor, RabbitMqHealthIndicator],
+      exports: [optionsModule, BrokerPublisher, OutcomeDispatcher, OutcomeInterceptor, InFlightMessages, RabbitMqHealthIndicator],
     };
   }
 }

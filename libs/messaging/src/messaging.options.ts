@@ -14,6 +14,11 @@ export interface MessagingOptions {
    */
   connectTimeoutMs?: number;
   topology: WorkQueueTopology;
+  /**
+   * How long shutdown waits for in-flight messages to settle before closing the connection.
+   * @default 30000
+   */
+  shutdownTimeoutMs?: number;
   /** Backoff of the waits that spend no attempt (a policy refused the message before any vendor call). */
   retry: BackoffOptions;
 }

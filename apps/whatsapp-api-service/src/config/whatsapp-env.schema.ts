@@ -110,14 +110,38 @@ export class WhatsappEnv {
   @IsInt()
   HANDLER_TIMEOUT_MS: number = 60000;
 
+  /** On SIGTERM, how long in-flight messages may take to settle before the connection closes. */
+  @Min(0)
+  @IsInt()
+  SHUTDOWN_TIMEOUT_MS: number = 30000;
+
   /** Queue messages larger than this are dead-lettered unparsed. */
   @Min(1024)
   @IsInt()
   MESSAGE_MAX_BYTES: number = 262144;
 
+  /** Shared rate limits and de-duplication across replicas; without it they hold per process. */
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 letters, digits, :, _ or -' })
+  REDIS_KEY_PREFIX: string = 'whatsapp-api-service:';
+
+  /** Replicas sharing the queue; without Redis each keeps to its share of a tenant's limit. */
+  @Min(1)
+  @IsInt()
+  EXPECTED_REPLICAS: number = 1;
+
+  /** Messages per second per business number when the tenant's credentials name no limit. */
+  @Min(1)
+  @IsInt()
+  RATE_LIMIT_DEFAULT_MPS: number = 80;
+
+  /** Longest in-process wait for a rate-limit slot; a longer wait goes through the broker. */
+  @Min(0)
+  @IsInt()
+  RATE_LIMIT_MAX_WAIT_MS: number = 250;
 
   @Min(0)
   @Max(65535)

@@ -12,14 +12,14 @@ export class WhatsappConfig {
   readonly service = { name: SERVICE_NAME, version };
   readonly http: { port: number };
   readonly logLevel: WhatsappEnv['LOG_LEVEL'];
-  readonly rabbitmq: { url: string; prefetch: number; publishTimeoutMs: number; connectTimeoutMs: number };
+  readonly rabbitmq: { url: string; prefetch: number; publishTimeoutMs: number; connectTimeoutMs: number; shutdownTimeoutMs: number };
   readonly tenantService: { url: string; token: string; timeoutMs: number };
   readonly meta: { baseUrl: string; apiVersion: string; timeoutMs: number };
   readonly credentials: { cacheTtlMs: number };
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   readonly resilience: { failureThreshold: number; halfOpenAfterMs: number; maxInFlightPerTenant: number; handlerTimeoutMs: number };
   readonly messageMaxBytes: number;
-  readonly redisUrl?: string;
+  readonly sharedState: { redisUrl?: string; keyPrefix: string; expectedReplicas: number; defaultMessagesPerSecond: number; maxRateLimitWaitMs: number };
 
   constructor(env: WhatsappEnv) {
     this.http = { port: env.PORT };
@@ -29,6 +29,7 @@ export class WhatsappConfig {
       prefetch: env.RABBITMQ_PREFETCH,
       publishTimeoutMs: env.RABBITMQ_PUBLISH_TIMEOUT_MS,
       connectTimeoutMs: env.RABBITMQ_CONNECT_TIMEOUT_MS,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     };
     this.tenantService = {
       url: env.TENANT_SERVICE_URL.replace(/\/+$/, ''),
@@ -53,7 +54,13 @@ export class WhatsappConfig {
       handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
     };
     this.messageMaxBytes = env.MESSAGE_MAX_BYTES;
-    this.redisUrl = env.REDIS_URL;
+    this.sharedState = {
+      redisUrl: env.REDIS_URL,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      expectedReplicas: env.EXPECTED_REPLICAS,
+      defaultMessagesPerSecond: env.RATE_LIMIT_DEFAULT_MPS,
+      maxRateLimitWaitMs: env.RATE_LIMIT_MAX_WAIT_MS,
+    };
   }
 }
 

@@ -1,12 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { RabbitMqHealthIndicator } from '@lib/messaging';
+import { RedisHealthIndicator } from '@lib/resilience';
 
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly rabbitmq: RabbitMqHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   /** The process answers; no dependency is checked, so a broker outage never restarts the pod. */
@@ -15,10 +17,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 503 while the service cannot do its job (no broker connection). */
+  /** 503 while the service cannot do its job (no broker connection); Redis down is reported as degraded. */
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.rabbitmq.isHealthy()]);
+    return this.health.check([() => this.rabbitmq.isHealthy(), () => this.redis.isHealthy()]);
   }
 }

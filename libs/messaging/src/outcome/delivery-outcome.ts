@@ -17,9 +17,13 @@ export interface OutcomeEvent {
   payload: unknown;
 }
 
-export type DeliveryOutcome =
+export type DeliveryOutcome = (
   | { kind: 'delivered'; context: OutcomeContext; event?: OutcomeEvent }
   /** Already delivered earlier (a redelivery or a republished copy): acked without a second send or event. */
   | { kind: 'duplicate'; context: OutcomeContext }
   | { kind: 'retry'; context: OutcomeContext; error: DeliveryError; delay: RetryDelay }
-  | { kind: 'dead-letter'; context: OutcomeContext; error: DeliveryError; event?: OutcomeEvent };
+  | { kind: 'dead-letter'; context: OutcomeContext; error: DeliveryError; event?: OutcomeEvent }
+) & {
+  /** Called once the outcome is settled in the broker (e.g. to let the conversation's next message go). */
+  onSettled?: () => void;
+};

@@ -5,6 +5,7 @@ import { ConsumeMessage } from 'amqplib';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { MESSAGING_OPTIONS } from '../messaging.constants';
 import { MessagingOptions } from '../messaging.options';
+import { InFlightMessages } from '../lifecycle/in-flight-messages';
 import { readDeliveryState } from './delivery-headers';
 import { DeliveryOutcome } from './delivery-outcome';
 import { OutcomeDispatcher } from './outcome-dispatcher.service';
@@ -20,12 +21,13 @@ export class OutcomeInterceptor implements NestInterceptor {
   constructor(
     private readonly dispatcher: OutcomeDispatcher,
     private readonly metrics: DeliveryMetrics,
+    private readonly inFlight: InFlightMessages,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler<DeliveryOutcome>): Observable<unknown> {
     const message = context.getArgByIndex<ConsumeMessage>(1);
-    return from(this.settle(message, next));
+    return from(this.inFlight.track(this.settle(message, next)));
   }
 
   private async settle(message: ConsumeMessage, next: CallHandler<DeliveryOutcome>) {
@@ -39,6 +41,7 @@ export class OutcomeInterceptor implements NestInterceptor {
     try {
       return await this.dispatcher.dispatch(message, outcome);
     } finally {
+      outcome.onSettled?.();
       this.metrics.recordProcessingTime(outcome.context.tenantId, finished());
     }
   }

@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
+
+/**
+ * The one Redis connection of a replica, if `redisUrl` is set. Commands fail fast while disconnected
+ * (no offline queue), so callers fall back to in-process state at once; the connection keeps
+ * reconnecting with backoff. The switch to and from degraded mode is logged once each way.
+ */
+@Injectable()
+export class RedisConnection implements OnApplicationShutdown {
+  private readonly logger = new Logger('Redis');
+  readonly client?: Redis;
+  private ready = false;
+  private degradedLogged = false;
+
+  constructor(@Inject(SHARED_STATE_OPTIONS) options: SharedStateOptions) {
+    if (!options.redisUrl) return;
+    this.client = new Redis(options.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      commandTimeout: 1000,
+      retryStrategy: (times) => Math.min(100 * 2 ** times, 5000),
+    });
+    this.client.on('ready', () => this.markReady());
+    this.client.on('error', (error) => this.markDegraded(error.message));
+    this.client.on('end', () => this.markDegraded('connection closed'));
+  }
+
+  get configured(): boolean {
+    return this.client !== undefined;
+  }
+
+  /** True while commands can be sent. */
+  get available(): boolean {
+    return this.ready && this.client?.status === 'ready';
+  }
+
+  /** Called by users of the connection when a command failed. */
+  markDegraded(reason: string): void {
+    this.ready = false;
+    if (this.degradedLogged) return;
+    this.degradedLogged = true;
+    this.logger.error({ event: 'redis_unavailable', reason, fallback: 'in-process state, per-replica guarantees' });
+  }
+
+  private markReady(): void {
+    this.ready = true;
+    if (!this.degradedLogged) return;
+    this.degradedLogged = false;
+    this.logger.log({ event: 'redis_available' });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client?.quit().catch(() => this.client?.disconnect());
+  }
+}

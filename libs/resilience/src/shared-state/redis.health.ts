@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { RedisConnection } from './redis-connection.service';
+
+/**
+ * Never fails readiness: without Redis the service still delivers, with per-replica guarantees.
+ * Reports `degraded` in the details so that operators see it.
+ */
+@Injectable()
+export class RedisHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly redis: RedisConnection,
+  ) {}
+
+  isHealthy(key = 'redis'): HealthIndicatorResult {
+    const indicator = this.health.check(key);
+    if (!this.redis.configured) return indicator.up({ mode: 'in-process', note: 'REDIS_URL unset: guarantees hold per replica' });
+    return this.redis.available
+      ? indicator.up({ mode: 'shared' })
+      : indicator.up({ mode: 'degraded', note: 'Redis unreachable: rate limits and de-duplication per replica' });
+  }
+}

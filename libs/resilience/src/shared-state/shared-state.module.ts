@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { DeliveryLedger } from './delivery-ledger.service';
+import { RedisConnection } from './redis-connection.service';
+import { RedisHealthIndicator } from './redis.health';
+import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
+import { TenantRateLimiter } from './tenant-rate-limiter.service';
+
+export interface SharedStateAsyncOptions {
+  useFactory: (...args: any[]) => SharedStateOptions;
+  inject?: any[];
+}
+
+/** State that must hold across replicas (rate limits, de-duplication), in Redis with an in-process fallback. */
+@Module({})
+export class SharedStateModule {
+  static forRootAsync(options: SharedStateAsyncOptions): DynamicModule {
+    return {
+      module: SharedStateModule,
+      global: true,
+      imports: [TerminusModule],
+      providers: [
+        { provide: SHARED_STATE_OPTIONS, useFactory: options.useFactory, inject: options.inject },
+        RedisConnection,
+        DeliveryLedger,
+        TenantRateLimiter,
+        RedisHealthIndicator,
+      ],
+      exports: [SHARED_STATE_OPTIONS, RedisConnection, DeliveryLedger, TenantRateLimiter, RedisHealthIndicator],
+    };
+  }
+}
