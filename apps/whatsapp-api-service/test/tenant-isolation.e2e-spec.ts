@@ -37,6 +37,15 @@ describe('tenant isolation (real RabbitMQ)', () => {
     for (const envelope of aMessages) await sandbox.publish(envelope);
 
     await waitUntil("A's breaker to open", async () => (await breakerState(A.tenantId)) === 2);
+    // Calls already past the breaker when it opened still complete; count from when they have.
+    let settled = -1;
+    await waitUntil("A's in-flight calls to finish", async () => {
+      const now = metaCallsOf(A).length;
+      const stable = now === settled;
+      settled = now;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return stable;
+    });
     const callsWhenOpened = metaCallsOf(A).length;
 
     const bMessages = Array.from({ length: 20 }, (_, i) => outboundEnvelope({ ...B, to: `+4916100000${String(i).padStart(2, '0')}` }));

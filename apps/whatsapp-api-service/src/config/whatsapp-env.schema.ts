@@ -141,7 +141,7 @@ export class WhatsappEnv {
   /** Longest in-process wait for a rate-limit slot; a longer wait goes through the broker. */
   @Min(0)
   @IsInt()
-  RATE_LIMIT_MAX_WAIT_MS: number = 250;
+  RATE_LIMIT_MAX_WAIT_MS: number = 1000;
 
   @Min(0)
   @Max(65535)

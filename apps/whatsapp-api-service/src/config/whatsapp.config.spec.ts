@@ -30,7 +30,7 @@ describe('loadWhatsappConfig', () => {
       keyPrefix: 'whatsapp-api-service:',
       expectedReplicas: 1,
       defaultMessagesPerSecond: 80,
-      maxRateLimitWaitMs: 250,
+      maxRateLimitWaitMs: 1000,
     });
   });
 

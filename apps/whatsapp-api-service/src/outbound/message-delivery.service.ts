@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryOutcome, OutcomeContext, readDeliveryState } from '@lib/messaging';
 import { DeliveryMetrics } from '@lib/observability';
-import { DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger, nextStepFor, retryDelay } from '@lib/resilience';
+import { deferralDelay, DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger, nextStepFor, retryDelay } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { WhatsappConfig } from '../config/whatsapp.config';
 import { MetaSendResponse } from '../meta/types/meta-graph.types';
@@ -113,7 +113,7 @@ export class MessageDeliveryService {
       }
       case 'defer':
         state.deferrals += 1;
-        return { kind: 'retry', context, error, delay: retryDelay(state.deferrals, retry, error.details.minRetryDelayMs) };
+        return { kind: 'retry', context, error, delay: deferralDelay(state.deferrals, retry, error) };
       case 'refresh-credentials':
         return this.deadLetter(envelope, context, new DeliveryError(error.category, `token refused again after a credential refresh: ${error.message}`, error.details));
       case 'dead-letter':

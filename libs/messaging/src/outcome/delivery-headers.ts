@@ -10,6 +10,8 @@ export const DeliveryHeader = {
   FIRST_SEEN_AT: 'x-first-seen-at',
   /** The routing key the message was first published with, for replay. */
   ORIGINAL_ROUTING_KEY: 'x-original-routing-key',
+  /** Why the message was last parked for a retry. */
+  LAST_ERROR_CATEGORY: 'x-last-error-category',
 } as const;
 
 export interface DeliveryState {

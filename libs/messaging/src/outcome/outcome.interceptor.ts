@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { DeliveryMetrics } from '@lib/observability';
-import { DeliveryError, DeliveryErrorCategory, retryDelay } from '@lib/resilience';
+import { deferralDelay, DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { MESSAGING_OPTIONS } from '../messaging.constants';
@@ -56,6 +56,6 @@ export class OutcomeInterceptor implements NestInterceptor {
         : new DeliveryError(DeliveryErrorCategory.INTERNAL_ERROR, `unexpected error: ${(thrown as Error)?.message ?? thrown}`);
     if (error.category === DeliveryErrorCategory.INTERNAL_ERROR) return { kind: 'dead-letter', context, error };
     state.deferrals += 1;
-    return { kind: 'retry', context, error, delay: retryDelay(state.deferrals, this.options.retry, error.details.minRetryDelayMs) };
+    return { kind: 'retry', context, error, delay: deferralDelay(state.deferrals, this.options.retry, error) };
   }
 }

@@ -5,7 +5,7 @@ import { MESSAGING_OPTIONS } from '../messaging.constants';
 import { MessagingOptions } from '../messaging.options';
 import { BrokerPublisher } from '../publishing/broker-publisher.service';
 import { retryQueueName } from '../topology/work-queue-topology';
-import { DeliveryState, deliveryStateHeaders } from './delivery-headers';
+import { DeliveryHeader, DeliveryState, deliveryStateHeaders } from './delivery-headers';
 import { copiedProperties } from './copied-properties';
 
 /**
@@ -22,7 +22,7 @@ export class RetryScheduler {
   async schedule(message: ConsumeMessage, state: DeliveryState, delay: RetryDelay, cause: DeliveryError): Promise<void> {
     const properties = copiedProperties(message, {
       ...deliveryStateHeaders(state),
-      'x-last-error-category': cause.category,
+      [DeliveryHeader.LAST_ERROR_CATEGORY]: cause.category,
       ...(cause.details.code !== undefined ? { 'x-last-error-code': String(cause.details.code) } : {}),
     });
     await this.publisher.publish('', retryQueueName(this.options.topology, delay.tierMs), message.content, {

@@ -1,4 +1,4 @@
-import { retryDelay, retryDelayTiers } from './retry-delay.util';
+import { deferralDelay, retryDelay, retryDelayTiers } from './retry-delay.util';
 
 const options = { baseDelayMs: 1000, maxDelayMs: 60000 };
 
@@ -40,5 +40,15 @@ describe('retryDelay', () => {
 
   it('caps a vendor minimum pause above the maximum at the maximum', () => {
     expect(retryDelay(1, options, 5 * 60_000, () => 0.5)).toEqual({ tierMs: 60000, delayMs: 60000 });
+  });
+});
+
+describe('deferralDelay', () => {
+  it('waits as long as the refusal asks, however often the message was deferred', () => {
+    expect(deferralDelay(9, options, { details: { minRetryDelayMs: 1500 } }, () => 0)).toEqual({ tierMs: 2000, delayMs: 2000 });
+  });
+
+  it('backs off exponentially when the refusal names no wait', () => {
+    expect(deferralDelay(4, options, { details: {} }, () => 0).tierMs).toBe(8000);
   });
 });

@@ -45,3 +45,13 @@ export function retryDelay(
   const delayMs = Math.min(tierMs, Math.max(minDelayMs, Math.round(tierMs * jitter), 1));
   return { tierMs, delayMs };
 }
+
+/**
+ * The wait of a message that made no vendor call. When the refusal says how long to wait (a rate
+ * limit slot, an open breaker) that is the wait; otherwise it grows with the deferrals so far (an
+ * outage of unknown length).
+ */
+export function deferralDelay(deferrals: number, options: BackoffOptions, cause: { details: { minRetryDelayMs?: number } }, random?: () => number): RetryDelay {
+  const hint = cause.details.minRetryDelayMs;
+  return hint !== undefined ? retryDelay(1, options, hint, random) : retryDelay(deferrals, options, 0, random);
+}
