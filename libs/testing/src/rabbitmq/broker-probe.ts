@@ -21,8 +21,11 @@ export class BrokerProbe {
     private readonly channel: amqplib.ConfirmChannel,
   ) {}
 
+  /** The probe's connection is named, so tests can cut every other connection of a vhost. */
+  static readonly CONNECTION_NAME = 'test-probe';
+
   static async connect(url: string): Promise<BrokerProbe> {
-    const connection = await amqplib.connect(url);
+    const connection = await amqplib.connect(url, { clientProperties: { connection_name: BrokerProbe.CONNECTION_NAME } });
     const channel = await connection.createConfirmChannel();
     return new BrokerProbe(connection, channel);
   }

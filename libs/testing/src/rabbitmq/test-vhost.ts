@@ -8,6 +8,8 @@ export interface TestVhost {
   name: string;
   /** amqp URL of the vhost with the local broker's guest user. */
   url: string;
+  /** Closes, from the broker side, every connection of the vhost except those named `keep`. */
+  closeConnections(keep: string[]): Promise<number>;
   dispose(): Promise<void>;
 }
 
@@ -22,6 +24,15 @@ export async function createTestVhost(prefix = 'test', host = process.env.TEST_R
   return {
     name,
     url: `amqp://guest:guest@${host}:5672/${encodeURIComponent(name)}`,
+    closeConnections: async (keep) => {
+      const { stdout } = await run('rabbitmqctl', ['-s', 'list_connections', 'pid', 'vhost', 'client_properties']);
+      const doomed = stdout
+        .split('\n')
+        .map((line) => line.split('\t'))
+        .filter(([pid, connectionVhost, properties]) => pid && connectionVhost === name && !keep.some((kept) => properties?.includes(`{"connection_name","${kept}"}`)));
+      for (const [pid] of doomed) await run('rabbitmqctl', ['-q', 'close_connection', pid, 'closed by test']);
+      return doomed.length;
+    },
     dispose: async () => {
       await run('rabbitmqctl', ['-q', 'delete_vhost', name]).catch(() => undefined);
     },
