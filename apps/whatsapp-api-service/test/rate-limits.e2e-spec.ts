@@ -1,10 +1,12 @@
-import { createTestVhost, outboundEnvelope, RecordedRequest, TestVhost } from '@lib/testing';
+import { createTestVhost, outboundEnvelope, RecordedRequest, TestVhost, waitUntil } from '@lib/testing';
+import request from 'supertest';
 import { EgressSandbox } from '../sandbox/egress-sandbox';
 import { ServiceProcess } from '../sandbox/service-process';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SLOW = { tenantId: 'slow', phoneNumberId: '400000000000001', accessToken: 'EAAG-slow', messagesPerSecond: 5 };
 const FAST = { tenantId: 'fast', phoneNumberId: '400000000000002', accessToken: 'EAAG-fast', messagesPerSecond: 80 };
+const FLOOD = { tenantId: 'flood', phoneNumberId: '400000000000004', accessToken: 'EAAG-flood', messagesPerSecond: 80 };
 const SHARED = { tenantId: 'shared', phoneNumberId: '400000000000003', accessToken: 'EAAG-shared', messagesPerSecond: 10 };
 
 /** The most requests Meta accepted in any sliding one-second window. */
@@ -18,12 +20,18 @@ function busiestSecond(requests: RecordedRequest[]): number {
   return busiest;
 }
 
+/** How many times messages of a tenant were parked for their rate limit, from the service's metrics. */
+async function parkedCount(sandbox: EgressSandbox, tenantId: string): Promise<number> {
+  const { text } = await request(sandbox.app.getHttpServer()).get('/metrics');
+  return Number(new RegExp(`messages_retried_total\\{tenant="${tenantId}",category="THROTTLED"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+}
+
 function rateLimitSandbox(replicas: string) {
   const context: { vhost?: TestVhost; sandbox?: EgressSandbox } = {};
   beforeAll(async () => {
     context.vhost = await createTestVhost('wa-rate-limits');
     context.sandbox = await EgressSandbox.start({ rabbitmqUrl: context.vhost.url, redisUrl: REDIS_URL, env: { EXPECTED_REPLICAS: replicas } });
-    for (const tenant of [SLOW, FAST, SHARED]) context.sandbox.addTenant(tenant);
+    for (const tenant of [SLOW, FAST, SHARED, FLOOD]) context.sandbox.addTenant(tenant);
   });
   afterAll(async () => {
     await context.sandbox?.stop();
@@ -53,7 +61,31 @@ describe('per-tenant rate limit, one replica (real RabbitMQ and Redis)', () => {
     expect(sentBy(SLOW)).toHaveLength(200);
     expect(busiestSecond(sentBy(SLOW))).toBeLessThanOrEqual(SLOW.messagesPerSecond);
     expect(throttledBy(SLOW)).toHaveLength(0);
+    // Each message over the limit was parked once, for a slot of its own, not cycled until it got through.
+    expect(await parkedCount(sandbox(), SLOW.tenantId)).toBeLessThanOrEqual(slow.length);
   }, 180_000);
+
+  it("parks a flood once per message and keeps another tenant's messages flowing past it", async () => {
+    const flood = Array.from({ length: 3000 }, (_, i) => outboundEnvelope({ ...FLOOD, to: `+4914${String(i).padStart(9, '0')}` }));
+    for (const envelope of flood) await sandbox().publish(envelope);
+    const other = Array.from({ length: 40 }, (_, i) => outboundEnvelope({ ...FAST, to: `+4913${String(i).padStart(9, '0')}` }));
+    for (const envelope of other) await sandbox().publish(envelope);
+
+    const statuses = await Promise.all(other.map((e) => sandbox().waitForStatus(e.metadata.internalId, 30_000)));
+    expect(statuses.every((s) => s.status === 'sent')).toBe(true);
+    const floodSent = sentBy(FLOOD).length;
+    expect(floodSent).toBeLessThan(flood.length / 2);
+    expect(busiestSecond(sentBy(FLOOD))).toBeLessThanOrEqual(FLOOD.messagesPerSecond);
+    expect(throttledBy(FLOOD)).toHaveLength(0);
+
+    // The whole flood has left the work queue: what is not sent waits in the tenant's delay queue,
+    // each message parked once for its own slot.
+    await waitUntil('the flood to leave the work queue', async () => (await sandbox().probe.messageCount('outbound-processed')) === 0, 60_000);
+    const parked = await parkedCount(sandbox(), FLOOD.tenantId);
+    expect(parked).toBeLessThanOrEqual(flood.length);
+    expect(parked + sentBy(FLOOD).length).toBeGreaterThanOrEqual(flood.length);
+    expect(await sandbox().probe.messageCount(`outbound-processed.delay.${FLOOD.tenantId}`)).toBeGreaterThan(flood.length / 2);
+  }, 120_000);
 });
 
 describe('per-tenant rate limit, two replicas on one queue (real RabbitMQ and Redis)', () => {

@@ -40,14 +40,23 @@ export class ConversationGate {
     if (hold && hold.internalId !== internalId) {
       context.state.deferrals += 1;
       const error = new DeliveryError(Category.CONVERSATION_HELD, `waiting behind message ${hold.internalId} of the same conversation`);
-      return { kind: 'retry', context, error, delay: { tierMs: hold.tierMs, delayMs: hold.tierMs } };
+      // Behind the held message in the queue it waits in: it can only come back after it.
+      return hold.tierMs === IN_TENANT_QUEUE
+        ? { kind: 'retry', context, error, delay: { tierMs: 0, delayMs: 0 }, inTenantQueue: true }
+        : { kind: 'retry', context, error, delay: { tierMs: hold.tierMs, delayMs: hold.tierMs } };
     }
     const outcome = await deliver();
-    if (outcome.kind === 'retry') await this.ledger.hold(conversation, { internalId, tierMs: outcome.delay.tierMs });
+    if (outcome.kind === 'retry') {
+      const tierMs = outcome.inTenantQueue ? IN_TENANT_QUEUE : outcome.delay.tierMs;
+      await this.ledger.hold(conversation, { internalId, tierMs, waitMs: outcome.delay.delayMs });
+    }
     else if (hold) await this.ledger.releaseHold(conversation, internalId);
     return outcome;
   }
 }
+
+/** Hold marker: the held message waits in its tenant's delay queue, not a tier queue. */
+const IN_TENANT_QUEUE = 0;
 
 /** Mark-as-read requests have no recipient and need no order. */
 function conversationOf(envelope: OutboundEnvelope): string | undefined {

@@ -111,9 +111,14 @@ export class MessageDeliveryService {
         }
         return { kind: 'retry', context, error, delay: retryDelay(state.attempts, retry, error.details.minRetryDelayMs) };
       }
-      case 'defer':
+      case 'defer': {
         state.deferrals += 1;
+        const { slotAt } = error.details;
+        if (slotAt !== undefined) {
+          return { kind: 'retry', context, error, delay: { tierMs: 0, delayMs: Math.max(0, slotAt - Date.now()) }, inTenantQueue: true };
+        }
         return { kind: 'retry', context, error, delay: deferralDelay(state.deferrals, retry, error) };
+      }
       case 'refresh-credentials':
         return this.deadLetter(envelope, context, new DeliveryError(error.category, `token refused again after a credential refresh: ${error.message}`, error.details));
       case 'dead-letter':

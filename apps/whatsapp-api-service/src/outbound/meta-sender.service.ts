@@ -29,9 +29,10 @@ export class MetaSender {
     const { tenantId, phoneNumberId } = envelope.metadata;
     let { credentials } = await this.credentials.get(tenantId);
     this.assertSender(tenantId, phoneNumberId, credentials);
-    const slot = await this.rateLimiter.acquire(tenantId, phoneNumberId, credentials.rateLimits?.messagesPerSecond);
+    const slot = await this.rateLimiter.acquire(tenantId, phoneNumberId, credentials.rateLimits?.messagesPerSecond, state.slotAt);
+    state.slotAt = slot.granted ? undefined : slot.slotAt;
     if (!slot.granted) {
-      throw new DeliveryError(Category.THROTTLED, `phone number ${phoneNumberId} is at its rate limit`, { minRetryDelayMs: slot.retryAfterMs });
+      throw new DeliveryError(Category.THROTTLED, `phone number ${phoneNumberId} is at its rate limit`, { slotAt: slot.slotAt });
     }
     for (let refreshed = false; ; refreshed = true) {
       state.attempts += 1;

@@ -12,6 +12,8 @@ export const DeliveryHeader = {
   ORIGINAL_ROUTING_KEY: 'x-original-routing-key',
   /** Why the message was last parked for a retry. */
   LAST_ERROR_CATEGORY: 'x-last-error-category',
+  /** The send slot (epoch ms) reserved for a message parked by its rate limit. */
+  SLOT_AT: 'x-slot-at',
 } as const;
 
 export interface DeliveryState {
@@ -19,6 +21,8 @@ export interface DeliveryState {
   deferrals: number;
   firstSeenAt: number;
   originalRoutingKey: string;
+  /** The send slot reserved for this message when it was parked by its rate limit. */
+  slotAt?: number;
 }
 
 export function readDeliveryState(message: ConsumeMessage, now = Date.now()): DeliveryState {
@@ -28,6 +32,7 @@ export function readDeliveryState(message: ConsumeMessage, now = Date.now()): De
     deferrals: nonNegativeInteger(headers[DeliveryHeader.DEFERRALS]),
     firstSeenAt: positiveOr(headers[DeliveryHeader.FIRST_SEEN_AT], now),
     originalRoutingKey: stringOr(headers[DeliveryHeader.ORIGINAL_ROUTING_KEY], message.fields.routingKey),
+    slotAt: Number.isFinite(Number(headers[DeliveryHeader.SLOT_AT])) && headers[DeliveryHeader.SLOT_AT] !== undefined ? Number(headers[DeliveryHeader.SLOT_AT]) : undefined,
   };
 }
 
@@ -37,6 +42,7 @@ export function deliveryStateHeaders(state: DeliveryState): Record<string, strin
     [DeliveryHeader.DEFERRALS]: state.deferrals,
     [DeliveryHeader.FIRST_SEEN_AT]: state.firstSeenAt,
     [DeliveryHeader.ORIGINAL_ROUTING_KEY]: state.originalRoutingKey,
+    ...(state.slotAt !== undefined ? { [DeliveryHeader.SLOT_AT]: state.slotAt } : {}),
   };
 }
 

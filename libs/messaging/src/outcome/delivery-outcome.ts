@@ -21,7 +21,14 @@ export type DeliveryOutcome = (
   | { kind: 'delivered'; context: OutcomeContext; event?: OutcomeEvent }
   /** Already delivered earlier (a redelivery or a republished copy): acked without a second send or event. */
   | { kind: 'duplicate'; context: OutcomeContext }
-  | { kind: 'retry'; context: OutcomeContext; error: DeliveryError; delay: RetryDelay }
+  | {
+      kind: 'retry';
+      context: OutcomeContext;
+      error: DeliveryError;
+      delay: RetryDelay;
+      /** Park in the tenant's own delay queue (per-message TTL, FIFO per tenant) instead of a shared tier. */
+      inTenantQueue?: boolean;
+    }
   | { kind: 'dead-letter'; context: OutcomeContext; error: DeliveryError; event?: OutcomeEvent }
 ) & {
   /** Called once the outcome is settled in the broker (e.g. to let the conversation's next message go). */

@@ -42,7 +42,7 @@ export class OutcomeDispatcher {
           this.logger.log({ ...fields, event: 'message_duplicate_acked' });
           return undefined;
         case 'retry':
-          await this.retries.schedule(message, context.state, outcome.delay, outcome.error);
+          await this.retries.schedule(message, context.state, outcome.delay, outcome.error, outcome.inTenantQueue ? context.tenantId : undefined);
           this.metrics.recordRetry(context.tenantId, outcome.error.category);
           // Waits that made no vendor call (breaker open, throttled, held) can come in thousands: debug only.
           this.logger[nextStepFor(outcome.error.category) === 'defer' ? 'debug' : 'warn']({

@@ -52,3 +52,22 @@ export function retryQueueDeclarations(topology: WorkQueueTopology): QueueDeclar
     },
   }));
 }
+
+/** Idle tenant delay queues go away a day after their last use (a parked message lives 24 h at most). */
+const TENANT_DELAY_QUEUE_EXPIRES_MS = 25 * 60 * 60 * 1000;
+
+/**
+ * A tenant's own delay queue: messages parked for their send slot, each with its own TTL. Slots are
+ * handed out in increasing order per tenant, so per-message TTLs expire head first and the queue stays
+ * FIFO; it dead-letters back into the work queue like the tier queues.
+ */
+export function tenantDelayQueueDeclaration(topology: Pick<WorkQueueTopology, 'queue'>, tenantId: string): QueueDeclaration {
+  return {
+    name: `${topology.queue}.delay.${tenantId}`,
+    arguments: {
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': topology.queue,
+      'x-expires': TENANT_DELAY_QUEUE_EXPIRES_MS,
+    },
+  };
+}

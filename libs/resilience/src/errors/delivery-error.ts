@@ -10,6 +10,8 @@ export interface DeliveryErrorDetails {
   traceId?: string;
   /** Shortest pause the vendor asks for before the next try. */
   minRetryDelayMs?: number;
+  /** A send slot reserved for this message (epoch ms): it waits for exactly that moment. */
+  slotAt?: number;
   /** The failure concerns one recipient (e.g. a per-user rate limit), not the tenant's whole path. */
   recipientScoped?: boolean;
 }

@@ -7,7 +7,10 @@ export type ClaimResult = 'claimed' | 'sent' | 'in-progress';
 
 export interface ConversationHold {
   internalId: string;
+  /** The wait queue the held message is parked in: a tier (ms), or 0 for its tenant's delay queue. */
   tierMs: number;
+  /** How long the hold may last at most (the held message's wait plus a margin). */
+  waitMs?: number;
 }
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -95,7 +98,7 @@ export class DeliveryLedger {
   hold(conversation: string, hold: ConversationHold): Promise<void> {
     const key = this.conversationKey(conversation);
     const value = `${hold.internalId}|${hold.tierMs}`;
-    const ttlMs = hold.tierMs + this.options.staleClaimMs;
+    const ttlMs = (hold.waitMs ?? hold.tierMs) + this.options.staleClaimMs;
     return this.withFallback(
       async (redis) => void (await redis.set(key, value, 'PX', ttlMs)),
       () => void this.memory.set(key, value, { ttl: ttlMs }),

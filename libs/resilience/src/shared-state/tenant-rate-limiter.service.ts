@@ -6,7 +6,15 @@ import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRe
 import { RedisConnection } from './redis-connection.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 
-export type RateLimitDecision = { granted: true } | { granted: false; retryAfterMs: number };
+/** Granted now, or: come back at `slotAt` (epoch ms), a send slot reserved for this message. */
+export type RateLimitDecision = { granted: true } | { granted: false; slotAt: number };
+
+/** Hands out one slot `interval` ms after the last, never before `floor` (ARGV: floor, interval, now). */
+const RESERVE_SLOT_SCRIPT = `
+local slot = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[1]))
+local next = slot + tonumber(ARGV[2])
+redis.call('SET', KEYS[1], math.floor(next), 'PX', math.floor(next - tonumber(ARGV[3])) + 60000)
+return math.floor(slot)`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -20,13 +28,16 @@ const PACING_MARGIN = 1.04;
  * replicas together never exceed it even when more replicas run than expected. When Redis is
  * unreachable each replica falls back to its share (limit / expectedReplicas) in memory. A message
  * over the limit waits in process at most `maxRateLimitWaitMs` (holding one of its tenant's
- * bulkhead slots, never another tenant's); otherwise it waits in the broker, holding no slot.
+ * bulkhead slots, never another tenant's); otherwise it gets a slot of its own and waits for it in
+ * the broker, holding no slot.
  */
 @Injectable()
 export class TenantRateLimiter {
   private readonly limiters = new Map<number, RateLimiterAbstract>();
   /** Per phone number, the next send slot this replica can promise. */
   private readonly nextSendAt = new LRUCache<string, number>({ max: 100_000, ttl: 10 * 60_000 });
+  /** Per phone number, the next slot for a parked message when Redis is not there to hand them out. */
+  private readonly nextFreeSlotAt = new LRUCache<string, number>({ max: 100_000, ttl: 60 * 60_000 });
   /** Per phone number, when this replica last let a message go. */
   private readonly lastSentAt = new LRUCache<string, number>({ max: 100_000, ttl: 10 * 60_000 });
   private readonly delayed: Counter<'tenant'>;
@@ -40,19 +51,29 @@ export class TenantRateLimiter {
     this.delayed = metrics.counter('rate_limit_delayed_total', 'Messages that waited for a rate-limit slot', ['tenant']);
   }
 
-  async acquire(tenantId: string, phoneNumberId: string, messagesPerSecond = this.options.defaultMessagesPerSecond): Promise<RateLimitDecision> {
+  /**
+   * `reservedSlotAt`: the slot this message was given when it was parked; it is sent at that moment
+   * (give or take the pacing) instead of queueing again behind newer messages.
+   */
+  async acquire(
+    tenantId: string,
+    phoneNumberId: string,
+    messagesPerSecond = this.options.defaultMessagesPerSecond,
+    reservedSlotAt?: number,
+  ): Promise<RateLimitDecision> {
     const mps = Math.max(1, Math.floor(messagesPerSecond));
     const interval = ((1000 * this.options.expectedReplicas) / mps) * PACING_MARGIN;
     const now = Date.now();
+    if (reservedSlotAt !== undefined && reservedSlotAt - now > this.options.maxRateLimitWaitMs) return { granted: false, slotAt: reservedSlotAt };
     const slot = Math.max(now, this.nextSendAt.get(phoneNumberId) ?? 0);
-    if (slot - now > this.options.maxRateLimitWaitMs) return this.defer(tenantId, slot - now);
+    if (slot - now > this.options.maxRateLimitWaitMs) return this.park(tenantId, phoneNumberId, mps, slot);
     this.nextSendAt.set(phoneNumberId, slot + interval);
     if (slot > now) {
       this.delayed.inc({ tenant: this.tenantLabel.for(tenantId) });
       await sleep(slot - now);
     }
     const shared = await this.consumeShared(phoneNumberId, mps);
-    if (shared !== true) return this.defer(tenantId, shared);
+    if (shared !== true) return this.park(tenantId, phoneNumberId, mps, Date.now() + shared);
     // A late wake-up must not bring two sends closer than one interval.
     for (let gap = Date.now() - (this.lastSentAt.get(phoneNumberId) ?? 0); gap < interval; gap = Date.now() - (this.lastSentAt.get(phoneNumberId) ?? 0)) {
       await sleep(interval - gap);
@@ -76,13 +97,26 @@ export class TenantRateLimiter {
   }
 
   /**
-   * The message goes back to the broker until the limit has room again (at least the wait this
-   * replica computed). A backlog therefore cycles through the wait queue about once a second, each
-   * round sending what the limit allows; see README "Rate limits" for what that costs under a flood.
+   * Reserves the message a slot of its own, one interval after the last one reserved for this number
+   * (in Redis, so replicas hand out distinct slots), and not before `floor`. It waits in the broker
+   * for that slot and comes back once, instead of cycling until the limit lets it through.
    */
-  private defer(tenantId: string, wait: number): RateLimitDecision {
+  private async park(tenantId: string, phoneNumberId: string, mps: number, floor: number): Promise<RateLimitDecision> {
     this.delayed.inc({ tenant: this.tenantLabel.for(tenantId) });
-    return { granted: false, retryAfterMs: Math.max(1, wait) };
+    const interval = (1000 / mps) * PACING_MARGIN;
+    const key = `${this.options.keyPrefix}slot:${phoneNumberId}`;
+    const now = Date.now();
+    if (this.redis.client && this.redis.available) {
+      try {
+        const slotAt = Number(await this.redis.client.eval(RESERVE_SLOT_SCRIPT, 1, key, Math.ceil(floor), interval, now));
+        return { granted: false, slotAt };
+      } catch (error) {
+        this.redis.markDegraded((error as Error).message);
+      }
+    }
+    const slotAt = Math.max(floor, this.nextFreeSlotAt.get(phoneNumberId) ?? 0);
+    this.nextFreeSlotAt.set(phoneNumberId, slotAt + interval * this.options.expectedReplicas);
+    return { granted: false, slotAt };
   }
 
   private limiterFor(mps: number): RateLimiterAbstract {
