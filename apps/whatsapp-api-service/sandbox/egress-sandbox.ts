@@ -98,12 +98,14 @@ export class EgressSandbox {
     await this.app.close();
     await this.probe.close();
     await Promise.all([this.meta.stop(), this.tenants.stop()]);
-    if (this.env.REDIS_URL) await deleteKeys(this.env.REDIS_URL, this.env.REDIS_KEY_PREFIX);
+    if (this.env.REDIS_URL) await deleteKeys(this.env.REDIS_URL, this.env.REDIS_KEY_PREFIX).catch(() => undefined);
   }
 }
 
 async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+  redis.on('error', () => undefined);
+  await redis.connect();
   try {
     let cursor = '0';
     do {

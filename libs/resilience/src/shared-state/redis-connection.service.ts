@@ -52,7 +52,13 @@ export class RedisConnection implements OnApplicationShutdown {
     this.logger.log({ event: 'redis_available' });
   }
 
+  /** QUIT when connected (lets pending replies arrive); a disconnected client would wait to reconnect first. */
   async onApplicationShutdown(): Promise<void> {
-    await this.client?.quit().catch(() => this.client?.disconnect());
+    if (!this.client) return;
+    if (this.client.status !== 'ready') {
+      this.client.disconnect();
+      return;
+    }
+    await this.client.quit().catch(() => this.client?.disconnect());
   }
 }
