@@ -56,6 +56,9 @@ export class OutcomeInterceptor implements NestInterceptor {
         : new DeliveryError(DeliveryErrorCategory.INTERNAL_ERROR, `unexpected error: ${(thrown as Error)?.message ?? thrown}`);
     if (error.category === DeliveryErrorCategory.INTERNAL_ERROR) return { kind: 'dead-letter', context, error };
     state.deferrals += 1;
+    if (error.details.inTenantQueue && context.tenantId) {
+      return { kind: 'retry', context, error, delay: { tierMs: 0, delayMs: error.details.minRetryDelayMs ?? 0 }, inTenantQueue: true };
+    }
     return { kind: 'retry', context, error, delay: deferralDelay(state.deferrals, this.options.retry, error) };
   }
 }

@@ -12,6 +12,11 @@ export interface DeliveryErrorDetails {
   minRetryDelayMs?: number;
   /** A send slot reserved for this message (epoch ms): it waits for exactly that moment. */
   slotAt?: number;
+  /**
+   * Wait in the tenant's own delay queue, behind the tenant's parked backlog, rather than in a shared
+   * tier queue: the message moves once instead of cycling while its tenant is saturated.
+   */
+  inTenantQueue?: boolean;
   /** The failure concerns one recipient (e.g. a per-user rate limit), not the tenant's whole path. */
   recipientScoped?: boolean;
 }

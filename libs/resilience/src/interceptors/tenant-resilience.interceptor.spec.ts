@@ -62,7 +62,7 @@ describe(TenantResilienceInterceptor.name, () => {
     const { run } = setup({ maxInFlightPerTenant: 1 });
     let release!: () => void;
     const slow = run('a', () => from(new Promise((resolve) => (release = () => resolve(permanent)))));
-    await expect(run('a', () => of(permanent))).rejects.toMatchObject({ category: Category.TENANT_BUSY });
+    await expect(run('a', () => of(permanent))).rejects.toMatchObject({ category: Category.TENANT_BUSY, details: { inTenantQueue: true } });
     await expect(run('b', () => of(permanent))).resolves.toBe(permanent);
     release();
     await expect(slow).resolves.toBe(permanent);

@@ -7,6 +7,9 @@ import { countsAgainstTenantHealth, outcomeError, UnhealthyOutcome } from '../po
 import { TenantPolicyRegistry } from '../policies/tenant-policy.registry';
 import { RESILIENCE_OPTIONS, ResilienceOptions } from '../resilience.options';
 
+/** A saturated tenant's message waits at least this long, behind the tenant's own backlog. */
+const BUSY_WAIT_MS = 1000;
+
 /** Policies of messages that name no tenant share this key. */
 export const UNKNOWN_TENANT_KEY = '(unknown)';
 
@@ -60,6 +63,7 @@ export class TenantResilienceInterceptor implements NestInterceptor {
       return new DeliveryError(
         DeliveryErrorCategory.TENANT_BUSY,
         `tenant '${tenantId}' already has ${this.options.maxInFlightPerTenant} messages in flight`,
+        { minRetryDelayMs: BUSY_WAIT_MS, inTenantQueue: true },
       );
     }
     if (error instanceof TaskCancelledError) {
