@@ -4,7 +4,10 @@
  * latency (publish to status event) during the flood, how fast the flood is parked out of the work
  * queue, and how often flood messages were parked.
  *
- *   npm run bench:flood -- --messages 50000
+ *   npm run bench:flood -- --messages 50000 [--flood-rate 1000] [--meta-latency-ms 200]
+ *
+ * Without --flood-rate the whole burst is published at once (it queues ahead of B); with it, A's
+ * messages arrive at that rate, as a misbehaving upstream would send them.
  */
 import { createTestVhost, outboundEnvelope } from '@lib/testing';
 import * as amqplib from 'amqplib';
@@ -39,12 +42,16 @@ async function main(): Promise<void> {
     channel.publish('whatsapp-exchange', `outbound.processed.${B.tenantId}`, Buffer.from(JSON.stringify(envelope)), { persistent: true });
   }, 100);
 
-  for (let batch = 0; published < floodSize; batch += 1) {
-    for (let i = 0; i < 500 && published < floodSize; i += 1, published += 1) {
+  const floodRate = argument('flood-rate', 0);
+  const batchSize = floodRate > 0 ? Math.max(1, Math.round(floodRate / 20)) : 500;
+  while (published < floodSize) {
+    const batchStartedAt = Date.now();
+    for (let i = 0; i < batchSize && published < floodSize; i += 1, published += 1) {
       const envelope = outboundEnvelope({ ...A, to: `+4911${String(published).padStart(9, '0')}` });
       channel.publish('whatsapp-exchange', `outbound.processed.${A.tenantId}`, Buffer.from(JSON.stringify(envelope)), { persistent: true });
     }
     await channel.waitForConfirms();
+    if (floodRate > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(0, 50 - (Date.now() - batchStartedAt))));
   }
   const publishedIn = Date.now() - floodStart;
 
@@ -67,6 +74,7 @@ async function main(): Promise<void> {
   const parked = Number(/messages_retried_total\{tenant="flooder",category="THROTTLED"\} (\d+)/.exec(text)?.[1] ?? 0);
   const result = {
     floodMessages: floodSize,
+    floodRatePerSecond: floodRate || 'burst',
     floodPublishedInMs: publishedIn,
     floodParkedOutOfWorkQueueInMs: workQueueEmptyAt - floodStart,
     parkingThroughputPerSecond: Math.round((floodSize / (workQueueEmptyAt - floodStart)) * 1000),
