@@ -1,5 +1,5 @@
-import { createTestVhost, outboundEnvelope, TestVhost, waitUntil, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
-import { EgressSandbox } from '../sandbox/egress-sandbox';
+import { outboundEnvelope, waitUntil, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
+import { useEgressSandbox } from '../sandbox/use-egress-sandbox';
 
 const ACME = { tenantId: 'acme', phoneNumberId: '300000000000001', accessToken: 'EAAG-acme' };
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -8,55 +8,39 @@ describe.each([
   ['with Redis', REDIS_URL],
   ['in process (no REDIS_URL)', undefined],
 ])('never twice, in order (%s)', (_mode, redisUrl) => {
-  let vhost: TestVhost;
-  let sandbox: EgressSandbox;
+  const sandbox = useEgressSandbox('wa-exactly-once', { redisUrl, env: { RETRY_BASE_DELAY_MS: '200', RETRY_MAX_DELAY_MS: '800' } }, [ACME]);
 
-  beforeAll(async () => {
-    vhost = await createTestVhost('wa-exactly-once');
-    sandbox = await EgressSandbox.start({
-      rabbitmqUrl: vhost.url,
-      redisUrl,
-      env: { RETRY_BASE_DELAY_MS: '200', RETRY_MAX_DELAY_MS: '800' },
-    });
-    sandbox.addTenant(ACME);
-  });
-
-  afterAll(async () => {
-    await sandbox?.stop();
-    await vhost?.dispose();
-  });
-
-  const acceptedTo = (to: string) => sandbox.meta.accepted().filter((r) => r.body?.to === to);
+  const acceptedTo = (to: string) => sandbox().meta.accepted().filter((r) => r.body?.to === to);
 
   it('sends a message published three times only once, with one status event', async () => {
     const envelope = outboundEnvelope({ ...ACME, to: '+4917000000001' });
-    for (let i = 0; i < 3; i += 1) await sandbox.publish(envelope);
-    await sandbox.waitForStatus(envelope.metadata.internalId);
-    await waitUntil('all three copies consumed', async () => (await sandbox.probe.messageCount('outbound-processed')) === 0);
+    for (let i = 0; i < 3; i += 1) await sandbox().publish(envelope);
+    await sandbox().waitForStatus(envelope.metadata.internalId);
+    await waitUntil('all three copies consumed', async () => (await sandbox().probe.messageCount('outbound-processed')) === 0);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(acceptedTo('+4917000000001')).toHaveLength(1);
-    expect(sandbox.statusEvents.filter((e) => e.json().internalId === envelope.metadata.internalId)).toHaveLength(1);
+    expect(sandbox().statusEvents.filter((e) => e.json().internalId === envelope.metadata.internalId)).toHaveLength(1);
   });
 
   it('sends a redelivered copy of an already sent message only once', async () => {
     const envelope = outboundEnvelope({ ...ACME, to: '+4917000000002' });
-    await sandbox.publish(envelope);
-    await sandbox.waitForStatus(envelope.metadata.internalId);
-    await sandbox.publish(envelope, undefined);
-    await waitUntil('the copy consumed', async () => (await sandbox.probe.messageCount('outbound-processed')) === 0);
+    await sandbox().publish(envelope);
+    await sandbox().waitForStatus(envelope.metadata.internalId);
+    await sandbox().publish(envelope, undefined);
+    await waitUntil('the copy consumed', async () => (await sandbox().probe.messageCount('outbound-processed')) === 0);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(acceptedTo('+4917000000002')).toHaveLength(1);
   });
 
   it('processes normally a message whose earlier attempt failed before reaching Meta', async () => {
     const fresh = { tenantId: `fresh-${redisUrl ? 'r' : 'm'}`, phoneNumberId: '300000000000002', accessToken: 'EAAG-fresh' };
-    sandbox.addTenant(fresh);
+    sandbox().addTenant(fresh);
     const envelope = outboundEnvelope({ ...fresh, to: '+4917000000003' });
-    sandbox.tenants.mode = 'unavailable';
-    await sandbox.publish(envelope);
-    await waitUntil('a deferral', () => sandbox.tenants.requestsFor(fresh.tenantId) >= 3);
-    sandbox.tenants.mode = 'up';
-    expect(await sandbox.waitForStatus(envelope.metadata.internalId)).toMatchObject({ status: 'sent', attempts: 1 });
+    sandbox().tenants.mode = 'unavailable';
+    await sandbox().publish(envelope);
+    await waitUntil('a deferral', () => sandbox().tenants.requestsFor(fresh.tenantId) >= 3);
+    sandbox().tenants.mode = 'up';
+    expect(await sandbox().waitForStatus(envelope.metadata.internalId)).toMatchObject({ status: 'sent', attempts: 1 });
     expect(acceptedTo('+4917000000003')).toHaveLength(1);
   });
 
@@ -67,11 +51,11 @@ describe.each([
     );
     // The first two are sent before the third is published, so the injected failure is the third's.
     for (const [index, envelope] of messages.entries()) {
-      if (index === 2) sandbox.meta.inject('131000', { match: { to }, times: 1 });
-      await sandbox.publish(envelope);
-      if (index < 2) await sandbox.waitForStatus(envelope.metadata.internalId);
+      if (index === 2) sandbox().meta.inject('131000', { match: { to }, times: 1 });
+      await sandbox().publish(envelope);
+      if (index < 2) await sandbox().waitForStatus(envelope.metadata.internalId);
     }
-    const statuses = await Promise.all(messages.map((e) => sandbox.waitForStatus(e.metadata.internalId, 20_000)));
+    const statuses = await Promise.all(messages.map((e) => sandbox().waitForStatus(e.metadata.internalId, 20_000)));
     expect(statuses.every((s) => s.status === 'sent')).toBe(true);
     expect(statuses[2].attempts).toBe(2);
     expect(acceptedTo(to).map((r) => r.body.text.body)).toEqual(messages.map((_, i) => `message ${i + 1}`));
@@ -79,13 +63,13 @@ describe.each([
 
   it('lets other conversations pass while one waits for its retry', async () => {
     const slow = '+4917000000005';
-    sandbox.meta.inject('131000', { match: { to: slow }, times: 1 });
+    sandbox().meta.inject('131000', { match: { to: slow }, times: 1 });
     const held = outboundEnvelope({ ...ACME, to: slow });
-    await sandbox.publish(held);
+    await sandbox().publish(held);
     const others = Array.from({ length: 5 }, (_, i) => outboundEnvelope({ ...ACME, to: `+49170000001${i}` }));
-    for (const envelope of others) await sandbox.publish(envelope);
-    await Promise.all(others.map((e) => sandbox.waitForStatus(e.metadata.internalId)));
-    expect(sandbox.statusOf(held.metadata.internalId)?.status).not.toBe('sent');
-    expect(await sandbox.waitForStatus(held.metadata.internalId)).toMatchObject({ status: 'sent', attempts: 2 });
+    for (const envelope of others) await sandbox().publish(envelope);
+    await Promise.all(others.map((e) => sandbox().waitForStatus(e.metadata.internalId)));
+    expect(sandbox().statusOf(held.metadata.internalId)?.status).not.toBe('sent');
+    expect(await sandbox().waitForStatus(held.metadata.internalId)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 });

@@ -1,28 +1,19 @@
-import { createTestVhost, outboundEnvelope, TestVhost } from '@lib/testing';
+import { outboundEnvelope } from '@lib/testing';
 import request from 'supertest';
-import { EgressSandbox } from '../sandbox/egress-sandbox';
+import { useEgressSandbox } from '../sandbox/use-egress-sandbox';
 
 const ACME = { tenantId: 'acme', phoneNumberId: '106540352242922', accessToken: 'EAAG-acme-token' };
 
 describe('whatsapp-api-service HTTP: health and metrics only', () => {
-  let vhost: TestVhost;
-  let sandbox: EgressSandbox;
+  const sandbox = useEgressSandbox('wa-http', {}, [ACME]);
 
   beforeAll(async () => {
-    vhost = await createTestVhost('wa-http');
-    sandbox = await EgressSandbox.start({ rabbitmqUrl: vhost.url });
-    sandbox.addTenant(ACME);
     const envelope = outboundEnvelope(ACME);
-    await sandbox.publish(envelope);
-    await sandbox.waitForStatus(envelope.metadata.internalId);
+    await sandbox().publish(envelope);
+    await sandbox().waitForStatus(envelope.metadata.internalId);
   });
 
-  afterAll(async () => {
-    await sandbox?.stop();
-    await vhost?.dispose();
-  });
-
-  const http = () => request(sandbox.app.getHttpServer());
+  const http = () => request(sandbox().app.getHttpServer());
 
   it('answers liveness without checking dependencies', async () => {
     await http().get('/health/live').expect(200, { status: 'ok' });

@@ -1,32 +1,20 @@
-import { createTestVhost, outboundEnvelope, TestVhost, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
-import { EgressSandbox } from '../sandbox/egress-sandbox';
+import { outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
+import { useEgressSandbox } from '../sandbox/use-egress-sandbox';
 
 const ACME = { tenantId: 'acme', phoneNumberId: '106540352242922', accessToken: 'EAAG-acme-token' };
 
 describe('whatsapp-api-service delivery (real RabbitMQ, simulated Meta)', () => {
-  let vhost: TestVhost;
-  let sandbox: EgressSandbox;
-
-  beforeAll(async () => {
-    vhost = await createTestVhost('wa-delivery');
-    sandbox = await EgressSandbox.start({ rabbitmqUrl: vhost.url });
-    sandbox.addTenant(ACME);
-  });
-
-  afterAll(async () => {
-    await sandbox?.stop();
-    await vhost?.dispose();
-  });
+  const sandbox = useEgressSandbox('wa-delivery', {}, [ACME]);
 
   it.each(Object.keys(WABA_PAYLOAD_SAMPLES) as Array<keyof typeof WABA_PAYLOAD_SAMPLES>)(
     'forwards a %s payload to Meta unchanged and reports it sent',
     async (kind) => {
       const to = `+4915100${Object.keys(WABA_PAYLOAD_SAMPLES).indexOf(kind)}0001`;
       const envelope = outboundEnvelope({ ...ACME, wabaPayload: WABA_PAYLOAD_SAMPLES[kind](to) });
-      await sandbox.publish(envelope);
+      await sandbox().publish(envelope);
 
-      const status = await sandbox.waitForStatus(envelope.metadata.internalId);
-      const received = sandbox.meta.accepted().find((request) => JSON.stringify(request.body) === JSON.stringify(envelope.wabaPayload));
+      const status = await sandbox().waitForStatus(envelope.metadata.internalId);
+      const received = sandbox().meta.accepted().find((request) => JSON.stringify(request.body) === JSON.stringify(envelope.wabaPayload));
       expect(received).toBeDefined();
       expect(received!.body).toEqual(envelope.wabaPayload);
       expect(received!.phoneNumberId).toBe(ACME.phoneNumberId);

@@ -1,6 +1,7 @@
-import { createTestVhost, outboundEnvelope, RecordedRequest, TestVhost, waitUntil } from '@lib/testing';
+import { outboundEnvelope, RecordedRequest, waitUntil } from '@lib/testing';
 import request from 'supertest';
 import { EgressSandbox } from '../sandbox/egress-sandbox';
+import { useEgressSandbox } from '../sandbox/use-egress-sandbox';
 import { ServiceProcess } from '../sandbox/service-process';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -27,20 +28,11 @@ async function parkedCount(sandbox: EgressSandbox, tenantId: string): Promise<nu
 }
 
 function rateLimitSandbox(replicas: string) {
-  const context: { vhost?: TestVhost; sandbox?: EgressSandbox } = {};
-  beforeAll(async () => {
-    context.vhost = await createTestVhost('wa-rate-limits');
-    context.sandbox = await EgressSandbox.start({ rabbitmqUrl: context.vhost.url, redisUrl: REDIS_URL, env: { EXPECTED_REPLICAS: replicas } });
-    for (const tenant of [SLOW, FAST, SHARED, FLOOD]) context.sandbox.addTenant(tenant);
-  });
-  afterAll(async () => {
-    await context.sandbox?.stop();
-    await context.vhost?.dispose();
-  });
-  const sentBy = (tenant: { phoneNumberId: string }) => context.sandbox!.meta.accepted().filter((r) => r.phoneNumberId === tenant.phoneNumberId);
+  const sandbox = useEgressSandbox('wa-rate-limits', { redisUrl: REDIS_URL, env: { EXPECTED_REPLICAS: replicas } }, [SLOW, FAST, SHARED, FLOOD]);
+  const sentBy = (tenant: { phoneNumberId: string }) => sandbox().meta.accepted().filter((r) => r.phoneNumberId === tenant.phoneNumberId);
   const throttledBy = (tenant: { phoneNumberId: string }) =>
-    context.sandbox!.meta.requests.filter((r) => r.phoneNumberId === tenant.phoneNumberId && r.errorCode === 130429);
-  return { sandbox: () => context.sandbox!, sentBy, throttledBy };
+    sandbox().meta.requests.filter((r) => r.phoneNumberId === tenant.phoneNumberId && r.errorCode === 130429);
+  return { sandbox, sentBy, throttledBy };
 }
 
 describe('per-tenant rate limit, one replica (real RabbitMQ and Redis)', () => {

@@ -1,36 +1,24 @@
-import { createTestVhost, outboundEnvelope, TestVhost } from '@lib/testing';
+import { outboundEnvelope } from '@lib/testing';
 import request from 'supertest';
-import { EgressSandbox } from '../sandbox/egress-sandbox';
+import { useEgressSandbox } from '../sandbox/use-egress-sandbox';
 
 const TENANT = { tenantId: 'no-redis', phoneNumberId: '600000000000001', accessToken: 'EAAG-no-redis' };
 
 describe('Redis unreachable (real RabbitMQ)', () => {
-  let vhost: TestVhost;
-  let sandbox: EgressSandbox;
-
-  beforeAll(async () => {
-    vhost = await createTestVhost('wa-no-redis');
-    // Nothing listens on port 1: every Redis command fails at once.
-    sandbox = await EgressSandbox.start({ rabbitmqUrl: vhost.url, env: { REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unreachable:' } });
-    sandbox.addTenant(TENANT);
-  });
-
-  afterAll(async () => {
-    await sandbox?.stop();
-    await vhost?.dispose();
-  });
+  // Nothing listens on port 1: every Redis command fails at once.
+  const sandbox = useEgressSandbox('wa-no-redis', { env: { REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unreachable:' } }, [TENANT]);
 
   it('keeps delivering with per-replica guarantees and reports readiness as degraded, not down', async () => {
     const envelope = outboundEnvelope(TENANT);
-    await sandbox.publish(envelope);
-    await sandbox.publish(envelope);
-    expect(await sandbox.waitForStatus(envelope.metadata.internalId)).toMatchObject({ status: 'sent' });
+    await sandbox().publish(envelope);
+    await sandbox().publish(envelope);
+    expect(await sandbox().waitForStatus(envelope.metadata.internalId)).toMatchObject({ status: 'sent' });
 
-    const { status, body } = await request(sandbox.app.getHttpServer()).get('/health/ready');
+    const { status, body } = await request(sandbox().app.getHttpServer()).get('/health/ready');
     expect(status).toBe(200);
     expect(body.info.redis).toMatchObject({ status: 'up', mode: 'degraded' });
 
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(sandbox.meta.accepted().filter((r) => r.body?.to === envelope.wabaPayload.to)).toHaveLength(1);
+    expect(sandbox().meta.accepted().filter((r) => r.body?.to === envelope.wabaPayload.to)).toHaveLength(1);
   });
 });
