@@ -9,6 +9,7 @@ import { OutcomeDispatcher } from './outcome/outcome-dispatcher.service';
 import { OutcomeInterceptor } from './outcome/outcome.interceptor';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service';
 import { InFlightMessages } from './lifecycle/in-flight-messages';
+import { ReconnectBackoff } from './lifecycle/reconnect-backoff.service';
 import { RetryScheduler } from './outcome/retry-scheduler.service';
 import { BrokerPublisher } from './publishing/broker-publisher.service';
 import { TopologyDeclarer } from './topology/topology-declarer';
@@ -30,7 +31,7 @@ export function rabbitConfigFor(options: MessagingOptions): RabbitMQConfig {
     prefetchCount: options.prefetchCount,
     defaultSubscribeErrorBehavior: MessageHandlerErrorBehavior.NACK,
     connectionInitOptions: { wait: true, timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, reject: true },
-    connectionManagerOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 },
+    connectionManagerOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 }, // grown by ReconnectBackoff
     enableDirectReplyTo: false,
     registerHandlers: true,
     logger: new Logger('RabbitMQ'),
@@ -78,6 +79,7 @@ export class MessagingModule {
         OutcomeInterceptor,
         InFlightMessages,
         GracefulShutdown,
+        ReconnectBackoff,
         RabbitMqHealthIndicator,
       ],
       exports: [optionsModule, BrokerPublisher, OutcomeDispatcher, OutcomeInterceptor, InFlightMessages, RabbitMqHealthIndicator],
