@@ -13,7 +13,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The service as a separate process (another replica), started from source like `node dist/…/main.js`. */
+/** The service as a separate process (another replica), from source or built. */
 export class ServiceProcess {
   private constructor(
     readonly child: ChildProcess,
@@ -22,13 +22,17 @@ export class ServiceProcess {
     readonly output: () => string,
   ) {}
 
-  static async start(env: Record<string, string>): Promise<ServiceProcess> {
+  /** `built`: run `dist/apps/whatsapp-api-service/main.js` (after `npm run build`) instead of the sources. */
+  static async start(env: Record<string, string>, options: { built?: boolean } = {}): Promise<ServiceProcess> {
     const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/whatsapp-api-service/src/main.ts'],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const entry = options.built
+      ? ['dist/apps/whatsapp-api-service/main.js']
+      : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/whatsapp-api-service/src/main.ts'];
+    const child = spawn(process.execPath, entry, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));

@@ -13,5 +13,6 @@ export * from './outcome/tenant-of-routing-key.util';
 export * from './publishing/broker-publisher.service';
 export * from './publishing/broker-unavailable.error';
 export * from './publishing/redact-url.util';
+export * from './topology/topology-declarer';
 export * from './topology/topology-mismatch.error';
 export * from './topology/work-queue-topology';

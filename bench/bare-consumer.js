@@ -1,0 +1,44 @@
+// The bare reference: the least a consumer can do. amqplib consume with a large prefetch, one keep-alive
+// POST per message to the Meta simulator with credentials fetched once per tenant, ack. No validation,
+// no retries, no status events. Plain JavaScript so that it starts as lean as the built service.
+// Environment: RABBITMQ_URL, META_API_BASE_URL, TENANT_SERVICE_URL, TENANT_SERVICE_TOKEN, PREFETCH.
+'use strict';
+const amqplib = require('amqplib');
+const { Agent, request } = require('undici');
+
+async function main() {
+  const prefetch = Number(process.env.PREFETCH || 300);
+  const meta = new Agent({ connections: prefetch, pipelining: 1 });
+  const tokens = new Map();
+  const tokenOf = (tenantId) => {
+    if (!tokens.has(tenantId)) {
+      const url = `${process.env.TENANT_SERVICE_URL}/api/v1/tenants/${tenantId}/credentials?type=whatsapp`;
+      const headers = { authorization: `Bearer ${process.env.TENANT_SERVICE_TOKEN}` };
+      tokens.set(tenantId, request(url, { headers }).then(async (response) => (await response.body.json()).credentials.systemUserAccessToken));
+    }
+    return tokens.get(tenantId);
+  };
+  const connection = await amqplib.connect(process.env.RABBITMQ_URL);
+  const channel = await connection.createChannel();
+  await channel.prefetch(prefetch);
+  await channel.consume('outbound-processed', async (message) => {
+    if (!message) return;
+    const envelope = JSON.parse(message.content.toString());
+    const token = await tokenOf(envelope.metadata.tenantId);
+    const response = await request(`${process.env.META_API_BASE_URL}/v26.0/${envelope.metadata.phoneNumberId}/messages`, {
+      method: 'POST',
+      dispatcher: meta,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(envelope.wabaPayload),
+    });
+    await response.body.dump();
+    channel.ack(message);
+  });
+  process.on('SIGTERM', () => connection.close().finally(() => process.exit(0)));
+  console.log('bare consumer ready');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,180 @@
+/**
+ * Throughput, latency and footprint of the whatsapp-api-service (built, as deployed) against the bare
+ * reference (consume, POST, ack: bench/bare-consumer.js), side by side in the same run, same broker, same simulators.
+ *
+ *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50]
+ *
+ * Cases: 50 tenants with a 70 % text / 20 % template / 10 % media mix, and one tenant with a
+ * 1,000 msg/s limit. Prints a table and writes bench/results/throughput-<time>.json.
+ */
+import { createTestVhost, MetaGraphSimulator, outboundEnvelope, TenantServiceSimulator, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
+import { TopologyDeclarer } from '@lib/messaging';
+import { retryDelayTiers } from '@lib/resilience';
+import * as amqplib from 'amqplib';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OUTBOUND_QUEUE } from '../apps/whatsapp-api-service/src/outbound/outbound-topology';
+import { ServiceProcess } from '../apps/whatsapp-api-service/sandbox/service-process';
+import { ProcessSampler } from './support/process-sampler';
+
+const argument = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+};
+const MESSAGES = argument('messages', 20_000);
+const META_LATENCY_MS = argument('meta-latency-ms', 200);
+const TENANTS = argument('tenants', 50);
+const ROOT = join(__dirname, '..');
+
+interface Case {
+  name: string;
+  tenants: number;
+  messagesPerSecond: number;
+}
+
+const CASES: Case[] = [
+  { name: `${TENANTS} tenants, 70/20/10 text/template/media`, tenants: TENANTS, messagesPerSecond: 1000 },
+  { name: '1 tenant at a 1,000 msg/s limit', tenants: 1, messagesPerSecond: 1000 },
+];
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+function payloadFor(index: number, to: string) {
+  const pick = index % 10;
+  if (pick < 7) return WABA_PAYLOAD_SAMPLES.text(to);
+  if (pick < 9) return WABA_PAYLOAD_SAMPLES.template(to);
+  return WABA_PAYLOAD_SAMPLES.image(to);
+}
+
+async function startBare(env: Record<string, string>): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['bench/bare-consumer.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk) => String(chunk).includes('ready') && resolve());
+    child.on('exit', (code) => reject(new Error(`bare consumer exited with ${code}`)));
+  });
+  return { child, stop: () => new Promise((resolve) => (child.kill('SIGTERM'), child.on('exit', () => resolve()))) };
+}
+
+async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
+  const vhost = await createTestVhost(`bench-${kind}`);
+  const meta = new MetaGraphSimulator();
+  const tenantService = new TenantServiceSimulator();
+  meta.latencyMs = META_LATENCY_MS;
+  await Promise.all([meta.start(), tenantService.start()]);
+  const tenants = Array.from({ length: benchCase.tenants }, (_, i) => ({
+    tenantId: `bench-${i}`,
+    phoneNumberId: String(800000000000000 + i),
+    accessToken: `EAAG-bench-${i}`,
+    messagesPerSecond: benchCase.messagesPerSecond,
+  }));
+  for (const tenant of tenants) {
+    tenantService.addTenant(tenant);
+    meta.addPhoneNumber({ phoneNumberId: tenant.phoneNumberId, accessTokens: [tenant.accessToken], messagesPerSecond: tenant.messagesPerSecond });
+  }
+  const retry = { baseDelayMs: 1000, maxDelayMs: 60000 };
+  await new TopologyDeclarer(vhost.url, 10_000).declare({ ...OUTBOUND_QUEUE, retryDelayTiersMs: retryDelayTiers(retry) });
+  const env = {
+    RABBITMQ_URL: vhost.url,
+    TENANT_SERVICE_URL: tenantService.url,
+    TENANT_SERVICE_TOKEN: tenantService.serviceToken,
+    META_API_BASE_URL: meta.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_KEY_PREFIX: `bench-${Date.now()}:`,
+  };
+  const consumer = kind === 'bare' ? await startBare(env) : await ServiceProcess.start(env, { built: true });
+  const pid = kind === 'bare' ? (consumer as { child: ChildProcess }).child.pid! : (consumer as ServiceProcess).child.pid!;
+  const sampler = new ProcessSampler(pid).start();
+
+  const connection = await amqplib.connect(vhost.url);
+  const channel = await connection.createConfirmChannel();
+  const publishedAt = new Map<string, number>();
+  const startedAt = Date.now();
+  for (let i = 0; i < MESSAGES; ) {
+    for (let batch = 0; batch < 500 && i < MESSAGES; batch += 1, i += 1) {
+      const tenant = tenants[i % tenants.length];
+      const to = `+49${String(i).padStart(10, '0')}`;
+      const envelope = outboundEnvelope({ ...tenant, to, wabaPayload: payloadFor(i, to) });
+      publishedAt.set(to, Date.now());
+      channel.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant.tenantId}`, Buffer.from(JSON.stringify(envelope)), { persistent: true });
+    }
+    await channel.waitForConfirms();
+  }
+  // Done when every message reached Meta once (the bare consumer does not retry what Meta refused).
+  const handled = () => new Set(meta.requests.map((request) => request.body?.to)).size;
+  const deadline = Date.now() + 5 * 60_000;
+  while (handled() < MESSAGES && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (kind === 'service') {
+    while (meta.accepted().length < MESSAGES && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const footprint = sampler.stop();
+
+  const perRecipient = new Map<string, number>();
+  for (const request of meta.accepted()) perRecipient.set(request.body.to, (perRecipient.get(request.body.to) ?? 0) + 1);
+  const latencies = meta
+    .accepted()
+    .map((request) => request.receivedAt - (publishedAt.get(request.body.to) ?? request.receivedAt))
+    .sort((a, b) => a - b);
+  const lastReceipt = Math.max(...meta.accepted().map((request) => request.receivedAt));
+  const result = {
+    kind,
+    case: benchCase.name,
+    messages: MESSAGES,
+    throughputPerSecond: Math.round((meta.accepted().length / (lastReceipt - startedAt)) * 1000),
+    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+    overheadP99Ms: percentile(latencies, 99) - META_LATENCY_MS,
+    ...footprint,
+    lost: MESSAGES - perRecipient.size,
+    duplicated: [...perRecipient.values()].filter((count) => count > 1).length,
+    throttledByMeta: meta.requests.filter((request) => request.errorCode === 130429).length,
+  };
+  await connection.close();
+  await consumer.stop();
+  await Promise.all([meta.stop(), tenantService.stop()]);
+  await vhost.dispose();
+  return result;
+}
+
+async function main(): Promise<void> {
+  const results = [];
+  for (const benchCase of CASES) {
+    const bare = await runOnce('bare', benchCase);
+    const service = await runOnce('service', benchCase);
+    results.push({ case: benchCase.name, bare, service, ratio: Number((service.throughputPerSecond / bare.throughputPerSecond).toFixed(2)) });
+  }
+  const rows = results.flatMap(({ bare, service, ratio }) => [
+    { ...flatten(bare), ratio: '' },
+    { ...flatten(service), ratio: `${ratio} × bare` },
+  ]);
+  console.table(rows);
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const file = join(ROOT, `bench/results/throughput-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ metaLatencyMs: META_LATENCY_MS, messages: MESSAGES, results }, null, 2));
+  console.log(`Written to ${file}`);
+}
+
+function flatten(result: Awaited<ReturnType<typeof runOnce>>) {
+  return {
+    case: result.case,
+    kind: result.kind,
+    'msg/s': result.throughputPerSecond,
+    'p50 ms': result.latencyMs.p50,
+    'p95 ms': result.latencyMs.p95,
+    'p99 ms': result.latencyMs.p99,
+    'peak RSS MB': result.peakRssMb,
+    'CPU %': result.cpuPercent,
+    lost: result.lost,
+    duplicated: result.duplicated,
+    '130429': result.throttledByMeta,
+  };
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
