@@ -38,8 +38,8 @@ export class TenantRateLimiter {
   private readonly nextSendAt = new LRUCache<string, number>({ max: 100_000, ttl: 10 * 60_000 });
   /** Per phone number, the next slot for a parked message when Redis is not there to hand them out. */
   private readonly nextFreeSlotAt = new LRUCache<string, number>({ max: 100_000, ttl: 60 * 60_000 });
-  /** Per phone number, when this replica last let a message go. */
-  private readonly lastSentAt = new LRUCache<string, number>({ max: 100_000, ttl: 10 * 60_000 });
+  /** Per phone number, when this replica let its messages go during the last second. */
+  private readonly recentSends = new LRUCache<string, number[]>({ max: 100_000, ttl: 10 * 60_000 });
   private readonly delayed: Counter<'tenant'>;
 
   constructor(
@@ -74,11 +74,17 @@ export class TenantRateLimiter {
     }
     const shared = await this.consumeShared(phoneNumberId, mps);
     if (shared !== true) return this.park(tenantId, phoneNumberId, mps, Date.now() + shared);
-    // A late wake-up must not bring two sends closer than one interval.
-    for (let gap = Date.now() - (this.lastSentAt.get(phoneNumberId) ?? 0); gap < interval; gap = Date.now() - (this.lastSentAt.get(phoneNumberId) ?? 0)) {
-      await sleep(interval - gap);
+    // Late wake-ups can bunch paced sends together: never let more than this replica's share of the
+    // limit go within any sliding second.
+    const window = this.recentSendsOf(phoneNumberId);
+    const share = Math.max(1, Math.floor(mps / this.options.expectedReplicas / PACING_MARGIN));
+    for (;;) {
+      const now = Date.now();
+      while (window.length > 0 && now - window[0] >= 1000) window.shift();
+      if (window.length < share) break;
+      await sleep(window[0] + 1000 - now);
     }
-    this.lastSentAt.set(phoneNumberId, Date.now());
+    window.push(Date.now());
     return { granted: true };
   }
 
@@ -117,6 +123,15 @@ export class TenantRateLimiter {
     const slotAt = Math.max(floor, this.nextFreeSlotAt.get(phoneNumberId) ?? 0);
     this.nextFreeSlotAt.set(phoneNumberId, slotAt + interval * this.options.expectedReplicas);
     return { granted: false, slotAt };
+  }
+
+  private recentSendsOf(phoneNumberId: string): number[] {
+    let sends = this.recentSends.get(phoneNumberId);
+    if (!sends) {
+      sends = [];
+      this.recentSends.set(phoneNumberId, sends);
+    }
+    return sends;
   }
 
   private limiterFor(mps: number): RateLimiterAbstract {
