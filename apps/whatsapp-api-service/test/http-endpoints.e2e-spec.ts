@@ -35,6 +35,10 @@ describe('whatsapp-api-service HTTP: health and metrics only', () => {
       expect(text).toContain(line);
     }
     expect(text).toContain('whatsapp_api_service_message_processing_duration_seconds_bucket');
+    expect(text).toMatch(/whatsapp_api_service_queue_depth\{queue="outbound-processed"\} \d+/);
+    expect(text).toMatch(/whatsapp_api_service_queue_depth\{queue="outbound-failed"\} \d+/);
+    expect(text).toMatch(/whatsapp_api_service_queue_depth\{queue="outbound-processed.retry.60000ms"\} \d+/);
+    expect(text).toContain('whatsapp_api_service_broker_connected 1');
     expect(text).toContain('whatsapp_api_service_process_resident_memory_bytes');
     expect(text).not.toContain(ACME.accessToken);
   });

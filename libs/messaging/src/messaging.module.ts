@@ -1,6 +1,7 @@
 import { MessageHandlerErrorBehavior, RabbitMQConfig, RabbitMQModule } from '@golevelup/nestjs-rabbitmq';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { QueueDepthMonitor } from './health/queue-depth.monitor';
 import { RabbitMqHealthIndicator } from './health/rabbitmq.health';
 import { MESSAGING_OPTIONS } from './messaging.constants';
 import { MessagingOptions } from './messaging.options';
@@ -80,6 +81,7 @@ export class MessagingModule {
         InFlightMessages,
         GracefulShutdown,
         ReconnectBackoff,
+        QueueDepthMonitor,
         RabbitMqHealthIndicator,
       ],
       exports: [optionsModule, BrokerPublisher, OutcomeDispatcher, OutcomeInterceptor, InFlightMessages, RabbitMqHealthIndicator],
