@@ -21,7 +21,15 @@ describe('whatsapp-api-service HTTP: health and metrics only', () => {
 
   it('reports ready while connected to RabbitMQ', async () => {
     const response = await http().get('/health/ready').expect(200);
-    expect(response.body).toMatchObject({ status: 'ok', info: { rabbitmq: { status: 'up' } } });
+    expect(response.body).toMatchObject({ status: 'ok', info: { rabbitmq: { status: 'up' }, tenantService: { status: 'up' } } });
+  });
+
+  it('reports the tenant service as degraded, not down, while it is unavailable', async () => {
+    sandbox().tenants.mode = 'unavailable';
+    await new Promise((resolve) => setTimeout(resolve, 5100));
+    const response = await request(sandbox().app.getHttpServer()).get('/health/ready').expect(200);
+    sandbox().tenants.mode = 'up';
+    expect(response.body.info.tenantService).toMatchObject({ status: 'up', mode: 'degraded' });
   });
 
   it('exports the delivery metrics under the service prefix', async () => {

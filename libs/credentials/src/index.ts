@@ -3,3 +3,4 @@ export * from './credentials.options';
 export * from './credentials-cache.service';
 export * from './tenant-credentials.types';
 export * from './tenant-service.client';
+export * from './tenant-service.health';

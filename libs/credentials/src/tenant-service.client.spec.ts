@@ -72,6 +72,17 @@ describe(TenantServiceClient.name, () => {
     });
   });
 
+  it('probes readiness with one request that the service answers 404', async () => {
+    const before = simulator.requestsFor('__readiness-probe__');
+    await expect(client.probe()).resolves.toBeUndefined();
+    expect(simulator.requestsFor('__readiness-probe__') - before).toBe(1);
+    await expect(clientFor(simulator.url, 'wrong').probe()).resolves.toContain('HTTP 401');
+    simulator.mode = 'unavailable';
+    await expect(client.probe()).resolves.toContain('HTTP 503');
+    simulator.mode = 'unreachable';
+    await expect(client.probe()).resolves.toContain('unreachable');
+  });
+
   it('reports a connection failure as unavailable', async () => {
     simulator.mode = 'unreachable';
     await expect(client.fetch('acme')).rejects.toMatchObject({ category: DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE });

@@ -7,6 +7,8 @@ import { CREDENTIALS_OPTIONS, CredentialsOptions } from './credentials.options';
 import { TenantCredentials, TenantCredentialsRecord } from './tenant-credentials.types';
 
 const MAX_ATTEMPTS = 3;
+const PROBE_TENANT = '__readiness-probe__';
+const PROBE_TIMEOUT_MS = 2000;
 
 const isUnavailable = (error: Error) =>
   error instanceof DeliveryError && error.category === DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE;
@@ -32,6 +34,27 @@ export class TenantServiceClient<T = unknown> {
 
   fetch(tenantId: string): Promise<TenantCredentials<T> & { expiresAt?: number }> {
     return this.retryPolicy.execute(() => this.fetchOnce(tenantId));
+  }
+
+  /**
+   * One cheap request for a tenant that does not exist, for readiness: a 404 (or any other answer
+   * below 500 but 401) means the service is there and accepts our token. Resolves with the problem,
+   * or undefined when reachable.
+   */
+  async probe(): Promise<string | undefined> {
+    const url = `${this.options.tenantServiceUrl}/api/v1/tenants/${PROBE_TENANT}/credentials`;
+    try {
+      const response = await this.http.axiosRef.get(url, {
+        params: { type: this.options.credentialType },
+        headers: { Authorization: `Bearer ${this.options.tenantServiceToken}` },
+        timeout: Math.min(this.options.tenantServiceTimeoutMs, PROBE_TIMEOUT_MS),
+        validateStatus: () => true,
+      });
+      if (response.status === 401) return 'the tenant service refuses our service token (HTTP 401)';
+      return response.status >= 500 ? `the tenant service answers HTTP ${response.status}` : undefined;
+    } catch (error) {
+      return `the tenant service is unreachable (${(error as AxiosError).code ?? 'network error'})`;
+    }
   }
 
   private async fetchOnce(tenantId: string): Promise<TenantCredentials<T> & { expiresAt?: number }> {

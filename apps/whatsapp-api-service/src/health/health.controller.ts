@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { TenantServiceHealthIndicator } from '@lib/credentials';
 import { RabbitMqHealthIndicator } from '@lib/messaging';
 import { RedisHealthIndicator } from '@lib/resilience';
 
@@ -9,6 +10,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly rabbitmq: RabbitMqHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly tenantService: TenantServiceHealthIndicator,
   ) {}
 
   /** The process answers; no dependency is checked, so a broker outage never restarts the pod. */
@@ -17,10 +19,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 503 while the service cannot do its job (no broker connection); Redis down is reported as degraded. */
+  /** 503 while the service cannot do its job (no broker connection); Redis or the tenant service down is reported as degraded. */
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.rabbitmq.isHealthy(), () => this.redis.isHealthy()]);
+    return this.health.check([() => this.rabbitmq.isHealthy(), () => this.redis.isHealthy(), () => this.tenantService.isHealthy()]);
   }
 }
