@@ -11,6 +11,9 @@ import { DeliveryOutcome } from './delivery-outcome';
 import { OutcomeDispatcher } from './outcome-dispatcher.service';
 import { tenantOfRoutingKey } from './tenant-of-routing-key.util';
 
+/** A routing-key word fit to name a queue; anything else waits in the shared tier queues. */
+const QUEUE_SAFE_TENANT = /^[A-Za-z0-9_-]{1,64}$/;
+
 /**
  * Outermost interceptor of a work-queue handler. The handler (and the interceptors inside this one)
  * return a `DeliveryOutcome` or throw a `DeliveryError`; this turns either into the settled message
@@ -56,7 +59,7 @@ export class OutcomeInterceptor implements NestInterceptor {
         : new DeliveryError(DeliveryErrorCategory.INTERNAL_ERROR, `unexpected error: ${(thrown as Error)?.message ?? thrown}`);
     if (error.category === DeliveryErrorCategory.INTERNAL_ERROR) return { kind: 'dead-letter', context, error };
     state.deferrals += 1;
-    if (error.details.inTenantQueue && context.tenantId) {
+    if (error.details.inTenantQueue && context.tenantId && QUEUE_SAFE_TENANT.test(context.tenantId)) {
       return { kind: 'retry', context, error, delay: { tierMs: 0, delayMs: error.details.minRetryDelayMs ?? 0 }, inTenantQueue: true };
     }
     return { kind: 'retry', context, error, delay: deferralDelay(state.deferrals, this.options.retry, error) };

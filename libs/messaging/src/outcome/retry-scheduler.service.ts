@@ -13,8 +13,9 @@ import { copiedProperties } from './copied-properties';
 const REDECLARE_AFTER_MS = 60 * 60 * 1000;
 
 /**
- * Parks a copy of a message in the wait queue of its delay tier. The broker dead-letters it back into
- * the work queue when its TTL runs out, so the wait survives a crash and holds no consumer slot.
+ * Parks a copy of a message in the wait queue of its delay tier, or in its tenant's own delay queue.
+ * The broker dead-letters it back into the work queue when its TTL runs out, so the wait survives a
+ * crash and holds no consumer slot.
  */
 @Injectable()
 export class RetryScheduler {
