@@ -51,7 +51,7 @@ export class DeliveryLedger {
   claim(tenantId: string, internalId: string): Promise<ClaimResult> {
     const key = this.messageKey(tenantId, internalId);
     const now = Date.now();
-    return this.withFallback(
+    return this.redis.withFallback(
       async (redis) => (await redis.eval(CLAIM_SCRIPT, 1, key, now, this.options.staleClaimMs, DAY_SECONDS)) as ClaimResult,
       () => {
         const value = this.memory.get(key);
@@ -67,7 +67,7 @@ export class DeliveryLedger {
   markSent(tenantId: string, internalId: string, wamid: string | null): Promise<void> {
     const key = this.messageKey(tenantId, internalId);
     const value = `${SENT}${wamid ?? ''}`;
-    return this.withFallback(
+    return this.redis.withFallback(
       async (redis) => void (await redis.set(key, value, 'EX', DAY_SECONDS)),
       () => void this.memory.set(key, value),
     );
@@ -76,7 +76,7 @@ export class DeliveryLedger {
   /** Gives up a claim (no send happened), so a retry or a replay of the message is handled normally. */
   release(tenantId: string, internalId: string): Promise<void> {
     const key = this.messageKey(tenantId, internalId);
-    return this.withFallback(
+    return this.redis.withFallback(
       async (redis) => void (await redis.eval(DELETE_IF_SCRIPT, 1, key, PROCESSING)),
       () => void (this.memory.get(key)?.startsWith(PROCESSING) && this.memory.delete(key)),
     );
@@ -84,7 +84,7 @@ export class DeliveryLedger {
 
   holdOf(conversation: string): Promise<ConversationHold | undefined> {
     const key = this.conversationKey(conversation);
-    return this.withFallback(
+    return this.redis.withFallback(
       async (redis) => parseHold(await redis.get(key)),
       () => parseHold(this.memory.get(key) ?? null),
     );
@@ -99,7 +99,7 @@ export class DeliveryLedger {
     const key = this.conversationKey(conversation);
     const value = `${hold.internalId}|${hold.tierMs}`;
     const ttlMs = (hold.waitMs ?? hold.tierMs) + this.options.staleClaimMs;
-    return this.withFallback(
+    return this.redis.withFallback(
       async (redis) => void (await redis.set(key, value, 'PX', ttlMs)),
       () => void this.memory.set(key, value, { ttl: ttlMs }),
     );
@@ -108,7 +108,7 @@ export class DeliveryLedger {
   /** Lifts a conversation's hold if `internalId` is the message holding it. */
   releaseHold(conversation: string, internalId: string): Promise<void> {
     const key = this.conversationKey(conversation);
-    return this.withFallback(
+    return this.redis.withFallback(
       async (redis) => void (await redis.eval(DELETE_IF_SCRIPT, 1, key, `${internalId}|`)),
       () => void (this.memory.get(key)?.startsWith(`${internalId}|`) && this.memory.delete(key)),
     );
@@ -120,17 +120,6 @@ export class DeliveryLedger {
 
   private conversationKey(conversation: string): string {
     return `${this.options.keyPrefix}conv:${conversation}`;
-  }
-
-  private async withFallback<T>(viaRedis: (redis: NonNullable<RedisConnection['client']>) => Promise<T>, inMemory: () => T): Promise<T> {
-    if (this.redis.client && this.redis.available) {
-      try {
-        return await viaRedis(this.redis.client);
-      } catch (error) {
-        this.redis.markDegraded((error as Error).message);
-      }
-    }
-    return inMemory();
   }
 }
 

@@ -37,6 +37,21 @@ export class RedisConnection implements OnApplicationShutdown {
     return this.ready && this.client?.status === 'ready';
   }
 
+  /**
+   * Runs `viaRedis` while Redis is available; otherwise, or when it fails (which marks Redis
+   * degraded), runs `inMemory`: the one place that decides between shared and per-process state.
+   */
+  async withFallback<T>(viaRedis: (redis: Redis) => Promise<T>, inMemory: () => T): Promise<T> {
+    if (this.client && this.available) {
+      try {
+        return await viaRedis(this.client);
+      } catch (error) {
+        this.markDegraded((error as Error).message);
+      }
+    }
+    return inMemory();
+  }
+
   /** Called by users of the connection when a command failed. */
   markDegraded(reason: string): void {
     this.ready = false;

@@ -111,17 +111,14 @@ export class TenantRateLimiter {
     this.delayed.inc({ tenant: this.tenantLabel.for(tenantId) });
     const interval = (1000 / mps) * PACING_MARGIN;
     const key = `${this.options.keyPrefix}slot:${phoneNumberId}`;
-    const now = Date.now();
-    if (this.redis.client && this.redis.available) {
-      try {
-        const slotAt = Number(await this.redis.client.eval(RESERVE_SLOT_SCRIPT, 1, key, Math.ceil(floor), interval, now));
-        return { granted: false, slotAt };
-      } catch (error) {
-        this.redis.markDegraded((error as Error).message);
-      }
-    }
-    const slotAt = Math.max(floor, this.nextFreeSlotAt.get(phoneNumberId) ?? 0);
-    this.nextFreeSlotAt.set(phoneNumberId, slotAt + interval * this.options.expectedReplicas);
+    const slotAt = await this.redis.withFallback(
+      async (redis) => Number(await redis.eval(RESERVE_SLOT_SCRIPT, 1, key, Math.ceil(floor), interval, Date.now())),
+      () => {
+        const slot = Math.max(floor, this.nextFreeSlotAt.get(phoneNumberId) ?? 0);
+        this.nextFreeSlotAt.set(phoneNumberId, slot + interval * this.options.expectedReplicas);
+        return slot;
+      },
+    );
     return { granted: false, slotAt };
   }
 
