@@ -5,6 +5,7 @@ export * from './messaging.options';
 export * from './health/rabbitmq.health';
 export * from './lifecycle/in-flight-messages';
 export * from './outcome/dead-letter-publisher.service';
+export * from './outcome/deferred-retry';
 export * from './outcome/delivery-headers';
 export * from './outcome/delivery-outcome';
 export * from './outcome/outcome-dispatcher.service';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DeliveryOutcome, OutcomeContext, readDeliveryState } from '@lib/messaging';
+import { deferredRetry, DeliveryOutcome, OutcomeContext, readDeliveryState } from '@lib/messaging';
 import { DeliveryMetrics } from '@lib/observability';
-import { deferralDelay, DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger, nextStepFor, retryDelay } from '@lib/resilience';
+import { DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger, nextStepFor, retryDelay } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { WhatsappConfig } from '../config/whatsapp.config';
 import { MetaSendResponse } from '../meta/types/meta-graph.types';
@@ -111,14 +111,8 @@ export class MessageDeliveryService {
         }
         return { kind: 'retry', context, error, delay: retryDelay(state.attempts, retry, error.details.minRetryDelayMs) };
       }
-      case 'defer': {
-        state.deferrals += 1;
-        const { slotAt } = error.details;
-        if (slotAt !== undefined) {
-          return { kind: 'retry', context, error, delay: { tierMs: 0, delayMs: Math.max(0, slotAt - Date.now()) }, inTenantQueue: true };
-        }
-        return { kind: 'retry', context, error, delay: deferralDelay(state.deferrals, retry, error) };
-      }
+      case 'defer':
+        return deferredRetry(context, error, retry);
       case 'refresh-credentials':
         return this.deadLetter(envelope, context, new DeliveryError(error.category, `token refused again after a credential refresh: ${error.message}`, error.details));
       case 'dead-letter':

@@ -32,7 +32,7 @@ export class MetaSender {
     const slot = await this.rateLimiter.acquire(tenantId, phoneNumberId, credentials.rateLimits?.messagesPerSecond, state.slotAt);
     state.slotAt = slot.granted ? undefined : slot.slotAt;
     if (!slot.granted) {
-      throw new DeliveryError(Category.THROTTLED, `phone number ${phoneNumberId} is at its rate limit`, { slotAt: slot.slotAt });
+      throw new DeliveryError(Category.THROTTLED, `phone number ${phoneNumberId} is at its rate limit`, { slotAt: slot.slotAt, inTenantQueue: true });
     }
     for (let refreshed = false; ; refreshed = true) {
       state.attempts += 1;

@@ -1,18 +1,16 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { DeliveryMetrics } from '@lib/observability';
-import { deferralDelay, DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
+import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { MESSAGING_OPTIONS } from '../messaging.constants';
 import { MessagingOptions } from '../messaging.options';
 import { InFlightMessages } from '../lifecycle/in-flight-messages';
+import { deferredRetry } from './deferred-retry';
 import { readDeliveryState } from './delivery-headers';
 import { DeliveryOutcome } from './delivery-outcome';
 import { OutcomeDispatcher } from './outcome-dispatcher.service';
 import { tenantOfRoutingKey } from './tenant-of-routing-key.util';
-
-/** A routing-key word fit to name a queue; anything else waits in the shared tier queues. */
-const QUEUE_SAFE_TENANT = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Outermost interceptor of a work-queue handler. The handler (and the interceptors inside this one)
@@ -58,10 +56,6 @@ export class OutcomeInterceptor implements NestInterceptor {
         ? thrown
         : new DeliveryError(DeliveryErrorCategory.INTERNAL_ERROR, `unexpected error: ${(thrown as Error)?.message ?? thrown}`);
     if (error.category === DeliveryErrorCategory.INTERNAL_ERROR) return { kind: 'dead-letter', context, error };
-    state.deferrals += 1;
-    if (error.details.inTenantQueue && context.tenantId && QUEUE_SAFE_TENANT.test(context.tenantId)) {
-      return { kind: 'retry', context, error, delay: { tierMs: 0, delayMs: error.details.minRetryDelayMs ?? 0 }, inTenantQueue: true };
-    }
-    return { kind: 'retry', context, error, delay: deferralDelay(state.deferrals, this.options.retry, error) };
+    return deferredRetry(context, error, this.options.retry);
   }
 }
