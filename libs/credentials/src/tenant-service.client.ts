@@ -42,14 +42,8 @@ export class TenantServiceClient<T = unknown> {
    * or undefined when reachable.
    */
   async probe(): Promise<string | undefined> {
-    const url = `${this.options.tenantServiceUrl}/api/v1/tenants/${PROBE_TENANT}/credentials`;
     try {
-      const response = await this.http.axiosRef.get(url, {
-        params: { type: this.options.credentialType },
-        headers: { Authorization: `Bearer ${this.options.tenantServiceToken}` },
-        timeout: Math.min(this.options.tenantServiceTimeoutMs, PROBE_TIMEOUT_MS),
-        validateStatus: () => true,
-      });
+      const response = await this.requestCredentials(PROBE_TENANT, Math.min(this.options.tenantServiceTimeoutMs, PROBE_TIMEOUT_MS));
       if (response.status === 401) return 'the tenant service refuses our service token (HTTP 401)';
       return response.status >= 500 ? `the tenant service answers HTTP ${response.status}` : undefined;
     } catch (error) {
@@ -57,16 +51,21 @@ export class TenantServiceClient<T = unknown> {
     }
   }
 
-  private async fetchOnce(tenantId: string): Promise<TenantCredentials<T> & { expiresAt?: number }> {
+  /** `GET …/tenants/{tenantId}/credentials?type=…` with our service token; every HTTP answer resolves. */
+  private requestCredentials(tenantId: string, timeoutMs: number) {
     const url = `${this.options.tenantServiceUrl}/api/v1/tenants/${encodeURIComponent(tenantId)}/credentials`;
+    return this.http.axiosRef.get<TenantCredentialsRecord>(url, {
+      params: { type: this.options.credentialType },
+      headers: { Authorization: `Bearer ${this.options.tenantServiceToken}` },
+      timeout: timeoutMs,
+      validateStatus: () => true,
+    });
+  }
+
+  private async fetchOnce(tenantId: string): Promise<TenantCredentials<T> & { expiresAt?: number }> {
     let response;
     try {
-      response = await this.http.axiosRef.get<TenantCredentialsRecord>(url, {
-        params: { type: this.options.credentialType },
-        headers: { Authorization: `Bearer ${this.options.tenantServiceToken}` },
-        timeout: this.options.tenantServiceTimeoutMs,
-        validateStatus: () => true,
-      });
+      response = await this.requestCredentials(tenantId, this.options.tenantServiceTimeoutMs);
     } catch (error) {
       const code = (error as AxiosError).code ?? 'network error';
       throw unavailable(`tenant service request failed (${code})`);
