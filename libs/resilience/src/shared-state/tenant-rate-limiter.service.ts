@@ -20,6 +20,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Pace 4 % under the limit: Meta counts arrivals, and the network and event loop add jitter (40 ms per second tolerated). */
 const PACING_MARGIN = 1.04;
+const GUARD_WINDOW_MS = 1000 * PACING_MARGIN;
 
 /**
  * Messages per second per business phone number. Each replica paces its sends one interval
@@ -75,14 +76,15 @@ export class TenantRateLimiter {
     const shared = await this.consumeShared(phoneNumberId, mps);
     if (shared !== true) return this.park(tenantId, phoneNumberId, mps, Date.now() + shared);
     // Late wake-ups can bunch paced sends together: never let more than this replica's share of the
-    // limit go within any sliding second.
+    // limit go within any sliding window of a second plus the margin. The margin is time, not count:
+    // a burst whose requests reach Meta late must not meet the next burst within Meta's second.
     const window = this.recentSendsOf(phoneNumberId);
-    const share = Math.max(1, Math.floor(mps / this.options.expectedReplicas / PACING_MARGIN));
+    const share = Math.max(1, Math.floor(mps / this.options.expectedReplicas));
     for (;;) {
       const now = Date.now();
-      while (window.length > 0 && now - window[0] >= 1000) window.shift();
+      while (window.length > 0 && now - window[0] >= GUARD_WINDOW_MS) window.shift();
       if (window.length < share) break;
-      await sleep(window[0] + 1000 - now);
+      await sleep(window[0] + GUARD_WINDOW_MS - now);
     }
     window.push(Date.now());
     return { granted: true };
