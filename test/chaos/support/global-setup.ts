@@ -1,0 +1,5 @@
+import { resetChaosReport } from './chaos-report';
+
+export default function globalSetup(): void {
+  resetChaosReport();
+}
