@@ -9,12 +9,16 @@ export interface JsonRequest {
   rawBody: string;
 }
 
-/** What a simulator answers: JSON, a hang (client timeout), a reset connection, or raw text. */
+/**
+ * What a simulator answers: JSON, a hang (client timeout), a reset connection, raw text, or an answer
+ * written only after `afterMs` (the work was done, the client may have given up waiting).
+ */
 export type SimulatedAnswer =
   | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'text'; status: number; body: string }
   | { kind: 'hang' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  | { kind: 'late'; afterMs: number; answer: SimulatedAnswer };
 
 export const json = (status: number, body: unknown, headers?: Record<string, string>): SimulatedAnswer => ({
   kind: 'json',
@@ -80,7 +84,10 @@ export abstract class JsonHttpSimulator {
       rawBody: Buffer.concat(chunks).toString('utf8'),
     };
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    const answer = await this.answer(request);
+    this.write(req, res, await this.answer(request));
+  }
+
+  private write(req: IncomingMessage, res: ServerResponse, answer: SimulatedAnswer): void {
     switch (answer.kind) {
       case 'hang':
         this.hung.add(res);
@@ -88,6 +95,14 @@ export abstract class JsonHttpSimulator {
         return;
       case 'reset':
         req.socket.destroy();
+        return;
+      case 'late':
+        this.hung.add(res);
+        res.on('close', () => this.hung.delete(res));
+        setTimeout(() => {
+          this.hung.delete(res);
+          if (!res.destroyed && !res.writableEnded) this.write(req, res, answer.answer);
+        }, answer.afterMs).unref();
         return;
       case 'text':
         res.writeHead(answer.status, { 'content-type': 'text/html' }).end(answer.body);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingHttpHeaders } from 'node:http';
+import { SeededRandom } from '../../random/seeded-random';
 import { json, JsonHttpSimulator, JsonRequest, SimulatedAnswer } from '../json-http.simulator';
 import { META_ERROR_CATALOG, MetaErrorKey, metaErrorBody, metaErrorHeaders, MetaErrorSpec } from './meta-error-catalog';
 import { validateMetaRequest } from './meta-request.validator';
@@ -24,6 +25,30 @@ export interface FaultRule {
   times: number;
 }
 
+/**
+ * Faults drawn at random for every `/messages` call, as a degraded Graph API shows them. Rates are
+ * shares of calls (0–1); the draws come from a seeded sequence, so a run can be replayed.
+ */
+export interface RandomFaultMode {
+  /** Calls answered with a transient 5xx from the error catalog (131000, 2, 131016, 133004). */
+  serverErrorRate: number;
+  /** Calls never answered and never processed: the client times out and nothing was sent. */
+  timeoutRate: number;
+  /**
+   * Calls processed (the message goes out) but answered only after `lateAnswerMs`, past the client's
+   * timeout: the client cannot tell them from `timeoutRate` calls, and a retry sends the message again.
+   */
+  lateAcceptRate?: number;
+  /** Delay of a late answer; set it above the client's timeout. Default 30 s. */
+  lateAnswerMs?: number;
+  seed: number;
+}
+
+/** The catalog's errors that Meta answers with HTTP 5xx and that a retry may cure. */
+export const TRANSIENT_SERVER_ERRORS: readonly MetaErrorKey[] = ['131000', '2', '131016', '133004'];
+
+export type RandomFault = 'server-error' | 'timeout' | 'late-accept';
+
 export interface RecordedRequest {
   phoneNumberId: string;
   version: string;
@@ -33,6 +58,8 @@ export interface RecordedRequest {
   /** WAMID of an accepted send. */
   wamid?: string;
   errorCode?: number;
+  /** Set when the random fault mode picked this call. */
+  randomFault?: RandomFault;
   receivedAt: number;
 }
 
@@ -44,7 +71,8 @@ const PAIR_WINDOW_MS = 6_000 * PAIR_BURST;
 /**
  * Meta's Cloud API `POST /{version}/{phone-number-id}/messages` on loopback: token and phone-number
  * checks (401/190, 400/100/33), body validation, per-number throughput (130429) and pair (131056)
- * limits, scripted faults from the documented error catalog, and a log of every request.
+ * limits, scripted and random (seeded) faults from the documented error catalog, timeouts with and
+ * without the send having happened, and a log of every request.
  */
 export class MetaGraphSimulator extends JsonHttpSimulator {
   readonly requests: RecordedRequest[] = [];
@@ -52,6 +80,7 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
   private readonly revokedTokens = new Set<string>();
   private readonly faults: FaultRule[] = [];
   private readonly pairLimiter = new SlidingWindowLimiter(PAIR_BURST, PAIR_WINDOW_MS);
+  private randomFaults?: { mode: RandomFaultMode; random: SeededRandom };
 
   addPhoneNumber(number: SimulatedPhoneNumber): void {
     this.numbers.set(number.phoneNumberId, {
@@ -75,6 +104,16 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
 
   clearFaults(): void {
     this.faults.length = 0;
+    this.randomFaults = undefined;
+  }
+
+  /** From now on, every call may fail at random (after any scripted fault); `clearFaults()` ends it. */
+  injectRandomFaults(mode: RandomFaultMode): void {
+    const total = mode.serverErrorRate + mode.timeoutRate + (mode.lateAcceptRate ?? 0);
+    if (total > 1 || [mode.serverErrorRate, mode.timeoutRate, mode.lateAcceptRate ?? 0].some((rate) => rate < 0)) {
+      throw new Error(`random fault rates must be non-negative and add up to at most 1 (got ${total})`);
+    }
+    this.randomFaults = { mode, random: new SeededRandom(mode.seed) };
   }
 
   /** Accepted sends and read receipts, in the order Meta received them. */
@@ -104,9 +143,25 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     if (fault === 'html-502') return this.settle(record, { kind: 'text', status: 502, body: '<html><body>502 Bad Gateway</body></html>' });
     if (fault) return this.fail(record, META_ERROR_CATALOG[fault]);
 
+    record.randomFault = this.drawRandomFault();
+    if (record.randomFault === 'timeout') return { kind: 'hang' };
+    if (record.randomFault === 'server-error') return this.fail(record, META_ERROR_CATALOG[this.randomFaults!.random.pick(TRANSIENT_SERVER_ERRORS)]);
+
     const failure = this.check(phoneNumberId, token, body);
     if (failure) return this.fail(record, failure);
-    return this.accept(record, body);
+    const answer = this.accept(record, body);
+    if (record.randomFault !== 'late-accept') return answer;
+    return { kind: 'late', afterMs: this.randomFaults!.mode.lateAnswerMs ?? 30_000, answer };
+  }
+
+  private drawRandomFault(): RandomFault | undefined {
+    if (!this.randomFaults) return undefined;
+    const { mode, random } = this.randomFaults;
+    const draw = random.next();
+    if (draw < mode.serverErrorRate) return 'server-error';
+    if (draw < mode.serverErrorRate + mode.timeoutRate) return 'timeout';
+    if (draw < mode.serverErrorRate + mode.timeoutRate + (mode.lateAcceptRate ?? 0)) return 'late-accept';
+    return undefined;
   }
 
   private check(phoneNumberId: string, token: string | undefined, body: unknown): MetaErrorSpec | undefined {

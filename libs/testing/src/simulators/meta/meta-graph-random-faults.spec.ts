@@ -1,0 +1,101 @@
+import { META_ERROR_CATALOG } from './meta-error-catalog';
+import { MetaGraphSimulator, RandomFaultMode, TRANSIENT_SERVER_ERRORS } from './meta-graph.simulator';
+
+const NUMBER = { phoneNumberId: '106540352242922', accessTokens: ['EAAG-random'], messagesPerSecond: 100_000 };
+const CLIENT_TIMEOUT_MS = 150;
+
+type Answer = { status: number; body: any } | 'timed out';
+
+async function send(meta: MetaGraphSimulator, to: string, timeoutMs = CLIENT_TIMEOUT_MS): Promise<Answer> {
+  try {
+    const response = await fetch(`${meta.url}/v26.0/${NUMBER.phoneNumberId}/messages`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer EAAG-random', 'content-type': 'application/json' },
+      body: JSON.stringify({ messaging_product: 'whatsapp', to, type: 'text', text: { body: 'hi' } }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: response.status, body: await response.json() };
+  } catch {
+    return 'timed out';
+  }
+}
+
+async function run(mode: RandomFaultMode, calls: number): Promise<{ meta: MetaGraphSimulator; answers: Answer[] }> {
+  const meta = new MetaGraphSimulator();
+  await meta.start();
+  meta.addPhoneNumber(NUMBER);
+  meta.injectRandomFaults(mode);
+  const answers: Answer[] = [];
+  for (let i = 0; i < calls; i += 20) {
+    answers.push(...(await Promise.all(Array.from({ length: Math.min(20, calls - i) }, (_, j) => send(meta, `+49151${String(i + j).padStart(8, '0')}`)))));
+  }
+  return { meta, answers };
+}
+
+describe('MetaGraphSimulator random faults', () => {
+  const started: MetaGraphSimulator[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((meta) => meta.stop()));
+  });
+
+  it('fails about the configured shares of calls with catalog 5xx answers and unanswered calls', async () => {
+    const { meta, answers } = await run({ serverErrorRate: 0.2, timeoutRate: 0.05, seed: 11 }, 400);
+    started.push(meta);
+    const serverErrors = answers.filter((answer): answer is { status: number; body: any } => answer !== 'timed out' && answer.status >= 500);
+    const timedOut = answers.filter((answer) => answer === 'timed out');
+    expect(serverErrors.length).toBeGreaterThan(55);
+    expect(serverErrors.length).toBeLessThan(105);
+    expect(timedOut.length).toBeGreaterThan(8);
+    expect(timedOut.length).toBeLessThan(35);
+    expect(answers.length - serverErrors.length - timedOut.length).toBe(meta.accepted().length);
+
+    const codes = new Set(TRANSIENT_SERVER_ERRORS.map((key) => META_ERROR_CATALOG[key].code));
+    for (const { status, body } of serverErrors) {
+      expect(codes.has(body.error.code)).toBe(true);
+      const spec = Object.values(META_ERROR_CATALOG).find((entry) => entry.code === body.error.code)!;
+      expect(status).toBe(spec.httpStatus);
+      expect(body.error).toMatchObject({ message: spec.message, type: spec.type });
+      expect(body.error.fbtrace_id).toMatch(/^A[\w-]{22}$/);
+    }
+  });
+
+  it('does not process a call it leaves unanswered', async () => {
+    const { meta } = await run({ serverErrorRate: 0, timeoutRate: 1, seed: 3 }, 5);
+    started.push(meta);
+    expect(meta.requests).toHaveLength(5);
+    expect(meta.requests.every((request) => request.randomFault === 'timeout' && request.status === 0 && !request.wamid)).toBe(true);
+    expect(meta.accepted()).toHaveLength(0);
+  });
+
+  it('sends a late-accepted message and answers 200 with its WAMID after the client gave up', async () => {
+    const meta = new MetaGraphSimulator();
+    started.push(meta);
+    await meta.start();
+    meta.addPhoneNumber(NUMBER);
+    meta.injectRandomFaults({ serverErrorRate: 0, timeoutRate: 0, lateAcceptRate: 1, lateAnswerMs: 300, seed: 5 });
+
+    expect(await send(meta, '+4915100000001', 100)).toBe('timed out');
+    const patient = await send(meta, '+4915100000002', 2_000);
+
+    expect(meta.accepted()).toHaveLength(2);
+    expect(meta.accepted().every((request) => request.randomFault === 'late-accept' && request.wamid)).toBe(true);
+    expect(patient).toMatchObject({ status: 200, body: { messages: [{ id: meta.accepted()[1].wamid }] } });
+  });
+
+  it('replays the same faults for the same seed', async () => {
+    const first = await run({ serverErrorRate: 0.3, timeoutRate: 0.1, seed: 99 }, 60);
+    const second = await run({ serverErrorRate: 0.3, timeoutRate: 0.1, seed: 99 }, 60);
+    started.push(first.meta, second.meta);
+    // Draws follow the order calls arrive in, whichever message each call carries.
+    const faults = (meta: MetaGraphSimulator) => meta.requests.map((request) => request.randomFault ?? 'none');
+    expect(faults(first.meta)).toEqual(faults(second.meta));
+  });
+
+  it('stops failing after clearFaults and refuses rates above 1', async () => {
+    const { meta } = await run({ serverErrorRate: 1, timeoutRate: 0, seed: 1 }, 2);
+    started.push(meta);
+    meta.clearFaults();
+    expect(await send(meta, '+4915100000003')).toMatchObject({ status: 200 });
+    expect(() => meta.injectRandomFaults({ serverErrorRate: 0.8, timeoutRate: 0.3, seed: 1 })).toThrow(/at most 1/);
+  });
+});
