@@ -1,0 +1,61 @@
+import { Channel, ChannelModel, GetMessage } from 'amqplib';
+import { DeadLetterEntry, describeDeadLetter } from './dead-letter-entry';
+
+/** A message taken from the dead-letter queue and held unacked, with its description. */
+export interface HeldDeadLetter {
+  entry: DeadLetterEntry;
+  message: GetMessage;
+}
+
+/**
+ * Reads a dead-letter queue without taking anything out of it. Every message read is held unacked on
+ * a channel of the reader's own until `release()` requeues them all in their places, so a requeued
+ * message is never read twice, and a crash or Ctrl-C (the channel closes) puts every held message
+ * back. The scan stops after the messages that were ready when the reader opened: messages
+ * dead-lettered meanwhile wait for the next run. While held, messages are invisible to other readers,
+ * so two runs never see the same message.
+ */
+export class DeadLetterQueueReader {
+  private released = false;
+
+  private constructor(
+    private readonly channel: Channel,
+    readonly queue: string,
+    /** Messages ready in the queue when the reader opened. */
+    readonly readyAtStart: number,
+  ) {}
+
+  static async open(connection: ChannelModel, queue: string): Promise<DeadLetterQueueReader> {
+    const channel = await connection.createChannel();
+    // A missing queue closes the channel with an 'error' event too; the rejected check reports it.
+    channel.on('error', () => undefined);
+    const { messageCount } = await channel.checkQueue(queue);
+    return new DeadLetterQueueReader(channel, queue, messageCount);
+  }
+
+  /** Each message ready at the start, once, in queue order; stop early by breaking out of the loop. */
+  async *scan(): AsyncGenerator<HeldDeadLetter> {
+    for (let position = 1; position <= this.readyAtStart; position += 1) {
+      const message = await this.channel.get(this.queue, { noAck: false });
+      if (!message) return;
+      yield { entry: describeDeadLetter(message, position), message };
+    }
+  }
+
+  /** Takes a held message out of the queue for good; call only once its copy is safe elsewhere. */
+  remove(held: HeldDeadLetter): void {
+    this.channel.ack(held.message);
+  }
+
+  /** Puts every message still held back in its place and closes the reader's channel. */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    try {
+      this.channel.nackAll(true);
+      await this.channel.close();
+    } catch {
+      // A closed channel has already handed its unacked messages back to the queue.
+    }
+  }
+}
