@@ -74,6 +74,14 @@ describe(EnvelopeParser.name, () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('refuses escaped pollution keys and hostile nesting before class-transformer sees them', () => {
+    const envelope = JSON.stringify(outboundEnvelope(owner));
+    expect(reasonFor(Buffer.from(envelope.replace('"text":{', '"\\u005f_proto__":{"polluted":true},"text":{')))).toContain('"__proto__"');
+    expect(reasonFor(Buffer.from(envelope.replace('"body":', '"constructor":{"prototype":{"polluted":true}},"body":')))).toContain('"constructor"');
+    expect(reasonFor(Buffer.from(envelope.replace('"body":', `"deep":${'['.repeat(5000)}${']'.repeat(5000)},"body":`)))).toContain('deeper than');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('reports the tenant and message ids of an invalid envelope when it can', () => {
     const result = parser.parse(bytes({ metadata: { tenantId: 'acme', internalId: 'm-1' }, wabaPayload: {} }));
     expect(result).toMatchObject({ ok: false, tenantId: 'acme', internalId: 'm-1' });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { WhatsappConfig } from '../config/whatsapp.config';
+import { hostileShapeOf } from './hostile-json.guard';
 import { OutboundEnvelopeDto } from './outbound-envelope.dto';
 import { isWabaMessageType, MARK_AS_READ, MARK_AS_READ_DTO, WABA_MESSAGE_DTOS } from './payload-validation/waba-payload.registry';
 
@@ -24,7 +25,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Turns a queue message's raw body into a validated envelope, or says precisely why it is not one.
- * Order matters for hostile input: size before decoding, decoding before parsing, one parse only.
+ * Order matters for hostile input: size before decoding, decoding before parsing, one parse only, and
+ * the shape (pollution keys, depth) checked before class-transformer copies anything.
  */
 @Injectable()
 export class EnvelopeParser {
@@ -40,13 +42,14 @@ export class EnvelopeParser {
     } catch {
       return { ok: false, reason: 'message body is not valid UTF-8' };
     }
-    if (text.includes('"__proto__"')) return { ok: false, reason: 'message contains a forbidden "__proto__" key' };
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (error) {
       return { ok: false, reason: `message body is not JSON: ${(error as Error).message.slice(0, 120)}` };
     }
+    const hostile = hostileShapeOf(json);
+    if (hostile) return { ok: false, reason: hostile };
     return this.validate(json);
   }
 
