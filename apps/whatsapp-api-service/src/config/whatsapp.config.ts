@@ -85,7 +85,8 @@ function withVariableName(property: string, constraint: string): string {
   return constraint.startsWith(property) ? constraint : `${property}: ${constraint}`;
 }
 
-function amqpUrlFromParts(env: WhatsappEnv): string {
+/** The broker URL the service uses when `RABBITMQ_URL` is unset. */
+export function amqpUrlFromParts(env: WhatsappEnv): string {
   const credentials = `${encodeURIComponent(env.RABBITMQ_USER)}:${encodeURIComponent(env.RABBITMQ_PASSWORD)}`;
   const vhost = env.RABBITMQ_VHOST === '/' ? '' : `/${encodeURIComponent(env.RABBITMQ_VHOST)}`;
   return `amqp://${credentials}@${env.RABBITMQ_HOST}:${env.RABBITMQ_PORT}${vhost}`;

@@ -1,0 +1,96 @@
+import { redactUrl } from '@lib/messaging/publishing/redact-url.util';
+import { ChannelModel } from 'amqplib';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound-topology';
+import { connectToBroker, onQueue } from './broker-connection';
+import { CliIo } from './cli-io';
+import { listCommand } from './commands/list.command';
+import { ReplayFlags, replayCommand } from './commands/replay.command';
+import { showCommand } from './commands/show.command';
+import { brokerUrlFromEnv } from './config/dlq-broker-url';
+import { BrokerError, ExitCode, UsageError } from './dlq-errors';
+import { FilterFlags, positiveInteger, withFilterFlags } from './filter-options';
+
+interface GlobalFlags {
+  url?: string;
+  queue: string;
+  exchange: string;
+  connectTimeout: number;
+}
+
+function amqpUrl(value: string): string {
+  if (!/^amqps?:\/\/\S+$/.test(value)) throw new InvalidArgumentError('must be an amqp:// or amqps:// URL');
+  return value;
+}
+
+/**
+ * Runs the dead-letter tool on `argv` (without the node and script words) and resolves to its exit
+ * code. Defaults target the whatsapp-api-service; `--queue` and `--exchange` point it at another
+ * service built on the same messaging lib.
+ */
+export async function runDlq(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.OK;
+  const withBroker = async (command: Command, run: (connection: ChannelModel, flags: GlobalFlags) => Promise<number>) => {
+    const flags = command.optsWithGlobals<GlobalFlags>();
+    const url = flags.url ?? brokerUrlFromEnv(io.env);
+    const connection = await connectToBroker(url, flags.connectTimeout);
+    try {
+      exitCode = await onQueue(flags.queue, () => run(connection, flags));
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  };
+
+  const program = new Command('dlq')
+    .description('Inspect and replay the dead-letter queue of an egress service')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+    .option('--url <amqp-url>', 'broker URL, vhost included (default: RABBITMQ_URL, or built from RABBITMQ_HOST/PORT/USER/PASSWORD/VHOST as the service does)', amqpUrl)
+    .option('--queue <name>', 'dead-letter queue', OUTBOUND_QUEUE.deadLetterQueue)
+    .option('--exchange <name>', 'exchange to replay to', OUTBOUND_QUEUE.exchange)
+    .option('--connect-timeout <ms>', 'how long to wait for the broker', positiveInteger, 5000)
+    .showHelpAfterError();
+
+  withFilterFlags(program.command('list').description('counts by tenant and category, and the first entries with their reason headers'), 'entries to print (default 20; counts cover all)').action(
+    (flags: FilterFlags, command: Command) => withBroker(command, (connection, global) => listCommand(connection, global.queue, flags, io)),
+  );
+
+  program
+    .command('show')
+    .description('every header and the body of the entries with this internal id')
+    .argument('<internalId>')
+    .option('--json', 'print JSON')
+    .action((internalId: string, flags: { json?: boolean }, command: Command) => withBroker(command, (connection, global) => showCommand(connection, global.queue, internalId, flags, io)));
+
+  withFilterFlags(program.command('replay').description('republish matching entries with their original routing key and a fresh attempt count'), 'most entries to replay (default: all that match)')
+    .option('--dry-run', 'only report what would be replayed')
+    .option('--yes', 'do not ask for confirmation (needed when not run from a terminal)')
+    .option('--confirm-timeout <ms>', 'longest wait for the broker to confirm one republish', positiveInteger, 10_000)
+    .action((flags: ReplayFlags, command: Command) => {
+      if (!flags.dryRun && !flags.yes && !io.interactive) throw new UsageError('replay asks for confirmation: pass --yes when not run from a terminal, or --dry-run to preview');
+      return withBroker(command, (connection, global) => replayCommand(connection, global, flags, io));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return failure(error, io);
+  }
+}
+
+function failure(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? ExitCode.OK : ExitCode.USAGE;
+  }
+  const message = redactCredentials((error as Error).message ?? String(error));
+  io.err(`dlq: ${message}`);
+  if (error instanceof UsageError) return ExitCode.USAGE;
+  if (error instanceof BrokerError) return ExitCode.BROKER;
+  return ExitCode.FAILED;
+}
+
+/** Any amqp URL in a message with its password masked. */
+function redactCredentials(message: string): string {
+  return message.replace(/amqps?:\/\/\S+/gi, (url) => redactUrl(url));
+}
