@@ -1,0 +1,76 @@
+import { PrivateBrokerNode, PrivateRedisServer, waitUntil } from '@lib/testing';
+import { recordScenario } from './support/chaos-report';
+import { FaultObserver } from './support/fault-observer';
+import { chaosTenants, FaultRig, settleAndCount } from './support/fault-rig';
+
+const MESSAGES = 3000;
+const BROKER_DOWN_MS = 5000;
+const VHOST = 'chaos-broker-restart';
+const TENANTS = chaosTenants('bounce', 4, 820000000000001);
+const SERVICE_ENV = { HANDLER_TIMEOUT_MS: '5000', META_API_TIMEOUT_MS: '3000', RETRY_BASE_DELAY_MS: '1000', RETRY_MAX_DELAY_MS: '4000' };
+
+const readiness = (url: string) => fetch(`${url}/health/ready`).then((response) => response.status, () => 0);
+
+describe('scenario 2: RabbitMQ restarted mid-run (a private broker node)', () => {
+  let node: PrivateBrokerNode;
+  let redis: PrivateRedisServer;
+  let rig: FaultRig;
+  let observer: FaultObserver;
+
+  beforeAll(async () => {
+    [node, redis] = await Promise.all([PrivateBrokerNode.start(), PrivateRedisServer.start()]);
+    const url = await node.addVhost(VHOST);
+    rig = await FaultRig.start({ rabbitmqUrl: url, redisUrl: redis.url, metaLatencyMs: 50, tenants: TENANTS, env: SERVICE_ENV });
+  });
+
+  afterAll(async () => {
+    await observer?.close();
+    await rig?.stop();
+    await redis?.dispose();
+    await node?.dispose();
+  });
+
+  it('reconnects by itself once the broker is back and loses nothing', async () => {
+    const service = await rig.startService();
+    observer = new FaultObserver(node.vhostUrl(VHOST));
+    await observer.connect();
+    const { envelopes, published } = rig.envelopes(TENANTS, MESSAGES, '+4917200');
+    await observer.publish(envelopes);
+    await waitUntil('a third of the messages to be sent', () => rig.acceptedFor(published) >= MESSAGES / 3, 60_000);
+
+    let sentBeforeStop = 0;
+    let notReadyWhileDown = false;
+    let backAt = 0;
+    try {
+      sentBeforeStop = rig.acceptedFor(published);
+      await node.stopApp();
+      await waitUntil('readiness to report the broker down', async () => (await readiness(service.url)) === 503, 10_000);
+      notReadyWhileDown = true;
+      await new Promise((resolve) => setTimeout(resolve, BROKER_DOWN_MS));
+    } finally {
+      await node.startApp();
+      backAt = Date.now();
+    }
+    await waitUntil('readiness after the broker is back', async () => (await readiness(service.url)) === 200, 60_000);
+    const reconnectSeconds = (Date.now() - backAt) / 1000;
+    await observer.connect();
+
+    const outcome = await settleAndCount(rig, observer, published, () => node.ctl('-s', 'list_queues', '-p', VHOST, 'name', 'messages'), 60_000);
+    recordScenario({
+      scenario: '2 RabbitMQ stop_app/start_app mid-run',
+      published: outcome.published,
+      sent: outcome.sent,
+      duplicates: outcome.duplicates,
+      deadLettered: outcome.deadLettered,
+      lost: outcome.lost,
+      notes: `broker down ${BROKER_DOWN_MS / 1000} s after ${sentBeforeStop} sent; ready again ${reconnectSeconds.toFixed(1)} s after start_app, by itself; ${outcome.sent - outcome.reportedSent.size} sent without a status event`,
+    });
+    expect(notReadyWhileDown).toBe(true);
+    expect(outcome.lostIds).toEqual([]);
+    expect(outcome.deadLettersWithoutReason).toEqual([]);
+    expect(outcome.deadLetterCategories).toEqual({});
+    expect(outcome.reportedButNotSent).toEqual([]);
+    // Redis kept the ledger through the outage, so a redelivered copy of a sent message is never sent again.
+    expect(outcome.duplicated).toEqual([]);
+  });
+});
