@@ -82,6 +82,17 @@ describe(EnvelopeParser.name, () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('refuses an envelope whose tenant is not the one its routing key names', () => {
+    const envelope = outboundEnvelope(owner);
+    expect(parser.parse(bytes(envelope), 'acme')).toMatchObject({ ok: true });
+    expect(parser.parse(bytes(envelope), 'globex')).toEqual({
+      ok: false,
+      reason: "routing key names tenant 'globex' but metadata.tenantId is 'acme'",
+      tenantId: 'acme',
+      internalId: envelope.metadata.internalId,
+    });
+  });
+
   it('reports the tenant and message ids of an invalid envelope when it can', () => {
     const result = parser.parse(bytes({ metadata: { tenantId: 'acme', internalId: 'm-1' }, wabaPayload: {} }));
     expect(result).toMatchObject({ ok: false, tenantId: 'acme', internalId: 'm-1' });

@@ -32,7 +32,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export class EnvelopeParser {
   constructor(private readonly config: WhatsappConfig) {}
 
-  parse(raw: Buffer): ParsedEnvelope {
+  /** `routedTenantId`: the tenant the message's routing key names; an envelope naming another is refused. */
+  parse(raw: Buffer, routedTenantId?: string): ParsedEnvelope {
     if (raw.length > this.config.messageMaxBytes) {
       return { ok: false, reason: `message is ${raw.length} bytes, above the ${this.config.messageMaxBytes}-byte limit` };
     }
@@ -50,10 +51,10 @@ export class EnvelopeParser {
     }
     const hostile = hostileShapeOf(json);
     if (hostile) return { ok: false, reason: hostile };
-    return this.validate(json);
+    return this.validate(json, routedTenantId);
   }
 
-  private validate(json: unknown): ParsedEnvelope {
+  private validate(json: unknown, routedTenantId: string | undefined): ParsedEnvelope {
     const identity = identityOf(json);
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       return { ok: false, reason: 'message body must be a JSON object' };
@@ -61,6 +62,10 @@ export class EnvelopeParser {
     const envelope = plainToInstance(OutboundEnvelopeDto, json);
     const envelopeProblems = describe(validateSync(envelope, VALIDATION));
     if (envelopeProblems) return { ok: false, reason: envelopeProblems, ...identity };
+    // Policies (breaker, bulkhead) follow the routing key, credentials the metadata: they must agree.
+    if (routedTenantId !== undefined && routedTenantId !== envelope.metadata.tenantId) {
+      return { ok: false, reason: `routing key names tenant '${routedTenantId.slice(0, 64)}' but metadata.tenantId is '${envelope.metadata.tenantId}'`, ...identity };
+    }
 
     const payload = (json as { wabaPayload: Record<string, unknown> }).wabaPayload;
     const messageType = payload.status !== undefined ? MARK_AS_READ : payload.type;

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { deferredRetry, DeliveryOutcome, OutcomeContext, readDeliveryState } from '@lib/messaging';
+import { deferredRetry, DeliveryOutcome, OutcomeContext, readDeliveryState, tenantOfRoutingKey } from '@lib/messaging';
 import { DeliveryMetrics } from '@lib/observability';
 import { DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger, nextStepFor, retryDelay } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
@@ -33,7 +33,7 @@ export class MessageDeliveryService {
 
   async deliver(raw: Buffer, message: ConsumeMessage): Promise<DeliveryOutcome> {
     const state = readDeliveryState(message);
-    const parsed = this.parser.parse(raw);
+    const parsed = this.parser.parse(raw, tenantOfRoutingKey(state.originalRoutingKey));
     if (!parsed.ok) {
       const context: OutcomeContext = { tenantId: parsed.tenantId, internalId: parsed.internalId, messageType: 'unknown', state };
       const error = new DeliveryError(Category.INVALID_ENVELOPE, parsed.reason);
