@@ -1,0 +1,59 @@
+import { CliIo } from './cli-io';
+import { runDlq } from './dlq.program';
+
+/** Runs the tool in process with captured output; nothing here reaches a broker. */
+async function run(argv: string[], overrides: Partial<CliIo> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runDlq(argv, {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    env: {},
+    interactive: false,
+    ask: async () => 'n',
+    interruptSignal: () => new AbortController().signal,
+    ...overrides,
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('runDlq (command line)', () => {
+  it('prints help and exits 0', async () => {
+    const { code, out } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('Usage: dlq');
+    expect(out).toMatch(/list \[options\][\s\S]*show \[options\] <internalId>[\s\S]*replay \[options\]/);
+  });
+
+  it.each([
+    [['list', '--limit', '0'], "option '--limit <n>' argument '0' is invalid"],
+    [['list', '--older-than', 'yesterday'], 'must be a duration'],
+    [['list', '--bogus'], "unknown option '--bogus'"],
+    [['show'], "missing required argument 'internalId'"],
+    [['frobnicate'], "unknown command 'frobnicate'"],
+    [['list', '--url', 'http://guest:guest@x'], 'must be an amqp:// or amqps:// URL'],
+  ])('refuses %j with exit code 2', async (argv, message) => {
+    const { code, err } = await run(argv);
+    expect(code).toBe(2);
+    expect(err).toContain(message);
+  });
+
+  it('refuses to replay without --yes when nobody can confirm', async () => {
+    const { code, err } = await run(['replay', '--tenant', 'acme']);
+    expect(code).toBe(2);
+    expect(err).toContain('pass --yes');
+  });
+
+  it('exits 3 with the password masked when the broker is unreachable', async () => {
+    const { code, err } = await run(['list', '--url', 'amqp://ops:s3cret@127.0.0.1:1/', '--connect-timeout', '2000']);
+    expect(code).toBe(3);
+    expect(err).toContain('cannot connect to RabbitMQ at amqp://ops:***@127.0.0.1:1/');
+    expect(err).not.toContain('s3cret');
+  });
+
+  it('exits 2 on malformed broker settings in the environment', async () => {
+    const { code, err } = await run(['list'], { env: { RABBITMQ_PORT: 'x' } });
+    expect(code).toBe(2);
+    expect(err).toContain('RABBITMQ_PORT');
+  });
+});
