@@ -1,0 +1,102 @@
+import { TopologyDeclarer } from '@lib/messaging';
+import { createTestVhost, TestVhost, waitUntil } from '@lib/testing';
+import * as amqplib from 'amqplib';
+import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound-topology';
+import { spawnDlq } from './run-dlq';
+
+const ENTRIES = 3000;
+const KEPT_CONNECTION = 'dlq-cli-spec';
+
+/** The real entry point as a process: exit codes, and what a crash or Ctrl-C in the middle of a replay leaves. */
+describe('dlq command (separate process, real broker)', () => {
+  let vhost: TestVhost;
+  let connection: amqplib.ChannelModel;
+  let channel: amqplib.ConfirmChannel;
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('dlq-cli');
+    await new TopologyDeclarer(vhost.url, 5000).declare({ ...OUTBOUND_QUEUE, retryDelayTiersMs: [1000] });
+    connection = await amqplib.connect(vhost.url, { clientProperties: { connection_name: KEPT_CONNECTION } });
+    channel = await connection.createConfirmChannel();
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    await vhost?.dispose();
+  });
+
+  beforeEach(async () => {
+    await channel.purgeQueue(OUTBOUND_QUEUE.deadLetterQueue);
+    await channel.purgeQueue(OUTBOUND_QUEUE.queue);
+  });
+
+  /** `count` entries as the service dead-letters them, internal ids d0, d1, … in queue order. */
+  async function deadLetter(count: number): Promise<string[]> {
+    const ids = Array.from({ length: count }, (_, index) => `d${index}`);
+    for (const internalId of ids) {
+      const body = { metadata: { tenantId: 'acme', phoneNumberId: '1', internalId }, wabaPayload: { to: '+49' } };
+      channel.publish(OUTBOUND_QUEUE.deadLetterExchange, OUTBOUND_QUEUE.deadLetterRoutingKey, Buffer.from(JSON.stringify(body)), {
+        persistent: true,
+        headers: { 'x-error-category': 'TRANSIENT', 'x-attempts': 5, 'x-tenant-id': 'acme', 'x-internal-id': internalId, 'x-original-routing-key': 'outbound.processed.acme' },
+      });
+    }
+    await channel.waitForConfirms();
+    return ids;
+  }
+
+  async function idsIn(queue: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true })) {
+      ids.push(JSON.parse(message.content.toString()).metadata.internalId);
+    }
+    return ids;
+  }
+
+  const depth = async (queue: string) => (await channel.checkQueue(queue)).messageCount;
+
+  it('exits 2 on a bad flag, 3 when the broker or the queue cannot be reached, never printing the password', async () => {
+    const badFlag = await spawnDlq(['list', '--older-than', 'soon'], { RABBITMQ_URL: vhost.url }).result;
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.err).toContain("option '--older-than <duration>' argument 'soon' is invalid");
+
+    const unreachable = await spawnDlq(['list'], { RABBITMQ_HOST: '127.0.0.1', RABBITMQ_PORT: '1', RABBITMQ_PASSWORD: 'top-secret' }).result;
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.err).toContain('cannot connect to RabbitMQ at amqp://guest:***@127.0.0.1:1');
+    expect(unreachable.err + unreachable.out).not.toContain('top-secret');
+
+    const noQueue = await spawnDlq(['list', '--queue', 'no-such-queue'], { RABBITMQ_URL: vhost.url }).result;
+    expect(noQueue.code).toBe(3);
+    expect(noQueue.err).toContain("queue 'no-such-queue' does not exist");
+  });
+
+  it('loses nothing when killed in the middle of a replay', async () => {
+    const ids = await deadLetter(ENTRIES);
+    const { child, result } = spawnDlq(['replay', '--yes'], { RABBITMQ_URL: vhost.url });
+    await waitUntil('the first replayed message', async () => (await depth(OUTBOUND_QUEUE.queue)) > 0, 30_000);
+    child.kill('SIGKILL');
+    expect((await result).code).toBeNull();
+    await waitUntil('the killed connection to hand its messages back', async () => (await depth(OUTBOUND_QUEUE.deadLetterQueue)) + (await depth(OUTBOUND_QUEUE.queue)) >= ENTRIES);
+
+    const replayed = await idsIn(OUTBOUND_QUEUE.queue);
+    const left = await idsIn(OUTBOUND_QUEUE.deadLetterQueue);
+    expect(replayed.length).toBeLessThan(ENTRIES);
+    expect(replayed).toEqual(ids.slice(0, replayed.length));
+    // Only a message confirmed but not yet removed when the process died may be in both queues.
+    expect([ids.slice(replayed.length), ids.slice(replayed.length - 1)]).toContainEqual(left);
+  });
+
+  it('stops cleanly on Ctrl-C: exit 130, every message either replayed or still in the queue, in order', async () => {
+    const ids = await deadLetter(ENTRIES);
+    const { child, result } = spawnDlq(['replay', '--yes'], { RABBITMQ_URL: vhost.url });
+    await waitUntil('the first replayed message', async () => (await depth(OUTBOUND_QUEUE.queue)) > 0, 30_000);
+    child.kill('SIGINT');
+    const { code, out } = await result;
+    expect(code).toBe(130);
+    expect(out).toMatch(/interrupted: \d+ replayed/);
+
+    const replayed = await idsIn(OUTBOUND_QUEUE.queue);
+    const left = await idsIn(OUTBOUND_QUEUE.deadLetterQueue);
+    expect(replayed.length).toBeLessThan(ENTRIES);
+    expect([...replayed, ...left]).toEqual(ids);
+  });
+});
