@@ -12,6 +12,8 @@ export const DeliveryHeader = {
   ORIGINAL_ROUTING_KEY: 'x-original-routing-key',
   /** Why the message was last parked for a retry. */
   LAST_ERROR_CATEGORY: 'x-last-error-category',
+  /** The vendor's error code behind that category, when there was one. */
+  LAST_ERROR_CODE: 'x-last-error-code',
   /** The send slot (epoch ms) reserved for a message parked by its rate limit. */
   SLOT_AT: 'x-slot-at',
 } as const;

@@ -32,7 +32,7 @@ export class RetryScheduler {
     const properties = copiedProperties(message, {
       ...deliveryStateHeaders(state),
       [DeliveryHeader.LAST_ERROR_CATEGORY]: cause.category,
-      ...(cause.details.code !== undefined ? { 'x-last-error-code': String(cause.details.code) } : {}),
+      ...(cause.details.code !== undefined ? { [DeliveryHeader.LAST_ERROR_CODE]: String(cause.details.code) } : {}),
     });
     const queue = tenantId ? await this.tenantDelayQueue(tenantId) : retryQueueName(this.options.topology, delay.tierMs);
     await this.publisher.publish('', queue, message.content, { ...properties, expiration: String(Math.max(0, Math.round(delay.delayMs))) });
