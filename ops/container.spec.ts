@@ -1,0 +1,126 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadWhatsappConfig } from '../apps/whatsapp-api-service/src/config/whatsapp.config';
+import { REPO_ROOT } from './checks/ops-documents';
+
+/**
+ * The Dockerfile and docker-compose.yml read as Docker would read them (no daemon is needed): stages,
+ * user, health checks, health-based start order, and a service environment the config accepts.
+ */
+interface ComposeService {
+  image?: string;
+  build?: { context: string; target?: string; args?: Record<string, string> };
+  environment?: Record<string, string>;
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
+  profiles?: string[];
+  stop_grace_period?: string;
+}
+
+const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+const compose: { services: Record<string, ComposeService> } = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'));
+const services = compose.services;
+const applications = Object.entries<{ type: string }>(JSON.parse(readFileSync(join(REPO_ROOT, 'nest-cli.json'), 'utf8')).projects)
+  .filter(([, project]) => project.type === 'application')
+  .map(([name]) => name);
+
+/** Instructions per stage, keyed by stage name. */
+function dockerStages(): Map<string, { base: string; instructions: string[] }> {
+  const stages = new Map<string, { base: string; instructions: string[] }>();
+  let current: string[] = [];
+  for (const line of dockerfile.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
+    const from = /^FROM (\S+) AS (\S+)$/i.exec(line);
+    if (from) {
+      current = [];
+      stages.set(from[2], { base: from[1], instructions: current });
+    } else current.push(line);
+  }
+  return stages;
+}
+
+const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
+
+describe('Dockerfile', () => {
+  const stages = dockerStages();
+  const runtime = stages.get('runtime')!;
+  const last = [...stages.keys()].pop();
+
+  it('builds in stages and ends with a runtime stage that holds production dependencies and the built apps only', () => {
+    expect(stages.size).toBeGreaterThan(1);
+    expect(last).toBe('runtime');
+    expect(runtime.base).toMatch(/^node:\d+/);
+    expect(runtime.instructions).toContainEqual(expect.stringMatching(/^RUN npm ci .*--omit=dev/));
+    const copies = runtime.instructions.filter((instruction) => instruction.startsWith('COPY'));
+    expect(copies).toEqual(['COPY package.json package-lock.json ./', 'COPY --from=build /app/dist ./dist']);
+  });
+
+  it('builds every application of nest-cli.json and runs the one APP names', () => {
+    expect(stages.get('build')!.instructions.join('\n')).toMatch(/nest-cli\.json.*project\.type === 'application'.*nest build/);
+    expect(runtime.instructions).toContainEqual(expect.stringMatching(/^ARG APP=(\S+)$/));
+    expect(applications).toContain(/^ARG APP=(\S+)$/m.exec(runtime.instructions.join('\n'))![1]);
+    expect(runtime.instructions.find((instruction) => instruction.startsWith('CMD'))).toContain('exec node dist/apps/${APP}/main.js');
+  });
+
+  it('runs as a non-root user and checks liveness', () => {
+    for (const stage of ['runtime', 'simulators']) {
+      const users = stages.get(stage)!.instructions.filter((instruction) => instruction.startsWith('USER'));
+      expect({ stage, user: users.pop() }).toEqual({ stage, user: 'USER node' });
+    }
+    expect(runtime.instructions.find((instruction) => instruction.startsWith('HEALTHCHECK'))).toMatch(/\/health\/live/);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const service = services['whatsapp-api-service'];
+
+  it('runs the broker with its management UI, Redis, the simulators and the service, each app from the one image', () => {
+    expect(services.rabbitmq.image).toMatch(/^rabbitmq:[\d.]+-management/);
+    expect(services.rabbitmq.ports).toEqual(expect.arrayContaining(['5672:5672', '15672:15672']));
+    expect(services.redis.image).toMatch(/^redis:7/);
+    expect(services.simulators.build?.target).toBe('simulators');
+    expect(service.build).toMatchObject({ target: 'runtime', args: { APP: 'whatsapp-api-service' } });
+    const apps = Object.values(services).filter((definition) => definition.build?.target === 'runtime');
+    for (const definition of apps) expect(applications).toContain(definition.build!.args?.APP);
+  });
+
+  it('gives every service a health check, and starts services only once what they depend on is healthy', () => {
+    for (const [name, definition] of Object.entries(services)) {
+      expect({ name, healthcheck: Array.isArray(definition.healthcheck?.test) }).toEqual({ name, healthcheck: true });
+      for (const [dependency, { condition }] of Object.entries(definition.depends_on ?? {})) {
+        expect({ name, dependency, exists: dependency in services, condition }).toEqual({ name, dependency, exists: true, condition: 'service_healthy' });
+      }
+    }
+  });
+
+  it('builds only from stages of the Dockerfile', () => {
+    const stages = dockerStages();
+    for (const [name, definition] of Object.entries(services)) {
+      if (definition.build) expect({ name, stage: stages.has(definition.build.target ?? '') }).toEqual({ name, stage: true });
+    }
+  });
+
+  it("starts the service with an environment its config accepts, pointing at the stack's own broker, Redis and simulators", () => {
+    const config = loadWhatsappConfig(service.environment!);
+    const simulators = services.simulators.environment!;
+    expect(new URL(config.rabbitmq.url).hostname).toBe('rabbitmq');
+    expect(new URL(config.sharedState.redisUrl!).hostname).toBe('redis');
+    expect(new URL(config.tenantService.url)).toMatchObject({ hostname: 'simulators', port: simulators.TENANT_SIM_PORT });
+    expect(new URL(config.meta.baseUrl)).toMatchObject({ hostname: 'simulators', port: simulators.META_SIM_PORT });
+    expect(config.tenantService.token).toBe(simulators.TENANT_SERVICE_TOKEN);
+    expect(service.ports).toContain(`${config.http.port}:${config.http.port}`);
+    expect(seconds(service.stop_grace_period!) * 1000).toBeGreaterThan(config.rabbitmq.shutdownTimeoutMs);
+  });
+
+  it('mounts into Prometheus the alert rules the ops specs check, and scrapes the service', () => {
+    const prometheus = services.prometheus;
+    expect(prometheus.profiles).toEqual(['monitoring']);
+    for (const volume of prometheus.volumes!) expect(existsSync(join(REPO_ROOT, volume.split(':')[0]))).toBe(true);
+    expect(prometheus.volumes).toContain('./ops/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro');
+    const settings = parse(readFileSync(join(REPO_ROOT, 'ops/prometheus/prometheus.yml'), 'utf8'));
+    expect(settings.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
+    expect(settings.scrape_configs[0].static_configs[0].targets).toEqual(['whatsapp-api-service:8080']);
+  });
+});
