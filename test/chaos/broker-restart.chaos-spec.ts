@@ -1,7 +1,7 @@
 import { PrivateBrokerNode, PrivateRedisServer, waitUntil } from '@lib/testing';
 import { recordScenario } from './support/chaos-report';
 import { FaultObserver } from './support/fault-observer';
-import { chaosTenants, FaultRig, settleAndCount } from './support/fault-rig';
+import { chaosTenants, FaultRig, settleAndCount, unpublishedStatusEvents } from './support/fault-rig';
 
 const MESSAGES = 3000;
 const BROKER_DOWN_MS = 5000;
@@ -56,6 +56,7 @@ describe('scenario 2: RabbitMQ restarted mid-run (a private broker node)', () =>
     await observer.connect();
 
     const outcome = await settleAndCount(rig, observer, published, () => node.ctl('-s', 'list_queues', '-p', VHOST, 'name', 'messages'), 60_000);
+    const unreported = outcome.sent - outcome.reportedSent.size;
     recordScenario({
       scenario: '2 RabbitMQ stop_app/start_app mid-run',
       published: outcome.published,
@@ -63,7 +64,7 @@ describe('scenario 2: RabbitMQ restarted mid-run (a private broker node)', () =>
       duplicates: outcome.duplicates,
       deadLettered: outcome.deadLettered,
       lost: outcome.lost,
-      notes: `broker down ${BROKER_DOWN_MS / 1000} s after ${sentBeforeStop} sent; ready again ${reconnectSeconds.toFixed(1)} s after start_app, by itself; ${outcome.sent - outcome.reportedSent.size} sent without a status event`,
+      notes: `broker down ${BROKER_DOWN_MS / 1000} s after ${sentBeforeStop} sent; ready again ${reconnectSeconds.toFixed(1)} s after start_app, by itself; ${unreported} sent without a status event (publish refused while down, each logged)`,
     });
     expect(notReadyWhileDown).toBe(true);
     expect(outcome.lostIds).toEqual([]);
@@ -72,5 +73,7 @@ describe('scenario 2: RabbitMQ restarted mid-run (a private broker node)', () =>
     expect(outcome.reportedButNotSent).toEqual([]);
     // Redis kept the ledger through the outage, so a redelivered copy of a sent message is never sent again.
     expect(outcome.duplicated).toEqual([]);
+    // A sent message whose status event could not be published is logged with its event, never silently dropped.
+    expect(unreported).toBeLessThanOrEqual(unpublishedStatusEvents(service));
   });
 });

@@ -59,8 +59,8 @@ describe('scenario 1: kill -9 of the service with 5,000 messages in flight or wa
     await observer.publish(envelopes);
 
     await waitUntil('a third of the messages to be sent', () => rig.acceptedFor(published) >= MESSAGES / 3, 60_000);
-    await first.stop('SIGKILL');
     const killedAt = Date.now();
+    await first.stop('SIGKILL');
     const sentAtKill = rig.acceptedFor(published);
     const queuesAtKill = await run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', vhost.name, 'name', 'messages']).then(({ stdout }) => stdout);
     const waitingForRetry = queuesAtKill
@@ -88,7 +88,7 @@ describe('scenario 1: kill -9 of the service with 5,000 messages in flight or wa
       duplicates: outcome.duplicates,
       deadLettered: outcome.deadLettered,
       lost: outcome.lost,
-      notes: `killed at ${sentAtKill} sent, ${waitingForRetry} waiting for retry; ${unrecorded.size} accepted by Meta but unrecorded at the kill (the bound: ${answeredBeforeKill} answered before it, the rest in flight); ${outcome.sent - outcome.reportedSent.size} sent without a status event`,
+      notes: `killed at ${sentAtKill} sent, ${waitingForRetry} waiting for retry; ${unrecorded.size} accepted by Meta but unrecorded at the kill (the bound: ${answeredBeforeKill} answered before it, the rest in flight); ${outcome.sent - outcome.reportedSent.size} sent without a status event (killed between the ledger and the event)`,
     });
     expect(sentAtKill).toBeLessThan(MESSAGES);
     expect(waitingForRetry).toBeGreaterThan(0);

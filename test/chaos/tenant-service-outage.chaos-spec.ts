@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { recordScenario } from './support/chaos-report';
 import { FaultObserver } from './support/fault-observer';
-import { chaosTenants, FaultRig, settleAndCount } from './support/fault-rig';
+import { chaosTenants, FaultRig, settleAndCount, waitForSentEvents } from './support/fault-rig';
 
 const run = promisify(execFile);
 const OUTAGE_MS = 30_000;
@@ -91,5 +91,6 @@ describe('scenario 4: the tenant service down for 30 s mid-run', () => {
     expect(outcome.reportedButNotSent).toEqual([]);
     expect(coldSends.every((request) => request.receivedAt >= restoredAt)).toBe(true);
     expect(outcome.duplicated).toEqual([]);
+    await waitForSentEvents(observer, [...outcome.acceptedCalls.keys()]);
   });
 });

@@ -1,4 +1,4 @@
-import { MetaGraphSimulator, outboundEnvelope, TenantServiceSimulator } from '@lib/testing';
+import { MetaGraphSimulator, outboundEnvelope, TenantServiceSimulator, waitUntil } from '@lib/testing';
 import { ServiceProcess } from '../../../apps/whatsapp-api-service/sandbox/service-process';
 import { countOutcomes, OutcomeCount, PublishedMessage } from './fault-outcome-count';
 import { FaultObserver, OBSERVER_QUEUES } from './fault-observer';
@@ -130,4 +130,17 @@ export async function settleAndCount(
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** Waits until each of `internalIds` has a `sent` status event (they are consumed a moment after the ack). */
+export async function waitForSentEvents(observer: FaultObserver, internalIds: string[], timeoutMs = 10_000): Promise<void> {
+  await waitUntil(`a sent status event for each of ${internalIds.length} sent messages`, () => {
+    const reported = new Set(observer.statusEvents.filter((event) => event?.status === 'sent').map((event) => event.internalId));
+    return internalIds.every((id) => reported.has(id));
+  }, timeoutMs);
+}
+
+/** How many status events the service logged as not published (`status_event_publish_failed`, kept for a manual re-send). */
+export function unpublishedStatusEvents(service: ServiceProcess): number {
+  return service.output().split('\n').filter((line) => line.includes('"status_event_publish_failed"')).length;
 }
