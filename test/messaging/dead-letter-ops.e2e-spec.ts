@@ -223,10 +223,17 @@ describe('dead-letter ops on a real broker', () => {
       await channel.assertQueue('ops-full', { durable: true, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } });
       await channel.bindQueue('ops-full', TOPOLOGY.exchange, 'ops.work.full');
       await deadLetter({ tenantId: 'acme', internalId: 'a1' }, { tenantId: 'full', internalId: 'f1' }, { tenantId: 'acme', internalId: 'a2' });
-      const report = await replayDeadLetters(connection, TARGET);
-      expect(report.replayed.map((entry) => entry.internalId)).toEqual(['a1']);
-      expect(report.failure).toMatchObject({ entry: { internalId: 'f1' }, error: expect.stringContaining('refused') });
+      const strict = await replayDeadLetters(connection, { ...TARGET, maxInFlight: 1 });
+      expect(strict.replayed.map((entry) => entry.internalId)).toEqual(['a1']);
+      expect(strict.failure).toMatchObject({ entry: { internalId: 'f1' }, error: expect.stringContaining('refused') });
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['f1', 'a2']);
+
+      // With several republishes in flight, those already sent when one fails still complete.
+      await deadLetter({ tenantId: 'acme', internalId: 'a1' }, { tenantId: 'full', internalId: 'f1' }, { tenantId: 'acme', internalId: 'a2' });
+      const windowed = await replayDeadLetters(connection, TARGET);
+      expect(windowed.replayed.map((entry) => entry.internalId)).toEqual(['a1', 'a2']);
+      expect(windowed.failure).toMatchObject({ entry: { internalId: 'f1' } });
+      expect(internalIds(await takeAll(TARGET.queue))).toEqual(['f1']);
       await channel.deleteQueue('ops-full');
     });
 
@@ -251,7 +258,7 @@ describe('dead-letter ops on a real broker', () => {
       const controller = new AbortController();
       const watcher = await connection.createChannel();
       await watcher.consume(TOPOLOGY.queue, () => controller.abort(), { noAck: false });
-      const report = await replayDeadLetters(connection, { ...TARGET, signal: controller.signal });
+      const report = await replayDeadLetters(connection, { ...TARGET, signal: controller.signal, maxInFlight: 1 });
       await watcher.close();
       expect(report.interrupted).toBe(true);
       const replayed = report.replayed.map((entry) => entry.internalId!);

@@ -66,6 +66,7 @@ export async function runDlq(argv: string[], io: CliIo): Promise<number> {
     .option('--dry-run', 'only report what would be replayed')
     .option('--yes', 'do not ask for confirmation (needed when not run from a terminal)')
     .option('--confirm-timeout <ms>', 'longest wait for the broker to confirm one republish', positiveInteger, 10_000)
+    .option('--max-in-flight <n>', 'republishes awaiting their confirm at once (1: strictly one by one)', positiveInteger, 100)
     .action((flags: ReplayFlags, command: Command) => {
       if (!flags.dryRun && !flags.yes && !io.interactive) throw new UsageError('replay asks for confirmation: pass --yes when not run from a terminal, or --dry-run to preview');
       return withBroker(command, (connection, global) => replayCommand(connection, global, flags, io));

@@ -9,6 +9,7 @@ export interface ReplayFlags extends FilterFlags {
   dryRun?: boolean;
   yes?: boolean;
   confirmTimeout: number;
+  maxInFlight: number;
 }
 
 /** `replay`: republishes the matching entries; asks first unless `--yes` or `--dry-run`. */
@@ -19,6 +20,7 @@ export async function replayCommand(connection: ChannelModel, target: { queue: s
     limit: flags.limit,
     dryRun: flags.dryRun,
     confirmTimeoutMs: flags.confirmTimeout,
+    maxInFlight: flags.maxInFlight,
     signal: io.interruptSignal(),
     confirm: flags.yes ? undefined : (selected) => askToReplay(selected, target.exchange, io),
   });

@@ -17,8 +17,10 @@ export interface HeldDeadLetter {
  */
 export class DeadLetterQueueReader {
   private released = false;
+  private removed = 0;
 
   private constructor(
+    private readonly connection: ChannelModel,
     private readonly channel: Channel,
     readonly queue: string,
     /** Messages ready in the queue when the reader opened. */
@@ -30,7 +32,7 @@ export class DeadLetterQueueReader {
     // A missing queue closes the channel with an 'error' event too; the rejected check reports it.
     channel.on('error', () => undefined);
     const { messageCount } = await channel.checkQueue(queue);
-    return new DeadLetterQueueReader(channel, queue, messageCount);
+    return new DeadLetterQueueReader(connection, channel, queue, messageCount);
   }
 
   /** Each message ready at the start, once, in queue order; stop early by breaking out of the loop. */
@@ -45,17 +47,31 @@ export class DeadLetterQueueReader {
   /** Takes a held message out of the queue for good; call only once its copy is safe elsewhere. */
   remove(held: HeldDeadLetter): void {
     this.channel.ack(held.message);
+    this.removed += 1;
   }
 
-  /** Puts every message still held back in its place and closes the reader's channel. */
-  async release(): Promise<void> {
+  /**
+   * Puts every message still held back in its place by closing the reader's channel (the broker
+   * requeues a closing channel's messages at once, where nacking thousands is quadratic), then waits
+   * up to `settleTimeoutMs` until the queue holds them again: the requeue finishes in the background,
+   * and a run started right after this one would otherwise see only part of the queue.
+   */
+  async release(settleTimeoutMs = 10_000): Promise<void> {
     if (this.released) return;
     this.released = true;
+    await this.channel.close().catch(() => undefined);
+    const expected = this.readyAtStart - this.removed;
+    const probe = await this.connection.createChannel().catch(() => undefined);
+    if (!probe) return;
+    probe.on('error', () => undefined);
     try {
-      this.channel.nackAll(true);
-      await this.channel.close();
+      const deadline = Date.now() + settleTimeoutMs;
+      while ((await probe.checkQueue(this.queue)).messageCount < expected && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await probe.close();
     } catch {
-      // A closed channel has already handed its unacked messages back to the queue.
+      // The queue or the connection went away; whatever was held is back in the queue or gone with it.
     }
   }
 }

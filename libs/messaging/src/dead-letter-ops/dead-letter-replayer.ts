@@ -17,6 +17,11 @@ export interface ReplayOptions {
   dryRun?: boolean;
   /** Longest wait for the broker to confirm one republish. Default 10 s. */
   confirmTimeoutMs?: number;
+  /**
+   * Republishes awaiting their confirm at once. Default 100: a persistent message is confirmed once
+   * on disk, so one at a time would cost a disk sync per message.
+   */
+  maxInFlight?: number;
   /** Aborting stops after the entry being replayed; everything not yet replayed stays in the queue. */
   signal?: AbortSignal;
   /** Asked once the selection is known, before anything is published; false leaves every entry where it is. */
@@ -35,7 +40,7 @@ export interface ReplayReport {
   replayed: DeadLetterEntry[];
   /** Matching entries left in the queue because they name no routing key to replay with. */
   notReplayable: DeadLetterEntry[];
-  /** The entry whose republish failed; it and every entry after it stay in the queue. */
+  /** The first entry whose republish failed; it and every entry not replayed stay in the queue. */
   failure?: { entry: DeadLetterEntry; error: string };
   /** The operator declined at the confirmation. */
   declined: boolean;
@@ -47,7 +52,8 @@ export interface ReplayReport {
  * delivery state. An entry leaves the dead-letter queue only after the broker confirmed its copy, so
  * a failure or an interruption at any point leaves it there; the worst case, a crash between the
  * confirm and the removal, leaves a copy in both places (the service's delivery ledger then keeps a
- * message already sent from being sent twice). Stops at the first failed republish.
+ * message already sent from being sent twice); with several republishes in flight, up to
+ * `maxInFlight` entries can be left so. No new republish starts after one failed.
  */
 export async function replayDeadLetters(connection: ChannelModel, options: ReplayOptions): Promise<ReplayReport> {
   const now = options.now ?? (() => new Date());
@@ -72,21 +78,7 @@ export async function replayDeadLetters(connection: ChannelModel, options: Repla
       return report;
     }
     publisher = await ConfirmedPublisher.open(connection, options.confirmTimeoutMs ?? 10_000);
-    for (const item of held) {
-      if (options.signal?.aborted) {
-        report.interrupted = true;
-        break;
-      }
-      try {
-        const { entry, message } = item;
-        await publisher.publish(options.exchange, entry.originalRoutingKey!, message.content, replayProperties(message, entry.category, now()));
-        reader.remove(item);
-        report.replayed.push(entry);
-      } catch (error) {
-        report.failure = { entry: item.entry, error: (error as Error).message };
-        break;
-      }
-    }
+    await republish(held, publisher, reader, options, report, now);
     return report;
   } finally {
     await publisher?.close();
@@ -113,4 +105,44 @@ async function select(reader: DeadLetterQueueReader, options: ReplayOptions, rep
     if (held.length >= limit) break;
   }
   return held;
+}
+
+/** Keeps up to `maxInFlight` republishes unconfirmed; stops issuing new ones at the first failure or on abort. */
+async function republish(
+  held: HeldDeadLetter[],
+  publisher: ConfirmedPublisher,
+  reader: DeadLetterQueueReader,
+  options: ReplayOptions,
+  report: ReplayReport,
+  now: () => Date,
+): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  const failures: NonNullable<ReplayReport['failure']>[] = [];
+  for (const item of held) {
+    if (failures.length > 0) break;
+    if (options.signal?.aborted) {
+      report.interrupted = true;
+      break;
+    }
+    const { entry, message } = item;
+    const settled: Promise<void> = publisher
+      .publish(options.exchange, entry.originalRoutingKey!, message.content, replayProperties(message, entry.category, now()))
+      .then(
+        () => {
+          try {
+            reader.remove(item);
+            report.replayed.push(entry);
+          } catch (error) {
+            failures.push({ entry, error: `republished, but could not be removed from the queue (it is now in both): ${(error as Error).message}` });
+          }
+        },
+        (error: Error) => void failures.push({ entry, error: error.message }),
+      )
+      .finally(() => inFlight.delete(settled));
+    inFlight.add(settled);
+    if (inFlight.size >= (options.maxInFlight ?? 100)) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  report.replayed.sort((a, b) => a.position - b.position);
+  report.failure = failures.sort((a, b) => a.entry.position - b.entry.position)[0];
 }
