@@ -20,17 +20,18 @@ const TARGET = { queue: TOPOLOGY.deadLetterQueue, exchange: TOPOLOGY.exchange };
 interface Crafted {
   tenantId: string;
   internalId: string;
+  routingKey?: string;
   category?: string;
   failedAt?: string;
 }
 
 /** A dead-letter entry as the DeadLetterPublisher writes it after three failed calls. */
-function deadLetterHeaders({ tenantId, internalId, category = 'WINDOW_EXPIRED', failedAt = new Date().toISOString() }: Crafted) {
+function deadLetterHeaders({ tenantId, internalId, routingKey, category = 'WINDOW_EXPIRED', failedAt = new Date().toISOString() }: Crafted) {
   return {
     'x-attempts': 3,
     'x-deferrals': 1,
     'x-first-seen-at': Date.now() - 60_000,
-    'x-original-routing-key': `ops.work.${tenantId}`,
+    'x-original-routing-key': routingKey ?? `ops.work.${tenantId}`,
     'x-last-error-category': 'TRANSIENT',
     'x-error-category': category,
     'x-error-code': '131047',
@@ -217,6 +218,15 @@ describe('dead-letter ops on a real broker', () => {
         expect(report.failure!.error).toContain("no queue is bound to 'ops-dlx' for routing key 'ops.work.acme'");
       });
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['a1']);
+    });
+
+    it('tells which of several republishes in flight came back unroutable', async () => {
+      await deadLetter({ tenantId: 'acme', internalId: 'a1' }, { tenantId: 'acme', internalId: 'lost', routingKey: 'nowhere.acme' }, { tenantId: 'acme', internalId: 'a2' });
+      const report = await replayDeadLetters(connection, TARGET);
+      expect(report.replayed.map((entry) => entry.internalId)).toEqual(['a1', 'a2']);
+      expect(report.failure).toMatchObject({ entry: { internalId: 'lost' }, error: "no queue is bound to 'ops-exchange' for routing key 'nowhere.acme'" });
+      expect(internalIds(await takeAll(TARGET.queue))).toEqual(['lost']);
+      expect(internalIds(await takeAll(TOPOLOGY.queue))).toEqual(['a1', 'a2']);
     });
 
     it('leaves an entry in the queue when the broker refuses its copy (nack)', async () => {

@@ -69,6 +69,14 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
     expect((await dlq(['--url', url(), 'show', 'no-such-id'])).code).toBe(1);
   });
 
+  it('asks before replaying; anything but yes changes nothing', async () => {
+    const { code, out, err } = await dlq(['--url', url(), 'replay', '--tenant', 'globex'], 'n');
+    expect(code).toBe(1);
+    expect(err).toContain(globex.metadata.internalId);
+    expect(out).toContain('not replayed: nothing was changed');
+    expect(await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
+  });
+
   it('changes nothing in a dry run', async () => {
     const { code, out } = await dlq(['--url', url(), 'replay', '--tenant', 'acme', '--dry-run']);
     expect(code).toBe(0);
