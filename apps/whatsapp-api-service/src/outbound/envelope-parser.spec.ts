@@ -80,6 +80,8 @@ describe(EnvelopeParser.name, () => {
     expect(reasonFor(Buffer.from(envelope.replace('"body":', '"constructor":{"prototype":{"polluted":true}},"body":')))).toContain('"constructor"');
     expect(reasonFor(Buffer.from(envelope.replace('"body":', `"deep":${'['.repeat(5000)}${']'.repeat(5000)},"body":`)))).toContain('deeper than');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const refused = parser.parse(Buffer.from(envelope.replace('"body":', '"prototype":{},"body":')));
+    expect(refused).toMatchObject({ ok: false, tenantId: owner.tenantId, internalId: JSON.parse(envelope).metadata.internalId });
   });
 
   it('refuses an envelope whose tenant is not the one its routing key names', () => {

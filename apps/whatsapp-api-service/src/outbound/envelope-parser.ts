@@ -50,7 +50,7 @@ export class EnvelopeParser {
       return { ok: false, reason: `message body is not JSON: ${(error as Error).message.slice(0, 120)}` };
     }
     const hostile = hostileShapeOf(json);
-    if (hostile) return { ok: false, reason: hostile };
+    if (hostile) return { ok: false, reason: hostile, ...identityOf(json) };
     return this.validate(json, routedTenantId);
   }
 

@@ -3,6 +3,8 @@ import * as amqplib from 'amqplib';
 export interface ObservedMessage {
   routingKey: string;
   headers: Record<string, any>;
+  /** AMQP properties (messageId, contentType …) as published. */
+  properties: amqplib.MessageProperties;
   content: Buffer;
   json<T = any>(): T;
 }
@@ -10,6 +12,7 @@ export interface ObservedMessage {
 const observed = (message: amqplib.ConsumeMessage | amqplib.GetMessage): ObservedMessage => ({
   routingKey: message.fields.routingKey,
   headers: message.properties.headers ?? {},
+  properties: message.properties,
   content: message.content,
   json: () => JSON.parse(message.content.toString('utf8')),
 });
