@@ -1,5 +1,6 @@
 export * from './observability.module';
 export * from './observability.options';
+export * from './logging/log-context';
 export * from './logging/redact-paths';
 export * from './logging/safe-error.serializer';
 export * from './metrics/delivery-metrics.service';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { deferredRetry, DeliveryOutcome, OutcomeContext, readDeliveryState, tenantOfRoutingKey } from '@lib/messaging';
-import { DeliveryMetrics } from '@lib/observability';
+import { DeliveryMetrics, LogContext } from '@lib/observability';
 import { DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger, nextStepFor, retryDelay } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { WhatsappConfig } from '../config/whatsapp.config';
@@ -35,6 +35,7 @@ export class MessageDeliveryService {
     const state = readDeliveryState(message);
     const parsed = this.parser.parse(raw, tenantOfRoutingKey(state.originalRoutingKey));
     if (!parsed.ok) {
+      LogContext.bind({ tenantId: parsed.tenantId, internalId: parsed.internalId });
       const context: OutcomeContext = { tenantId: parsed.tenantId, internalId: parsed.internalId, messageType: 'unknown', state };
       const error = new DeliveryError(Category.INVALID_ENVELOPE, parsed.reason);
       this.metrics.recordConsumed(parsed.tenantId, 'unknown');
@@ -43,17 +44,14 @@ export class MessageDeliveryService {
       return { kind: 'dead-letter', context, error, event };
     }
     const { envelope } = parsed;
-    const context: OutcomeContext = {
-      tenantId: envelope.metadata.tenantId,
-      internalId: envelope.metadata.internalId,
-      messageType: envelope.messageType,
-      state,
-    };
+    const { tenantId, internalId, correlationId } = envelope.metadata;
+    LogContext.bind({ tenantId, internalId, correlationId, messageType: envelope.messageType });
+    const context: OutcomeContext = { tenantId, internalId, messageType: envelope.messageType, state };
     this.metrics.recordConsumed(context.tenantId, context.messageType);
     try {
       return await this.conversations.inOrder(envelope, context, () => this.deliverOnce(envelope, context));
     } catch (error) {
-      this.logger.error({ event: 'delivery_defect', tenantId: context.tenantId, internalId: context.internalId, err: error });
+      this.logger.error({ event: 'delivery_defect', err: error });
       return this.deadLetter(envelope, context, new DeliveryError(Category.INTERNAL_ERROR, `unexpected error: ${(error as Error).message}`));
     }
   }
@@ -85,9 +83,6 @@ export class MessageDeliveryService {
     await this.ledger.markSent(tenantId, internalId, wamid);
     this.logger.log({
       event: 'message_sent',
-      tenantId,
-      internalId,
-      correlationId: envelope.metadata.correlationId,
       wamid,
       attempt: context.state.attempts,
       durationMs: Math.round(performance.now() - startedAt),

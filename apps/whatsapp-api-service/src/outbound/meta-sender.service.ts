@@ -42,8 +42,7 @@ export class MetaSender {
       this.credentials.invalidate(tenantId);
       this.logger.warn({
         event: 'credentials_refreshed',
-        tenantId,
-        internalId: envelope.metadata.internalId,
+        attempt: state.attempts,
         errorCode: result.failure.error.details.code,
         errorSubcode: result.failure.error.details.subcode,
       });

@@ -5,7 +5,7 @@ import { nextStepFor } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { BrokerPublisher } from '../publishing/broker-publisher.service';
 import { DeadLetterPublisher } from './dead-letter-publisher.service';
-import { DeliveryOutcome, OutcomeContext, OutcomeEvent } from './delivery-outcome';
+import { DeliveryOutcome, OutcomeEvent } from './delivery-outcome';
 import { RetryScheduler } from './retry-scheduler.service';
 
 /** Pause before handing a message back, so a broker that refuses publishes is not hammered in a loop. */
@@ -13,7 +13,7 @@ export const HAND_BACK_PAUSE_MS = 1000;
 
 /**
  * The one place that settles a consumed message: ack it, park it for a retry, or dead-letter it, and
- * count and log that. It returns what golevelup should do with the delivery: `undefined` acks,
+ * count and log that (the message's ids are on every line through the interceptor's log context). It returns what golevelup should do with the delivery: `undefined` acks,
  * `Nack(true)` hands it back when the broker did not confirm the retry or dead-letter copy (so the
  * message is never acked without a confirmed successor).
  */
@@ -30,23 +30,21 @@ export class OutcomeDispatcher {
 
   async dispatch(message: ConsumeMessage, outcome: DeliveryOutcome): Promise<Nack | undefined> {
     const { context } = outcome;
-    const fields = logFields(context);
     try {
       switch (outcome.kind) {
         case 'delivered':
           this.metrics.recordSent(context.tenantId, context.messageType);
-          await this.publishEvent(outcome.event, fields);
+          await this.publishEvent(outcome.event);
           return undefined;
         case 'duplicate':
           this.metrics.recordDuplicate(context.tenantId);
-          this.logger.log({ ...fields, event: 'message_duplicate_acked' });
+          this.logger.log({ event: 'message_duplicate_acked' });
           return undefined;
         case 'retry':
           await this.retries.schedule(message, context.state, outcome.delay, outcome.error, outcome.inTenantQueue ? context.tenantId : undefined);
           this.metrics.recordRetry(context.tenantId, outcome.error.category);
           // Waits that made no vendor call (breaker open, throttled, held) can come in thousands: debug only.
           this.logger[nextStepFor(outcome.error.category) === 'defer' ? 'debug' : 'warn']({
-            ...fields,
             event: 'message_retry_scheduled',
             category: outcome.error.category,
             errorCode: outcome.error.details.code,
@@ -60,7 +58,6 @@ export class OutcomeDispatcher {
           await this.deadLetters.publish(message, context, outcome.error);
           this.metrics.recordDeadLetter(context.tenantId, outcome.error.category);
           this.logger.error({
-            ...fields,
             event: 'message_dead_lettered',
             category: outcome.error.category,
             errorCode: outcome.error.details.code,
@@ -68,12 +65,12 @@ export class OutcomeDispatcher {
             fbtraceId: outcome.error.details.traceId,
             reason: outcome.error.message,
           });
-          await this.publishEvent(outcome.event, fields);
+          await this.publishEvent(outcome.event);
           return undefined;
       }
     } catch (error) {
       this.metrics.recordHandedBack();
-      this.logger.error({ ...fields, event: 'message_handed_back', reason: (error as Error).message });
+      this.logger.error({ event: 'message_handed_back', reason: (error as Error).message });
       await new Promise((resolve) => setTimeout(resolve, HAND_BACK_PAUSE_MS));
       return new Nack(true);
     }
@@ -83,7 +80,7 @@ export class OutcomeDispatcher {
    * Status events are published after the outcome is settled. A failure is logged with the event so
    * it can be re-sent by hand, but does not undo the outcome: the message must not be sent twice.
    */
-  private async publishEvent(event: OutcomeEvent | undefined, fields: Record<string, unknown>): Promise<void> {
+  private async publishEvent(event: OutcomeEvent | undefined): Promise<void> {
     if (!event) return;
     try {
       await this.publisher.publish(event.exchange, event.routingKey, Buffer.from(JSON.stringify(event.payload)), {
@@ -91,7 +88,6 @@ export class OutcomeDispatcher {
       });
     } catch (error) {
       this.logger.error({
-        ...fields,
         event: 'status_event_publish_failed',
         routingKey: event.routingKey,
         statusEvent: event.payload,
@@ -99,13 +95,4 @@ export class OutcomeDispatcher {
       });
     }
   }
-}
-
-function logFields(context: OutcomeContext): Record<string, unknown> {
-  return {
-    tenantId: context.tenantId,
-    internalId: context.internalId,
-    attempt: context.state.attempts,
-    messageType: context.messageType,
-  };
 }

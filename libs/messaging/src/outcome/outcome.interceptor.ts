@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import { DeliveryMetrics } from '@lib/observability';
+import { DeliveryMetrics, LogContext } from '@lib/observability';
 import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { from, lastValueFrom, Observable } from 'rxjs';
@@ -28,7 +28,8 @@ export class OutcomeInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler<DeliveryOutcome>): Observable<unknown> {
     const message = context.getArgByIndex<ConsumeMessage>(1);
-    return from(this.inFlight.track(this.settle(message, next)));
+    const fields = { tenantId: tenantOfRoutingKey(message.fields.routingKey), deliveryTag: message.fields.deliveryTag };
+    return from(this.inFlight.track(LogContext.run(fields, () => this.settle(message, next))));
   }
 
   private async settle(message: ConsumeMessage, next: CallHandler<DeliveryOutcome>) {
@@ -39,6 +40,8 @@ export class OutcomeInterceptor implements NestInterceptor {
     } catch (error) {
       outcome = this.outcomeForThrown(message, error);
     }
+    const { tenantId, internalId, messageType, state } = outcome.context;
+    LogContext.bind({ tenantId, internalId, messageType, attempt: state.attempts });
     try {
       return await this.dispatcher.dispatch(message, outcome);
     } finally {

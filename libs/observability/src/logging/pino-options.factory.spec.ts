@@ -1,7 +1,7 @@
-import pino from 'pino';
+import pino, { LoggerOptions } from 'pino';
 import { Writable } from 'node:stream';
-import { redactPaths } from './redact-paths';
-import { serializeErrorSafely } from './safe-error.serializer';
+import { LogContext } from './log-context';
+import { pinoOptionsFor } from './pino-options.factory';
 
 function captureLogger() {
   const lines: string[] = [];
@@ -11,14 +11,12 @@ function captureLogger() {
       callback();
     },
   });
-  const logger = pino(
-    { redact: { paths: redactPaths(), censor: '[REDACTED]' }, serializers: { err: serializeErrorSafely } },
-    stream,
-  );
+  const options = pinoOptionsFor({ serviceName: 'egress-test', version: '1.2.3', logLevel: 'debug' }).pinoHttp as LoggerOptions;
+  const logger = pino(options, stream);
   return { logger, output: () => lines.join('') };
 }
 
-describe('log redaction', () => {
+describe('service logger options', () => {
   it('hides sensitive keys at every depth', () => {
     const { logger, output } = captureLogger();
     logger.info({
@@ -42,5 +40,17 @@ describe('log redaction', () => {
     logger.error({ err: error }, 'call failed');
     expect(output()).not.toContain('TOKEN-7');
     expect(JSON.parse(output()).err).toMatchObject({ code: 'ERR_BAD_RESPONSE', status: 500 });
+  });
+
+  it('adds the current message’s bound fields to every line, below the line’s own fields', () => {
+    const { logger, output } = captureLogger();
+    LogContext.run({ tenantId: 'acme', internalId: 'msg-1', attempt: 1 }, () => {
+      LogContext.bind({ correlationId: 'corr-1' });
+      logger.info({ event: 'message_sent', attempt: 2 });
+    });
+    logger.info({ event: 'outside' });
+    const [inside, outside] = output().trim().split('\n').map((line) => JSON.parse(line));
+    expect(inside).toMatchObject({ service: 'egress-test', version: '1.2.3', level: 'info', event: 'message_sent', tenantId: 'acme', internalId: 'msg-1', correlationId: 'corr-1', attempt: 2 });
+    expect(outside).not.toHaveProperty('tenantId');
   });
 });

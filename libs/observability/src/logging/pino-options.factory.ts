@@ -1,10 +1,14 @@
 import { Params } from 'nestjs-pino';
 import { stdTimeFunctions } from 'pino';
 import { ObservabilityOptions } from '../observability.options';
+import { LogContext } from './log-context';
 import { redactPaths } from './redact-paths';
 import { serializeErrorSafely } from './safe-error.serializer';
 
-/** One JSON object per line, secrets redacted at the logger, no per-request access log. */
+/**
+ * One JSON object per line, secrets redacted at the logger, no per-request access log; each line
+ * carries the fields of the message being handled (see `LogContext`).
+ */
 export function pinoOptionsFor(options: ObservabilityOptions): Params {
   return {
     pinoHttp: {
@@ -12,6 +16,7 @@ export function pinoOptionsFor(options: ObservabilityOptions): Params {
       base: { service: options.serviceName, version: options.version },
       timestamp: stdTimeFunctions.isoTime,
       formatters: { level: (label: string) => ({ level: label }) },
+      mixin: LogContext.fields,
       redact: { paths: redactPaths(), censor: '[REDACTED]' },
       serializers: { err: serializeErrorSafely, error: serializeErrorSafely },
       autoLogging: false,
