@@ -1,12 +1,13 @@
 import { INestApplication } from '@nestjs/common';
+import { TopologyDeclarer } from '@lib/messaging';
 import { NestFactory } from '@nestjs/core';
 import { BrokerProbe, MetaGraphSimulator, ObservedMessage, outboundEnvelope, TenantServiceSimulator, waitUntil } from '@lib/testing';
 import Redis from 'ioredis';
 import { Logger } from 'nestjs-pino';
 import { randomBytes } from 'node:crypto';
 import { AppModule } from '../src/app.module';
-import { loadWhatsappConfig } from '../src/config/whatsapp.config';
-import { OUTBOUND_QUEUE } from '../src/outbound/outbound-topology';
+import { loadWhatsappConfig, WhatsappConfig } from '../src/config/whatsapp.config';
+import { OUTBOUND_QUEUE, outboundTopology } from '../src/outbound/outbound-topology';
 
 export interface SandboxOptions {
   rabbitmqUrl: string;
@@ -15,6 +16,8 @@ export interface SandboxOptions {
   metaLatencyMs?: number;
   /** Use this Redis (with a key prefix of the run's own, removed at stop) for shared state. */
   redisUrl?: string;
+  /** Start the service in this process (default). Without it, run replicas with `ServiceProcess` and `env`. */
+  inProcessService?: boolean;
 }
 
 export interface SandboxTenant {
@@ -30,11 +33,10 @@ export interface SandboxTenant {
  */
 export class EgressSandbox {
   private constructor(
-    readonly app: INestApplication,
+    private readonly service: { app: INestApplication; url: string } | undefined,
     readonly meta: MetaGraphSimulator,
     readonly tenants: TenantServiceSimulator,
     readonly probe: BrokerProbe,
-    readonly httpUrl: string,
     /** Every status event published since start. */
     readonly statusEvents: ObservedMessage[],
     /** A copy of every message dead-lettered since start (the dead-letter queue itself is left alone). */
@@ -59,13 +61,24 @@ export class EgressSandbox {
       ...options.env,
     };
     const config = loadWhatsappConfig(env);
-    const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
-    app.useLogger(app.get(Logger));
-    await app.listen(0, '127.0.0.1');
+    // Without the in-process service nobody has declared the topology yet, and the probe binds to it.
+    if (options.inProcessService === false) await new TopologyDeclarer(options.rabbitmqUrl, 10_000).declare(outboundTopology(config.retry));
+    const service = options.inProcessService === false ? undefined : await startService(config);
     const probe = await BrokerProbe.connect(options.rabbitmqUrl);
     const statusEvents = await probe.watch(OUTBOUND_QUEUE.exchange, 'outbound.status.*');
     const deadLetters = await probe.watch(OUTBOUND_QUEUE.deadLetterExchange, OUTBOUND_QUEUE.deadLetterRoutingKey);
-    return new EgressSandbox(app, meta, tenants, probe, await app.getUrl(), statusEvents, deadLetters, env);
+    return new EgressSandbox(service, meta, tenants, probe, statusEvents, deadLetters, env);
+  }
+
+  /** The in-process service. */
+  get app(): INestApplication {
+    if (!this.service) throw new Error('this sandbox was started without an in-process service');
+    return this.service.app;
+  }
+
+  get httpUrl(): string {
+    if (!this.service) throw new Error('this sandbox was started without an in-process service');
+    return this.service.url;
   }
 
   /** Registers a tenant with the tenant service and its phone number with Meta. */
@@ -95,11 +108,18 @@ export class EgressSandbox {
   }
 
   async stop(): Promise<void> {
-    await this.app.close();
+    await this.service?.app.close();
     await this.probe.close();
     await Promise.all([this.meta.stop(), this.tenants.stop()]);
     if (this.env.REDIS_URL) await deleteKeys(this.env.REDIS_URL, this.env.REDIS_KEY_PREFIX).catch(() => undefined);
   }
+}
+
+async function startService(config: WhatsappConfig): Promise<{ app: INestApplication; url: string }> {
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  await app.listen(0, '127.0.0.1');
+  return { app, url: await app.getUrl() };
 }
 
 async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {

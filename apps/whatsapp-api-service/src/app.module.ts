@@ -2,13 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CredentialsModule } from '@lib/credentials';
 import { MessagingModule, tenantOfDelivery } from '@lib/messaging';
 import { ObservabilityModule } from '@lib/observability';
-import { ResilienceModule, retryDelayTiers, SharedStateModule } from '@lib/resilience';
+import { ResilienceModule, SharedStateModule } from '@lib/resilience';
 import { WhatsappConfigModule } from './config/whatsapp-config.module';
 import { WhatsappConfig } from './config/whatsapp.config';
 import { parseWhatsappCredentials } from './credentials/whatsapp-credentials';
 import { HealthModule } from './health/health.module';
 import { OutboundModule } from './outbound/outbound.module';
-import { OUTBOUND_QUEUE } from './outbound/outbound-topology';
+import { outboundTopology } from './outbound/outbound-topology';
 
 /** Read top to bottom, the imports are the path of a message: queue → credentials → Meta → outcome. */
 @Module({})
@@ -29,7 +29,7 @@ export class AppModule {
             publishTimeoutMs: c.rabbitmq.publishTimeoutMs,
             connectTimeoutMs: c.rabbitmq.connectTimeoutMs,
             shutdownTimeoutMs: c.rabbitmq.shutdownTimeoutMs,
-            topology: { ...OUTBOUND_QUEUE, retryDelayTiersMs: retryDelayTiers(c.retry) },
+            topology: outboundTopology(c.retry),
             retry: c.retry,
           }),
           inject: [WhatsappConfig],

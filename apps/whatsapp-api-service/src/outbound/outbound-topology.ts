@@ -1,4 +1,6 @@
-import { WorkQueueArguments } from '@lib/messaging';
+import { WorkQueueArguments, WorkQueueTopology } from '@lib/messaging';
+import { retryDelayTiers } from '@lib/resilience';
+import { WhatsappConfig } from '../config/whatsapp.config';
 
 /** The queue contract shared with the publishers and the platform's other services. */
 export const OUTBOUND_QUEUE: WorkQueueArguments & { exchange: string; bindingKey: string; deadLetterQueue: string } = {
@@ -12,3 +14,6 @@ export const OUTBOUND_QUEUE: WorkQueueArguments & { exchange: string; bindingKey
 };
 
 export const statusRoutingKey = (tenantId: string) => `outbound.status.${tenantId}`;
+
+/** The whole topology the service declares: the queue contract and one wait queue per retry delay tier. */
+export const outboundTopology = (retry: WhatsappConfig['retry']): WorkQueueTopology => ({ ...OUTBOUND_QUEUE, retryDelayTiersMs: retryDelayTiers(retry) });
