@@ -49,7 +49,7 @@ export class MessageDeliveryService {
     const context: OutcomeContext = { tenantId, internalId, messageType: envelope.messageType, state };
     this.metrics.recordConsumed(context.tenantId, context.messageType);
     try {
-      return await this.conversations.inOrder(envelope, context, () => this.deliverOnce(envelope, context));
+      return await this.conversations.inOrder(envelope, context, () => this.deliverOnce(envelope, context, message.fields.redelivered));
     } catch (error) {
       this.logger.error({ event: 'delivery_defect', err: error });
       return this.deadLetter(envelope, context, new DeliveryError(Category.INTERNAL_ERROR, `unexpected error: ${(error as Error).message}`));
@@ -57,7 +57,7 @@ export class MessageDeliveryService {
   }
 
   /** Sends unless the ledger says it was sent already (or is being sent right now). */
-  private async deliverOnce(envelope: OutboundEnvelope, context: OutcomeContext): Promise<DeliveryOutcome> {
+  private async deliverOnce(envelope: OutboundEnvelope, context: OutcomeContext, redelivered: boolean): Promise<DeliveryOutcome> {
     const ageMs = Date.now() - context.state.firstSeenAt;
     if (ageMs > OUTBOUND_QUEUE.messageTtlMs) {
       const error = new DeliveryError(Category.MESSAGE_EXPIRED, `message first seen ${Math.round(ageMs / 60000)} minutes ago, beyond the 24 h limit`);
@@ -65,8 +65,13 @@ export class MessageDeliveryService {
     }
     const { tenantId, internalId } = envelope.metadata;
     const claim = await this.ledger.claim(tenantId, internalId);
-    if (claim === 'sent') return { kind: 'duplicate', context };
-    if (claim === 'in-progress') {
+    if (claim.outcome === 'sent') {
+      // A redelivery means the earlier consumer sent it (with at least one call of its own) but may have
+      // died or lost the broker before its status event went out: report the send again.
+      const event = redelivered ? sentEvent(identityOf(envelope), claim.wamid, context.state.attempts + 1) : undefined;
+      return { kind: 'duplicate', context, event };
+    }
+    if (claim.outcome === 'in-progress') {
       return this.afterFailure(envelope, context, new DeliveryError(Category.DUPLICATE_IN_PROGRESS, `message ${internalId} is being handled by another consumer`));
     }
     const startedAt = performance.now();

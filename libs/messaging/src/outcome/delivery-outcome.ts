@@ -19,8 +19,11 @@ export interface OutcomeEvent {
 
 export type DeliveryOutcome = (
   | { kind: 'delivered'; context: OutcomeContext; event?: OutcomeEvent }
-  /** Already delivered earlier (a redelivery or a republished copy): acked without a second send or event. */
-  | { kind: 'duplicate'; context: OutcomeContext }
+  /**
+   * Already delivered earlier (a redelivery or a republished copy): acked without a second send; `event`
+   * re-reports the send when the earlier delivery may not have.
+   */
+  | { kind: 'duplicate'; context: OutcomeContext; event?: OutcomeEvent }
   | {
       kind: 'retry';
       context: OutcomeContext;

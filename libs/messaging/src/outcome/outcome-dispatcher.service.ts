@@ -38,7 +38,8 @@ export class OutcomeDispatcher {
           return undefined;
         case 'duplicate':
           this.metrics.recordDuplicate(context.tenantId);
-          this.logger.log({ event: 'message_duplicate_acked' });
+          this.logger.log({ event: 'message_duplicate_acked', statusEventRepeated: outcome.event !== undefined });
+          await this.publishEvent(outcome.event);
           return undefined;
         case 'retry':
           await this.retries.schedule(message, context.state, outcome.delay, outcome.error, outcome.inTenantQueue ? context.tenantId : undefined);

@@ -3,7 +3,8 @@ import { LRUCache } from 'lru-cache';
 import { RedisConnection } from './redis-connection.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 
-export type ClaimResult = 'claimed' | 'sent' | 'in-progress';
+/** `sent` carries the wamid Meta answered with, so a redelivered copy can report the send again. */
+export type ClaimResult = { outcome: 'claimed' } | { outcome: 'in-progress' } | { outcome: 'sent'; wamid: string | null };
 
 export interface ConversationHold {
   internalId: string;
@@ -17,10 +18,10 @@ const DAY_SECONDS = 24 * 60 * 60;
 const PROCESSING = 'processing:';
 const SENT = 'sent:';
 
-/** SET NX, or take over a claim older than ARGV[2] ms; answers what it found. */
+/** SET NX, or take over a claim older than ARGV[2] ms; answers what it found (a `sent:` record whole). */
 const CLAIM_SCRIPT = `
 local value = redis.call('GET', KEYS[1])
-if value and string.sub(value, 1, 5) == 'sent:' then return 'sent' end
+if value and string.sub(value, 1, 5) == 'sent:' then return value end
 if value then
   local since = tonumber(string.sub(value, 12))
   if since and tonumber(ARGV[1]) - since <= tonumber(ARGV[2]) then return 'in-progress' end
@@ -52,13 +53,13 @@ export class DeliveryLedger {
     const key = this.messageKey(tenantId, internalId);
     const now = Date.now();
     return this.redis.withFallback(
-      async (redis) => (await redis.eval(CLAIM_SCRIPT, 1, key, now, this.options.staleClaimMs, DAY_SECONDS)) as ClaimResult,
+      async (redis) => claimResultOf((await redis.eval(CLAIM_SCRIPT, 1, key, now, this.options.staleClaimMs, DAY_SECONDS)) as string),
       () => {
         const value = this.memory.get(key);
-        if (value?.startsWith(SENT)) return 'sent';
-        if (value && now - Number(value.slice(PROCESSING.length)) <= this.options.staleClaimMs) return 'in-progress';
+        if (value?.startsWith(SENT)) return claimResultOf(value);
+        if (value && now - Number(value.slice(PROCESSING.length)) <= this.options.staleClaimMs) return claimResultOf('in-progress');
         this.memory.set(key, `${PROCESSING}${now}`);
-        return 'claimed';
+        return claimResultOf('claimed');
       },
     );
   }
@@ -121,6 +122,11 @@ export class DeliveryLedger {
   private conversationKey(conversation: string): string {
     return `${this.options.keyPrefix}conv:${conversation}`;
   }
+}
+
+function claimResultOf(answer: string): ClaimResult {
+  if (answer.startsWith(SENT)) return { outcome: 'sent', wamid: answer.slice(SENT.length) || null };
+  return { outcome: answer as 'claimed' | 'in-progress' };
 }
 
 function parseHold(value: string | null): ConversationHold | undefined {
