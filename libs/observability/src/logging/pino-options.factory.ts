@@ -2,7 +2,7 @@ import { Params } from 'nestjs-pino';
 import { stdTimeFunctions } from 'pino';
 import { ObservabilityOptions } from '../observability.options';
 import { LogContext } from './log-context';
-import { redactPaths } from './redact-paths';
+import { redactSecrets } from './secret-redactor';
 import { serializeErrorSafely } from './safe-error.serializer';
 
 /**
@@ -15,9 +15,8 @@ export function pinoOptionsFor(options: ObservabilityOptions): Params {
       level: options.logLevel,
       base: { service: options.serviceName, version: options.version },
       timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label: string) => ({ level: label }) },
+      formatters: { level: (label: string) => ({ level: label }), log: redactSecrets },
       mixin: LogContext.fields,
-      redact: { paths: redactPaths(), censor: '[REDACTED]' },
       serializers: { err: serializeErrorSafely, error: serializeErrorSafely },
       autoLogging: false,
       quietReqLogger: true,
