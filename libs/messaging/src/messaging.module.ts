@@ -9,10 +9,12 @@ import { DeadLetterPublisher } from './outcome/dead-letter-publisher.service';
 import { OutcomeDispatcher } from './outcome/outcome-dispatcher.service';
 import { OutcomeInterceptor } from './outcome/outcome.interceptor';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service';
+import { BrokerFlowControl } from './lifecycle/broker-flow-control.service';
 import { InFlightMessages } from './lifecycle/in-flight-messages';
 import { ReconnectBackoff } from './lifecycle/reconnect-backoff.service';
 import { RetryScheduler } from './outcome/retry-scheduler.service';
 import { BrokerPublisher } from './publishing/broker-publisher.service';
+import { PublishChannel } from './publishing/publish-channel';
 import { TopologyDeclarer } from './topology/topology-declarer';
 
 export interface MessagingAsyncOptions {
@@ -73,6 +75,8 @@ export class MessagingModule {
         TerminusModule,
       ],
       providers: [
+        BrokerFlowControl,
+        PublishChannel,
         BrokerPublisher,
         RetryScheduler,
         DeadLetterPublisher,

@@ -140,7 +140,7 @@ export async function waitForSentEvents(observer: FaultObserver, internalIds: st
   }, timeoutMs);
 }
 
-/** How many status events the service logged as not published (`status_event_publish_failed`, kept for a manual re-send). */
+/** How many status events the service logged as refused or unconfirmed (either may be missing; the log keeps the event). */
 export function unpublishedStatusEvents(service: ServiceProcess): number {
-  return service.output().split('\n').filter((line) => line.includes('"status_event_publish_failed"')).length;
+  return service.output().split('\n').filter((line) => /"status_event_(not_published|unconfirmed)"/.test(line)).length;
 }

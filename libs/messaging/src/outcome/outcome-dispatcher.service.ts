@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryMetrics } from '@lib/observability';
 import { nextStepFor } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
+import { PublishUnconfirmedError } from '../publishing/broker-unavailable.error';
 import { BrokerPublisher } from '../publishing/broker-publisher.service';
 import { DeadLetterPublisher } from './dead-letter-publisher.service';
 import { DeliveryOutcome, OutcomeEvent } from './delivery-outcome';
@@ -78,8 +79,9 @@ export class OutcomeDispatcher {
   }
 
   /**
-   * Status events are published after the outcome is settled. A failure is logged with the event so
-   * it can be re-sent by hand, but does not undo the outcome: the message must not be sent twice.
+   * Status events are published after the outcome is settled, and a failure does not undo the outcome:
+   * the message must not be sent twice. The log says whether the event is certainly missing (refused:
+   * safe to re-send by hand) or merely unconfirmed (it may have arrived; a re-send can duplicate it).
    */
   private async publishEvent(event: OutcomeEvent | undefined): Promise<void> {
     if (!event) return;
@@ -88,11 +90,15 @@ export class OutcomeDispatcher {
         contentType: 'application/json',
       });
     } catch (error) {
+      const unconfirmed = error instanceof PublishUnconfirmedError;
       this.logger.error({
-        event: 'status_event_publish_failed',
+        event: unconfirmed ? 'status_event_unconfirmed' : 'status_event_not_published',
         routingKey: event.routingKey,
         statusEvent: event.payload,
         reason: (error as Error).message,
+        note: unconfirmed
+          ? 'may or may not have been published; consumers de-duplicate by internalId and status'
+          : 'refused before publishing: safe to re-send',
       });
     }
   }
