@@ -35,6 +35,7 @@ const PROMISED: [name: string, type: string, labels: string[]][] = [
   ['messages_in_flight', 'gauge', []],
   ['queue_depth', 'gauge', ['queue']],
   ['broker_connected', 'gauge', []],
+  ['broker_blocked', 'gauge', []],
   ['process_resident_memory_bytes', 'gauge', []],
   ['process_cpu_seconds_total', 'counter', []],
   ['nodejs_eventloop_lag_p99_seconds', 'gauge', []],
@@ -130,6 +131,7 @@ describe('metrics on GET /metrics after every outcome (real RabbitMQ and Redis)'
     expect(count('circuit_breaker_state', { tenant: 'fragile' })).toBe(0);
     expect(count('messages_in_flight', {})).toBe(0);
     expect(count('broker_connected', {})).toBe(1);
+    expect(count('broker_blocked', {})).toBe(0);
   });
 
   it('reports the depth of the work queue, the dead-letter queue and every retry queue', () => {
