@@ -6,7 +6,7 @@ export interface MessagingOptions {
   uri: string;
   /** Unacked deliveries per consumer channel; set explicitly because golevelup's default is 10. */
   prefetchCount: number;
-  /** Longest wait for a publisher confirm before the publish counts as failed. */
+  /** Longest wait for a publisher confirm before the publish counts as failed; time the broker blocks publishers does not count. */
   publishTimeoutMs: number;
   /**
    * How long start-up waits for the broker before giving up with a clear error.
