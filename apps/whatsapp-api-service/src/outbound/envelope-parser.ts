@@ -3,7 +3,7 @@ import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { WhatsappConfig } from '../config/whatsapp.config';
 import { hostileShapeOf } from './hostile-json.guard';
-import { OutboundEnvelopeDto } from './outbound-envelope.dto';
+import { EnvelopeMetadataDto, OutboundEnvelopeDto } from './outbound-envelope.dto';
 import { isWabaMessageType, MARK_AS_READ, MARK_AS_READ_DTO, WABA_MESSAGE_DTOS } from './payload-validation/waba-payload.registry';
 
 export interface OutboundEnvelope {
@@ -59,7 +59,9 @@ export class EnvelopeParser {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       return { ok: false, reason: 'message body must be a JSON object' };
     }
-    const envelope = plainToInstance(OutboundEnvelopeDto, json);
+    // Only the metadata becomes a class instance: the payload is checked once, against its own type's DTO.
+    const { metadata, wabaPayload } = json as { metadata?: unknown; wabaPayload?: unknown };
+    const envelope = Object.assign(new OutboundEnvelopeDto(), { metadata: plainToInstance(EnvelopeMetadataDto, metadata), wabaPayload });
     const envelopeProblems = describe(validateSync(envelope, VALIDATION));
     if (envelopeProblems) return { ok: false, reason: envelopeProblems, ...identity };
     // Policies (breaker, bulkhead) follow the routing key, credentials the metadata: they must agree.
@@ -67,7 +69,7 @@ export class EnvelopeParser {
       return { ok: false, reason: `routing key names tenant '${routedTenantId.slice(0, 64)}' but metadata.tenantId is '${envelope.metadata.tenantId}'`, ...identity };
     }
 
-    const payload = (json as { wabaPayload: Record<string, unknown> }).wabaPayload;
+    const payload = wabaPayload as Record<string, unknown>;
     const messageType = payload.status !== undefined ? MARK_AS_READ : payload.type;
     if (messageType !== MARK_AS_READ && !isWabaMessageType(messageType)) {
       const known = Object.keys(WABA_MESSAGE_DTOS).join(', ');
