@@ -2,29 +2,31 @@
  * Throughput, latency and footprint of the whatsapp-api-service (built, as deployed) against the bare
  * reference (consume, POST, ack: bench/bare-consumer.js), side by side in the same run, same broker, same simulators.
  *
- *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50]
+ *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50] [--prefetch 300] [--rate 0] [--case 0|1]
  *
  * Cases: 50 tenants with a 70 % text / 20 % template / 10 % media mix, and one tenant with a
- * 1,000 msg/s limit. Prints a table and writes bench/results/throughput-<time>.json.
+ * 1,000 msg/s limit. Latency is publish to Meta's answer (the simulator records a request once its
+ * latency has passed); the overhead is that minus the simulated latency: time in the broker and the
+ * consumer. Read it below saturation (`--rate 500`): at full speed it is mostly queueing. Prints a table and writes bench/results/throughput-<time>.json.
  */
-import { createTestVhost, MetaGraphSimulator, outboundEnvelope, TenantServiceSimulator, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
-import { TopologyDeclarer } from '@lib/messaging';
-import { retryDelayTiers } from '@lib/resilience';
+import { outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
 import * as amqplib from 'amqplib';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUTBOUND_QUEUE } from '../apps/whatsapp-api-service/src/outbound/outbound-topology';
 import { ServiceProcess } from '../apps/whatsapp-api-service/sandbox/service-process';
+import { flag, percentile, startBenchStack } from './support/bench-stack';
 import { ProcessSampler } from './support/process-sampler';
 
-const argument = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
-const MESSAGES = argument('messages', 20_000);
-const META_LATENCY_MS = argument('meta-latency-ms', 200);
-const TENANTS = argument('tenants', 50);
+const MESSAGES = flag('messages', 20_000);
+const META_LATENCY_MS = flag('meta-latency-ms', 200);
+const TENANTS = flag('tenants', 50);
+/** In-flight messages for both consumers (RABBITMQ_PREFETCH of the service, PREFETCH of the bare one). */
+const PREFETCH = flag('prefetch', 300);
+/** Publish at this many msg/s (0: as fast as the broker confirms), e.g. 500 to read the overhead below saturation. */
+const RATE = flag('rate', 0);
+const ONLY_CASE = flag('case', -1);
 const ROOT = join(__dirname, '..');
 
 interface Case {
@@ -37,8 +39,6 @@ const CASES: Case[] = [
   { name: `${TENANTS} tenants, 70/20/10 text/template/media`, tenants: TENANTS, messagesPerSecond: 1000 },
   { name: '1 tenant at a 1,000 msg/s limit', tenants: 1, messagesPerSecond: 1000 },
 ];
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 function payloadFor(index: number, to: string) {
   const pick = index % 10;
@@ -61,31 +61,9 @@ async function startBare(env: Record<string, string>): Promise<{ child: ChildPro
 }
 
 async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
-  const vhost = await createTestVhost(`bench-${kind}`);
-  const meta = new MetaGraphSimulator();
-  const tenantService = new TenantServiceSimulator();
-  meta.latencyMs = META_LATENCY_MS;
-  await Promise.all([meta.start(), tenantService.start()]);
-  const tenants = Array.from({ length: benchCase.tenants }, (_, i) => ({
-    tenantId: `bench-${i}`,
-    phoneNumberId: String(800000000000000 + i),
-    accessToken: `EAAG-bench-${i}`,
-    messagesPerSecond: benchCase.messagesPerSecond,
-  }));
-  for (const tenant of tenants) {
-    tenantService.addTenant(tenant);
-    meta.addPhoneNumber({ phoneNumberId: tenant.phoneNumberId, accessTokens: [tenant.accessToken], messagesPerSecond: tenant.messagesPerSecond });
-  }
-  const retry = { baseDelayMs: 1000, maxDelayMs: 60000 };
-  await new TopologyDeclarer(vhost.url, 10_000).declare({ ...OUTBOUND_QUEUE, retryDelayTiersMs: retryDelayTiers(retry) });
-  const env = {
-    RABBITMQ_URL: vhost.url,
-    TENANT_SERVICE_URL: tenantService.url,
-    TENANT_SERVICE_TOKEN: tenantService.serviceToken,
-    META_API_BASE_URL: meta.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_KEY_PREFIX: `bench-${Date.now()}:`,
-  };
+  const stack = await startBenchStack({ name: `bench-${kind}`, tenants: benchCase.tenants, messagesPerSecond: benchCase.messagesPerSecond, metaLatencyMs: META_LATENCY_MS });
+  const { meta, tenants, vhost } = stack;
+  const env = { ...stack.env, RABBITMQ_PREFETCH: String(PREFETCH), PREFETCH: String(PREFETCH) };
   const consumer = kind === 'bare' ? await startBare(env) : await ServiceProcess.start(env, { built: true });
   const pid = kind === 'bare' ? (consumer as { child: ChildProcess }).child.pid! : (consumer as ServiceProcess).child.pid!;
   const sampler = new ProcessSampler(pid).start();
@@ -94,8 +72,11 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   const channel = await connection.createConfirmChannel();
   const publishedAt = new Map<string, number>();
   const startedAt = Date.now();
+  const batchSize = RATE > 0 ? Math.max(1, Math.round(RATE / 20)) : 500;
   for (let i = 0; i < MESSAGES; ) {
-    for (let batch = 0; batch < 500 && i < MESSAGES; batch += 1, i += 1) {
+    // At a set rate, batches leave every 50 ms on schedule; otherwise as fast as the broker confirms.
+    if (RATE > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + (i / RATE) * 1000 - Date.now())));
+    for (let batch = 0; batch < batchSize && i < MESSAGES; batch += 1, i += 1) {
       const tenant = tenants[i % tenants.length];
       const to = `+49${String(i).padStart(10, '0')}`;
       const envelope = outboundEnvelope({ ...tenant, to, wabaPayload: payloadFor(i, to) });
@@ -127,7 +108,7 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     messages: MESSAGES,
     throughputPerSecond: Math.round((meta.accepted().length / (lastReceipt - startedAt)) * 1000),
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
-    overheadP99Ms: percentile(latencies, 99) - META_LATENCY_MS,
+    overheadMs: { p50: percentile(latencies, 50) - META_LATENCY_MS, p99: percentile(latencies, 99) - META_LATENCY_MS },
     ...footprint,
     lost: MESSAGES - perRecipient.size,
     duplicated: [...perRecipient.values()].filter((count) => count > 1).length,
@@ -135,14 +116,13 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   };
   await connection.close();
   await consumer.stop();
-  await Promise.all([meta.stop(), tenantService.stop()]);
-  await vhost.dispose();
+  await stack.stop();
   return result;
 }
 
 async function main(): Promise<void> {
   const results = [];
-  for (const benchCase of CASES) {
+  for (const benchCase of ONLY_CASE >= 0 ? [CASES[ONLY_CASE]] : CASES) {
     const bare = await runOnce('bare', benchCase);
     const service = await runOnce('service', benchCase);
     results.push({ case: benchCase.name, bare, service, ratio: Number((service.throughputPerSecond / bare.throughputPerSecond).toFixed(2)) });
@@ -154,7 +134,7 @@ async function main(): Promise<void> {
   console.table(rows);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const file = join(ROOT, `bench/results/throughput-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ metaLatencyMs: META_LATENCY_MS, messages: MESSAGES, results }, null, 2));
+  writeFileSync(file, JSON.stringify({ metaLatencyMs: META_LATENCY_MS, messages: MESSAGES, prefetch: PREFETCH, rate: RATE, results }, null, 2));
   console.log(`Written to ${file}`);
 }
 
@@ -166,6 +146,8 @@ function flatten(result: Awaited<ReturnType<typeof runOnce>>) {
     'p50 ms': result.latencyMs.p50,
     'p95 ms': result.latencyMs.p95,
     'p99 ms': result.latencyMs.p99,
+    'overhead p50': result.overheadMs.p50,
+    'overhead p99': result.overheadMs.p99,
     'peak RSS MB': result.peakRssMb,
     'CPU %': result.cpuPercent,
     lost: result.lost,

@@ -6,6 +6,8 @@ export interface ObservedMessage {
   /** AMQP properties (messageId, contentType …) as published. */
   properties: amqplib.MessageProperties;
   content: Buffer;
+  /** When the probe received it (epoch ms), for latency measurements. */
+  receivedAt: number;
   json<T = any>(): T;
 }
 
@@ -14,6 +16,7 @@ const observed = (message: amqplib.ConsumeMessage | amqplib.GetMessage): Observe
   headers: message.properties.headers ?? {},
   properties: message.properties,
   content: message.content,
+  receivedAt: Date.now(),
   json: () => JSON.parse(message.content.toString('utf8')),
 });
 

@@ -1,0 +1,75 @@
+import { TopologyDeclarer } from '@lib/messaging';
+import { createTestVhost, MetaGraphSimulator, TenantServiceSimulator, TestVhost } from '@lib/testing';
+import { outboundTopology } from '../../apps/whatsapp-api-service/src/outbound/outbound-topology';
+
+export interface BenchTenant {
+  tenantId: string;
+  phoneNumberId: string;
+  accessToken: string;
+  messagesPerSecond: number;
+}
+
+export interface BenchStack {
+  vhost: TestVhost;
+  meta: MetaGraphSimulator;
+  tenantService: TenantServiceSimulator;
+  tenants: BenchTenant[];
+  /** Environment for the service (or the bare consumer) under test. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * What one benchmark run needs besides the consumer: a vhost of its own with the service's topology,
+ * the Meta and tenant-service simulators with `tenants` registered, and a Redis key prefix of its own.
+ */
+export async function startBenchStack(options: { name: string; tenants: number; messagesPerSecond: number; metaLatencyMs: number }): Promise<BenchStack> {
+  const vhost = await createTestVhost(options.name);
+  const meta = new MetaGraphSimulator();
+  const tenantService = new TenantServiceSimulator();
+  meta.latencyMs = options.metaLatencyMs;
+  await Promise.all([meta.start(), tenantService.start()]);
+  const tenants = Array.from({ length: options.tenants }, (_, i) => ({
+    tenantId: `bench-${i}`,
+    phoneNumberId: String(800000000000000 + i),
+    accessToken: `EAAG-bench-${i}`,
+    messagesPerSecond: options.messagesPerSecond,
+  }));
+  for (const tenant of tenants) {
+    tenantService.addTenant(tenant);
+    meta.addPhoneNumber({ phoneNumberId: tenant.phoneNumberId, accessTokens: [tenant.accessToken], messagesPerSecond: tenant.messagesPerSecond });
+  }
+  await new TopologyDeclarer(vhost.url, 10_000).declare(outboundTopology({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60000 }));
+  const env = {
+    RABBITMQ_URL: vhost.url,
+    TENANT_SERVICE_URL: tenantService.url,
+    TENANT_SERVICE_TOKEN: tenantService.serviceToken,
+    META_API_BASE_URL: meta.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_KEY_PREFIX: `bench-${Date.now()}:`,
+  };
+  return {
+    vhost,
+    meta,
+    tenantService,
+    tenants,
+    env,
+    stop: async () => {
+      await Promise.all([meta.stop(), tenantService.stop()]);
+      await vhost.dispose();
+    },
+  };
+}
+
+/** Command-line flags as `--name value`; durations accept 90s, 10m, 1h. */
+export function flag(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index === -1) return fallback;
+  const raw = process.argv[index + 1] ?? '';
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw);
+  if (!match) throw new Error(`--${name} ${raw}: expected a number (durations: 90s, 10m, 1h)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'] ?? 1;
+  return Number(match[1]) * unit;
+}
+
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
