@@ -14,9 +14,10 @@ export const HAND_BACK_PAUSE_MS = 1000;
 
 /**
  * The one place that settles a consumed message: ack it, park it for a retry, or dead-letter it, and
- * count and log that (the message's ids are on every line through the interceptor's log context). It returns what golevelup should do with the delivery: `undefined` acks,
- * `Nack(true)` hands it back when the broker did not confirm the retry or dead-letter copy (so the
- * message is never acked without a confirmed successor).
+ * count and log that (the message's ids reach every line through the interceptor's log context). It
+ * returns what golevelup should do with the delivery: `undefined` acks, `Nack(true)` hands it back
+ * when the broker did not confirm the retry or dead-letter copy (so the message is never acked
+ * without a confirmed successor).
  */
 @Injectable()
 export class OutcomeDispatcher {
