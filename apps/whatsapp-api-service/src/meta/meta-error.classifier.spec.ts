@@ -84,9 +84,10 @@ describe(MetaErrorClassifier.name, () => {
   });
 
   describe('classifies by code, not by HTTP status', () => {
-    it('treats throttling sent as HTTP 400 as rate limited', () => {
+    it('treats throttling sent as HTTP 400 as rate limited, caused by our own pace', () => {
       const { error } = classifier.classifyResponse(400, metaErrorBody(META_ERROR_CATALOG['130429']));
       expect(error.category).toBe(Category.RATE_LIMITED);
+      expect(error.details.ownPace).toBe(true);
     });
 
     it('treats 190 as auth even when Graph answers it with 400', () => {

@@ -10,6 +10,7 @@ interface CodeRule {
   /** A lower cap than RETRY_MAX_ATTEMPTS on the calls this error deserves. */
   attemptLimit?: number;
   recipientScoped?: boolean;
+  ownPace?: boolean;
 }
 
 const rule = (category: Category, extra: Omit<CodeRule, 'category'> = {}): CodeRule => ({ category, ...extra });
@@ -33,7 +34,8 @@ const CODE_RULES = new Map<number, CodeRule>([
   // Meta could not fetch our media link; worth exactly one more try in case the host was briefly down.
   [131053, rule(Category.TRANSIENT, { attemptLimit: 2 })],
 
-  [130429, rule(Category.RATE_LIMITED, { minRetryDelayMs: 1_000 })],
+  // The number's throughput: our pace overshot it (sliding-second jitter), a reason to slow down, not to open the breaker.
+  [130429, rule(Category.RATE_LIMITED, { minRetryDelayMs: 1_000, ownPace: true })],
   // Per recipient (pair rate): it must not count against the tenant's circuit breaker.
   [131056, rule(Category.RATE_LIMITED, { minRetryDelayMs: 6_000, recipientScoped: true })],
   [4, rule(Category.RATE_LIMITED, { minRetryDelayMs: 60_000 })],
@@ -120,6 +122,7 @@ export class MetaErrorClassifier {
           ...details,
           minRetryDelayMs: found.minRetryDelayMs,
           ...(found.recipientScoped ? { recipientScoped: true } : {}),
+          ...(found.ownPace ? { ownPace: true } : {}),
         }),
         attemptLimit: found.attemptLimit,
       };

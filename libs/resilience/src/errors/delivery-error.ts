@@ -19,6 +19,11 @@ export interface DeliveryErrorDetails {
   inTenantQueue?: boolean;
   /** The failure concerns one recipient (e.g. a per-user rate limit), not the tenant's whole path. */
   recipientScoped?: boolean;
+  /**
+   * The vendor refused because of how fast we sent (e.g. a number's throughput limit): the answer to
+   * that is to slow down, not to stop the tenant, so it does not count against the tenant's health.
+   */
+  ownPace?: boolean;
 }
 
 /**

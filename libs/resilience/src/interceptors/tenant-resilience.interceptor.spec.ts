@@ -48,11 +48,13 @@ describe(TenantResilienceInterceptor.name, () => {
     await expect(run('b', () => of(permanent))).resolves.toBe(permanent);
   });
 
-  it('does not count recipient-scoped or permanent failures', async () => {
+  it('does not count recipient-scoped, own-pace or permanent failures', async () => {
     const { run } = setup();
     const pairLimited = { error: new DeliveryError(Category.RATE_LIMITED, 'pair', { recipientScoped: true }) };
+    const overPaced = { error: new DeliveryError(Category.RATE_LIMITED, 'throughput', { ownPace: true }) };
     for (let i = 0; i < 5; i += 1) {
       await run('a', () => of(pairLimited));
+      await run('a', () => of(overPaced));
       await run('a', () => of(permanent));
     }
     await expect(run('a', () => of(permanent))).resolves.toBe(permanent);

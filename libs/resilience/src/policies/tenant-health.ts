@@ -5,7 +5,7 @@ import { DeliveryErrorCategory } from '../errors/delivery-error-category';
 const UNHEALTHY = new Set([DeliveryErrorCategory.TRANSIENT, DeliveryErrorCategory.RATE_LIMITED, DeliveryErrorCategory.RETRIES_EXHAUSTED]);
 
 export function countsAgainstTenantHealth(error: DeliveryError): boolean {
-  return UNHEALTHY.has(error.category) && !error.details.recipientScoped;
+  return UNHEALTHY.has(error.category) && !error.details.recipientScoped && !error.details.ownPace;
 }
 
 /** The error (if any) a handler's outcome carries; outcomes are plain objects with an optional `error`. */
