@@ -2,7 +2,7 @@
  * Throughput, latency and footprint of the whatsapp-api-service (built, as deployed) against the bare
  * reference (consume, POST, ack: bench/bare-consumer.js), side by side in the same run, same broker, same simulators.
  *
- *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50] [--prefetch 300] [--rate 0] [--case 0|1]
+ *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50] [--prefetch 600] [--rate 0] [--case 0|1]
  *
  * Cases: 50 tenants with a 70 % text / 20 % template / 10 % media mix, and one tenant with a
  * 1,000 msg/s limit. Latency is publish to Meta's answer (the simulator records a request once its
@@ -23,7 +23,7 @@ const MESSAGES = flag('messages', 20_000);
 const META_LATENCY_MS = flag('meta-latency-ms', 200);
 const TENANTS = flag('tenants', 50);
 /** In-flight messages for both consumers (RABBITMQ_PREFETCH of the service, PREFETCH of the bare one). */
-const PREFETCH = flag('prefetch', 300);
+const PREFETCH = flag('prefetch', 600);
 /** Publish at this many msg/s (0: as fast as the broker confirms), e.g. 500 to read the overhead below saturation. */
 const RATE = flag('rate', 0);
 const ONLY_CASE = flag('case', -1);

@@ -16,7 +16,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('loadWhatsappConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadWhatsappConfig(required);
-    expect(config.rabbitmq).toEqual({ url: 'amqp://guest:guest@127.0.0.1:5672', prefetch: 300, publishTimeoutMs: 5000, connectTimeoutMs: 30000, shutdownTimeoutMs: 30000 });
+    expect(config.rabbitmq).toEqual({ url: 'amqp://guest:guest@127.0.0.1:5672', prefetch: 600, publishTimeoutMs: 5000, connectTimeoutMs: 30000, shutdownTimeoutMs: 30000 });
     expect(config.tenantService).toEqual({ url: 'http://tenants.internal:3000', token: 'svc-token', timeoutMs: 5000 });
     expect(config.meta).toEqual({ baseUrl: 'https://graph.facebook.com', apiVersion: 'v26.0', timeoutMs: 10000 });
     expect(config.credentials.cacheTtlMs).toBe(900000);
@@ -24,7 +24,7 @@ describe('loadWhatsappConfig', () => {
     expect(config.http.port).toBe(8080);
     expect(config.logLevel).toBe('info');
     expect(config.messageMaxBytes).toBe(262144);
-    expect(config.resilience).toEqual({ failureThreshold: 5, halfOpenAfterMs: 60000, maxInFlightPerTenant: 200, handlerTimeoutMs: 60000 });
+    expect(config.resilience).toEqual({ failureThreshold: 5, halfOpenAfterMs: 60000, maxInFlightPerTenant: 400, handlerTimeoutMs: 60000 });
     expect(config.sharedState).toEqual({
       redisUrl: undefined,
       keyPrefix: 'whatsapp-api-service:',
