@@ -113,6 +113,8 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     lost: MESSAGES - perRecipient.size,
     duplicated: [...perRecipient.values()].filter((count) => count > 1).length,
     throttledByMeta: meta.requests.filter((request) => request.errorCode === 130429).length,
+    /** Most tenant-service credential requests any one tenant cost (the cache promises one per TTL). */
+    credentialFetchesPerTenant: Math.max(...tenants.map((tenant) => stack.tenantService.requestsFor(tenant.tenantId))),
   };
   await connection.close();
   await consumer.stop();
@@ -153,6 +155,7 @@ function flatten(result: Awaited<ReturnType<typeof runOnce>>) {
     lost: result.lost,
     duplicated: result.duplicated,
     '130429': result.throttledByMeta,
+    'cred. fetches / tenant': result.credentialFetchesPerTenant,
   };
 }
 
