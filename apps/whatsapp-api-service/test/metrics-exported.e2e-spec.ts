@@ -36,6 +36,7 @@ const PROMISED: [name: string, type: string, labels: string[]][] = [
   ['queue_depth', 'gauge', ['queue']],
   ['broker_connected', 'gauge', []],
   ['broker_blocked', 'gauge', []],
+  ['redis_connected', 'gauge', []],
   ['process_resident_memory_bytes', 'gauge', []],
   ['process_cpu_seconds_total', 'counter', []],
   ['nodejs_eventloop_lag_p99_seconds', 'gauge', []],
@@ -132,6 +133,7 @@ describe('metrics on GET /metrics after every outcome (real RabbitMQ and Redis)'
     expect(count('messages_in_flight', {})).toBe(0);
     expect(count('broker_connected', {})).toBe(1);
     expect(count('broker_blocked', {})).toBe(0);
+    expect(count('redis_connected', {})).toBe(1);
   });
 
   it('reports the depth of the work queue, the dead-letter queue and every retry queue', () => {

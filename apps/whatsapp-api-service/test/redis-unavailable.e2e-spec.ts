@@ -17,6 +17,8 @@ describe('Redis unreachable (real RabbitMQ)', () => {
     const { status, body } = await request(sandbox().app.getHttpServer()).get('/health/ready');
     expect(status).toBe(200);
     expect(body.info.redis).toMatchObject({ status: 'up', mode: 'degraded' });
+    const { text: metrics } = await request(sandbox().app.getHttpServer()).get('/metrics');
+    expect(metrics).toMatch(/^whatsapp_api_service_redis_connected 0$/m);
 
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sandbox().meta.accepted().filter((r) => r.body?.to === envelope.wabaPayload.to)).toHaveLength(1);

@@ -1,11 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { MetricFactory } from '@lib/observability';
 import Redis from 'ioredis';
+import { Gauge } from 'prom-client';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 
 /**
  * The one Redis connection of a replica, if `redisUrl` is set. Commands fail fast while disconnected
  * (no offline queue), so callers fall back to in-process state at once; the connection keeps
- * reconnecting with backoff. The switch to and from degraded mode is logged once each way.
+ * reconnecting with backoff. The switch to and from degraded mode is logged once each way and
+ * exported as `redis_connected` (only when Redis is configured, so a replica without it never alerts).
  */
 @Injectable()
 export class RedisConnection implements OnApplicationShutdown {
@@ -13,9 +16,12 @@ export class RedisConnection implements OnApplicationShutdown {
   readonly client?: Redis;
   private ready = false;
   private degradedLogged = false;
+  private readonly connected?: Gauge;
 
-  constructor(@Inject(SHARED_STATE_OPTIONS) options: SharedStateOptions) {
+  constructor(@Inject(SHARED_STATE_OPTIONS) options: SharedStateOptions, metrics: MetricFactory) {
     if (!options.redisUrl) return;
+    this.connected = metrics.gauge('redis_connected', '1 while shared state is in Redis, 0 while degraded to per-replica state');
+    this.connected.set(0);
     this.client = new Redis(options.redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -55,6 +61,7 @@ export class RedisConnection implements OnApplicationShutdown {
   /** Called by users of the connection when a command failed. */
   markDegraded(reason: string): void {
     this.ready = false;
+    this.connected?.set(0);
     if (this.degradedLogged) return;
     this.degradedLogged = true;
     this.logger.error({ event: 'redis_unavailable', reason, fallback: 'in-process state, per-replica guarantees' });
@@ -62,6 +69,7 @@ export class RedisConnection implements OnApplicationShutdown {
 
   private markReady(): void {
     this.ready = true;
+    this.connected?.set(1);
     if (!this.degradedLogged) return;
     this.degradedLogged = false;
     this.logger.log({ event: 'redis_available' });
