@@ -1,5 +1,6 @@
 import { RecordedRequest } from '@lib/testing';
 import { ScenarioResult } from './chaos-report';
+import { messageFates } from './message-fates';
 
 /** One message a scenario published; its recipient is unique, so Meta's log can be matched to it. */
 export interface PublishedMessage {
@@ -36,9 +37,8 @@ export interface OutcomeCount extends Omit<ScenarioResult, 'scenario' | 'notes'>
 const internalIdOf = (copy: DeadLetterCopy): string | undefined => copy.headers['x-internal-id'] ?? copy.body?.metadata?.internalId;
 
 /**
- * Counts what became of every published message: sent (Meta accepted it; Meta's log is the truth,
- * status events are checked against it), duplicates (accepted more than once), dead-lettered (a copy
- * on the dead-letter exchange) and lost (neither).
+ * Counts what became of every published message (`messageFates`: Meta's log is the truth for sent
+ * and duplicated), and checks the status events and dead-letter reasons against it.
  */
 export function countOutcomes(input: {
   published: PublishedMessage[];
@@ -46,39 +46,31 @@ export function countOutcomes(input: {
   statusEvents: any[];
   deadLetters: DeadLetterCopy[];
 }): OutcomeCount {
-  const idByRecipient = new Map(input.published.map((message) => [message.to, message.internalId]));
-  const acceptedCalls = new Map<string, number>();
-  for (const request of input.metaRequests) {
-    const id = request.status === 200 ? idByRecipient.get(request.body?.to) : undefined;
-    if (id) acceptedCalls.set(id, (acceptedCalls.get(id) ?? 0) + 1);
-  }
-  const deadLetteredIds = new Set<string>();
+  const { fates, ...counts } = messageFates(
+    input.published.map((message) => ({ id: message.internalId, to: message.to })),
+    input.metaRequests.filter((request) => request.status === 200),
+    input.deadLetters,
+    internalIdOf,
+  );
+  const idsWhere = (keep: (fate: (typeof fates)[number]) => boolean) => fates.filter(keep).map((fate) => fate.message.id);
+  const acceptedCalls = new Map(fates.filter((fate) => fate.acceptances.length > 0).map((fate) => [fate.message.id, fate.acceptances.length]));
   const deadLetterCategories: Record<string, number> = {};
   const deadLettersWithoutReason: DeadLetterCopy[] = [];
   for (const copy of input.deadLetters) {
-    const id = internalIdOf(copy);
-    if (id) deadLetteredIds.add(id);
     const category = String(copy.headers['x-error-category'] ?? '');
     const reason = String(copy.headers['x-error-message'] ?? '').trim();
     if (!category || !reason) deadLettersWithoutReason.push(copy);
     deadLetterCategories[category || 'none'] = (deadLetterCategories[category || 'none'] ?? 0) + 1;
   }
   const reportedSent = new Set(input.statusEvents.filter((event) => event.status === 'sent').map((event) => event.internalId as string));
-  const publishedIds = input.published.map((message) => message.internalId);
-  const duplicated = publishedIds.filter((id) => (acceptedCalls.get(id) ?? 0) > 1);
-  const lostIds = publishedIds.filter((id) => !acceptedCalls.has(id) && !deadLetteredIds.has(id));
   return {
-    published: publishedIds.length,
-    sent: publishedIds.filter((id) => acceptedCalls.has(id)).length,
-    duplicates: duplicated.reduce((extra, id) => extra + acceptedCalls.get(id)! - 1, 0),
-    deadLettered: publishedIds.filter((id) => deadLetteredIds.has(id)).length,
-    lost: lostIds.length,
+    ...counts,
     acceptedCalls,
     reportedSent,
-    duplicated,
-    lostIds,
+    duplicated: idsWhere((fate) => fate.acceptances.length > 1),
+    lostIds: idsWhere((fate) => fate.acceptances.length === 0 && fate.deadLetters.length === 0),
     deadLettersWithoutReason,
-    sentAndDeadLettered: publishedIds.filter((id) => acceptedCalls.has(id) && deadLetteredIds.has(id)),
+    sentAndDeadLettered: idsWhere((fate) => fate.acceptances.length > 0 && fate.deadLetters.length > 0),
     reportedButNotSent: [...reportedSent].filter((id) => !acceptedCalls.has(id)),
     deadLetterCategories,
   };

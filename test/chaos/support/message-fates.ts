@@ -1,19 +1,22 @@
 import { ObservedMessage, RecordedRequest } from '@lib/testing';
 
-/** A published message as scenarios 5–7 track it: its id, and the unique recipient that identifies its sends. */
+/** What a fate needs of a dead-letter copy: its headers (a probe's `ObservedMessage`, an observer's copy). */
+type DeadLetter = Pick<ObservedMessage, 'headers'>;
+
+/** A published message: its id, and the unique recipient that identifies its sends in Meta's log. */
 export interface TrackedMessage {
   id: string;
   to: string;
 }
 
-export interface MessageFate {
+export interface MessageFate<D extends DeadLetter = ObservedMessage> {
   message: TrackedMessage;
   /** Meta calls that accepted the message (200 with a WAMID). */
   acceptances: RecordedRequest[];
-  deadLetters: ObservedMessage[];
+  deadLetters: D[];
 }
 
-export interface FateCounts {
+export interface FateCounts<D extends DeadLetter = ObservedMessage> {
   published: number;
   /** Messages Meta accepted at least once. */
   sent: number;
@@ -22,7 +25,7 @@ export interface FateCounts {
   deadLettered: number;
   /** Messages neither sent nor dead-lettered. */
   lost: number;
-  fates: MessageFate[];
+  fates: MessageFate<D>[];
 }
 
 /**
@@ -30,12 +33,12 @@ export interface FateCounts {
  * exchange's (copies per id). `deadLetterId` reads a dead letter's id (by default the `x-internal-id`
  * header the service sets).
  */
-export function messageFates(
+export function messageFates<D extends DeadLetter = ObservedMessage>(
   messages: TrackedMessage[],
   accepted: RecordedRequest[],
-  deadLetters: ObservedMessage[],
-  deadLetterId: (message: ObservedMessage) => string | undefined = (message) => message.headers['x-internal-id'],
-): FateCounts {
+  deadLetters: D[],
+  deadLetterId: (message: D) => string | undefined = (message) => message.headers['x-internal-id'],
+): FateCounts<D> {
   const acceptancesTo = groupBy(accepted, (request) => request.body?.to);
   const deadLettersOf = groupBy(deadLetters, deadLetterId);
   const fates = messages.map((message) => ({
