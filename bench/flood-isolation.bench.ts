@@ -13,21 +13,16 @@ import { createTestVhost, outboundEnvelope } from '@lib/testing';
 import * as amqplib from 'amqplib';
 import request from 'supertest';
 import { EgressSandbox } from '../apps/whatsapp-api-service/sandbox/egress-sandbox';
+import { flag } from './support/bench-flags';
+import { percentile } from './support/percentile';
 
 const A = { tenantId: 'flooder', phoneNumberId: '700000000000001', accessToken: 'EAAG-flooder', messagesPerSecond: 80 };
 const B = { tenantId: 'bystander', phoneNumberId: '700000000000002', accessToken: 'EAAG-bystander', messagesPerSecond: 80 };
 
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
 async function main(): Promise<void> {
-  const floodSize = argument('messages', 50_000);
+  const floodSize = flag('messages', 50_000);
   const vhost = await createTestVhost('bench-flood');
-  const sandbox = await EgressSandbox.start({ rabbitmqUrl: vhost.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', metaLatencyMs: argument('meta-latency-ms', 200) });
+  const sandbox = await EgressSandbox.start({ rabbitmqUrl: vhost.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', metaLatencyMs: flag('meta-latency-ms', 200) });
   sandbox.addTenant(A);
   sandbox.addTenant(B);
   const connection = await amqplib.connect(vhost.url);
@@ -42,7 +37,7 @@ async function main(): Promise<void> {
     channel.publish('whatsapp-exchange', `outbound.processed.${B.tenantId}`, Buffer.from(JSON.stringify(envelope)), { persistent: true });
   }, 100);
 
-  const floodRate = argument('flood-rate', 0);
+  const floodRate = flag('flood-rate', 0);
   const batchSize = floodRate > 0 ? Math.max(1, Math.round(floodRate / 20)) : 500;
   while (published < floodSize) {
     const batchStartedAt = Date.now();

@@ -10,7 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUTBOUND_QUEUE } from '../apps/whatsapp-api-service/src/outbound/outbound-topology';
 import { ServiceProcess } from '../apps/whatsapp-api-service/sandbox/service-process';
-import { flag, percentile, startBenchStack } from './support/bench-stack';
+import { flag } from './support/bench-flags';
+import { startBenchStack } from './support/bench-stack';
+import { percentile } from './support/percentile';
 import { ProcessSampler } from './support/process-sampler';
 
 const DURATION_MS = flag('duration', 10 * 60_000);

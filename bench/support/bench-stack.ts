@@ -60,16 +60,3 @@ export async function startBenchStack(options: { name: string; tenants: number; 
     },
   };
 }
-
-/** Command-line flags as `--name value`; durations accept 90s, 10m, 1h. */
-export function flag(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index === -1) return fallback;
-  const raw = process.argv[index + 1] ?? '';
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw);
-  if (!match) throw new Error(`--${name} ${raw}: expected a number (durations: 90s, 10m, 1h)`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'] ?? 1;
-  return Number(match[1]) * unit;
-}
-
-export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
