@@ -33,7 +33,7 @@ export interface SandboxTenant {
  */
 export class EgressSandbox {
   private constructor(
-    private readonly service: { app: INestApplication; url: string } | undefined,
+    private readonly service: INestApplication | undefined,
     readonly meta: MetaGraphSimulator,
     readonly tenants: TenantServiceSimulator,
     readonly probe: BrokerProbe,
@@ -73,12 +73,7 @@ export class EgressSandbox {
   /** The in-process service. */
   get app(): INestApplication {
     if (!this.service) throw new Error('this sandbox was started without an in-process service');
-    return this.service.app;
-  }
-
-  get httpUrl(): string {
-    if (!this.service) throw new Error('this sandbox was started without an in-process service');
-    return this.service.url;
+    return this.service;
   }
 
   /** Registers a tenant with the tenant service and its phone number with Meta. */
@@ -108,18 +103,18 @@ export class EgressSandbox {
   }
 
   async stop(): Promise<void> {
-    await this.service?.app.close();
+    await this.service?.close();
     await this.probe.close();
     await Promise.all([this.meta.stop(), this.tenants.stop()]);
     if (this.env.REDIS_URL) await deleteKeys(this.env.REDIS_URL, this.env.REDIS_KEY_PREFIX).catch(() => undefined);
   }
 }
 
-async function startService(config: WhatsappConfig): Promise<{ app: INestApplication; url: string }> {
+async function startService(config: WhatsappConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   await app.listen(0, '127.0.0.1');
-  return { app, url: await app.getUrl() };
+  return app;
 }
 
 async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
