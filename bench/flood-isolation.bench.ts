@@ -22,7 +22,11 @@ const B = { tenantId: 'bystander', phoneNumberId: '700000000000002', accessToken
 async function main(): Promise<void> {
   const floodSize = flag('messages', 50_000);
   const vhost = await createTestVhost('bench-flood');
-  const sandbox = await EgressSandbox.start({ rabbitmqUrl: vhost.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', metaLatencyMs: flag('meta-latency-ms', 200) });
+  const sandbox = await EgressSandbox.start({
+    rabbitmqUrl: vhost.url,
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    metaLatencyMs: flag('meta-latency-ms', 200),
+  });
   sandbox.addTenant(A);
   sandbox.addTenant(B);
   const connection = await amqplib.connect(vhost.url);

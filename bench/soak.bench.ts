@@ -74,7 +74,11 @@ async function main(): Promise<void> {
     duplicated: [...perRecipient.values()].filter((count) => count > 1).length,
     errorRatePercent: Number(((100 * (failed + published - outcomes.size)) / published).toFixed(2)),
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
-    rssMb: { start: Math.round(sampler.rssSamples[0].rssBytes / 1_048_576), peak: footprint.peakRssMb, end: Math.round(sampler.rssSamples.at(-1)!.rssBytes / 1_048_576) },
+    rssMb: {
+      start: Math.round(sampler.rssSamples[0].rssBytes / 1_048_576),
+      peak: footprint.peakRssMb,
+      end: Math.round(sampler.rssSamples.at(-1)!.rssBytes / 1_048_576),
+    },
     rssSlopeSecondHalfMbPerHour: Number(rssSlopeMbPerHour(secondHalf).toFixed(1)),
     cpuPercent: footprint.cpuPercent,
   };

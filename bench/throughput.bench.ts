@@ -56,14 +56,19 @@ async function startBare(env: Record<string, string>): Promise<{ child: ChildPro
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => String(chunk).includes('ready') && resolve());
+    child.stdout.on('data', (chunk) => String(chunk).includes('ready') && resolve());
     child.on('exit', (code) => reject(new Error(`bare consumer exited with ${code}`)));
   });
   return { child, stop: () => new Promise((resolve) => (child.kill('SIGTERM'), child.on('exit', () => resolve()))) };
 }
 
 async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
-  const stack = await startBenchStack({ name: `bench-${kind}`, tenants: benchCase.tenants, messagesPerSecond: benchCase.messagesPerSecond, metaLatencyMs: META_LATENCY_MS });
+  const stack = await startBenchStack({
+    name: `bench-${kind}`,
+    tenants: benchCase.tenants,
+    messagesPerSecond: benchCase.messagesPerSecond,
+    metaLatencyMs: META_LATENCY_MS,
+  });
   const { meta, tenants, vhost } = stack;
   const env = { ...stack.env, RABBITMQ_PREFETCH: String(PREFETCH), PREFETCH: String(PREFETCH) };
   const consumer = kind === 'bare' ? await startBare(env) : await ServiceProcess.start(env, { built: true });
@@ -75,7 +80,7 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   const publishedAt = new Map<string, number>();
   const startedAt = Date.now();
   const batchSize = RATE > 0 ? Math.max(1, Math.round(RATE / 20)) : 500;
-  for (let i = 0; i < MESSAGES; ) {
+  for (let i = 0; i < MESSAGES;) {
     // At a set rate, batches leave every 50 ms on schedule; otherwise as fast as the broker confirms.
     if (RATE > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + (i / RATE) * 1000 - Date.now())));
     for (let batch = 0; batch < batchSize && i < MESSAGES; batch += 1, i += 1) {
@@ -83,7 +88,9 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
       const to = `+49${String(i).padStart(10, '0')}`;
       const envelope = outboundEnvelope({ ...tenant, to, wabaPayload: payloadFor(i, to) });
       publishedAt.set(to, Date.now());
-      channel.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant.tenantId}`, Buffer.from(JSON.stringify(envelope)), { persistent: true });
+      channel.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant.tenantId}`, Buffer.from(JSON.stringify(envelope)), {
+        persistent: true,
+      });
     }
     await channel.waitForConfirms();
   }
@@ -129,7 +136,12 @@ async function main(): Promise<void> {
   for (const benchCase of ONLY_CASE >= 0 ? [CASES[ONLY_CASE]] : CASES) {
     const bare = await runOnce('bare', benchCase);
     const service = await runOnce('service', benchCase);
-    results.push({ case: benchCase.name, bare, service, ratio: Number((service.throughputPerSecond / bare.throughputPerSecond).toFixed(2)) });
+    results.push({
+      case: benchCase.name,
+      bare,
+      service,
+      ratio: Number((service.throughputPerSecond / bare.throughputPerSecond).toFixed(2)),
+    });
   }
   const rows = results.flatMap(({ bare, service, ratio }) => [
     { ...flatten(bare), ratio: '' },
@@ -138,7 +150,10 @@ async function main(): Promise<void> {
   console.table(rows);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const file = join(ROOT, `bench/results/throughput-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ metaLatencyMs: META_LATENCY_MS, messages: MESSAGES, prefetch: PREFETCH, rate: RATE, results }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ metaLatencyMs: META_LATENCY_MS, messages: MESSAGES, prefetch: PREFETCH, rate: RATE, results }, null, 2),
+  );
   console.log(`Written to ${file}`);
 }
 

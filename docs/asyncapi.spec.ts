@@ -15,7 +15,11 @@ import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { ConsumeMessage, Options } from 'amqplib';
 import { OutboundEnvelopeDto } from '../apps/whatsapp-api-service/src/outbound/outbound-envelope.dto';
 import { OUTBOUND_QUEUE, statusRoutingKey } from '../apps/whatsapp-api-service/src/outbound/outbound-topology';
-import { MARK_AS_READ_DTO, WABA_MESSAGE_DTOS, WabaMessageType } from '../apps/whatsapp-api-service/src/outbound/payload-validation/waba-payload.registry';
+import {
+  MARK_AS_READ_DTO,
+  WABA_MESSAGE_DTOS,
+  WabaMessageType,
+} from '../apps/whatsapp-api-service/src/outbound/payload-validation/waba-payload.registry';
 import { failedEvent, identityOf, sentEvent } from '../apps/whatsapp-api-service/src/outbound/status-event.factory';
 import { AsyncApiDocument, Json } from './checks/asyncapi-document';
 import { dtoSchemaDrift } from './checks/dto-schema-drift';
@@ -29,11 +33,18 @@ const sorted = (values: Iterable<string>) => [...values].sort();
 /** Records what our publishers hand to the broker, without a broker. */
 function recordingPublisher() {
   const published: { exchange: string; routingKey: string; options: Options.Publish }[] = [];
-  const publisher = { publish: async (exchange: string, routingKey: string, _content: Buffer, options: Options.Publish = {}) => void published.push({ exchange, routingKey, options }) };
+  const publisher = {
+    publish: async (exchange: string, routingKey: string, _content: Buffer, options: Options.Publish = {}) =>
+      void published.push({ exchange, routingKey, options }),
+  };
   return { publisher: publisher as unknown as BrokerPublisher, published };
 }
 
-const consumed = { content: Buffer.from('{}'), fields: { routingKey: 'outbound.processed.acme' }, properties: { headers: {} } } as unknown as ConsumeMessage;
+const consumed = {
+  content: Buffer.from('{}'),
+  fields: { routingKey: 'outbound.processed.acme' },
+  properties: { headers: {} },
+} as unknown as ConsumeMessage;
 const state = { attempts: 1, deferrals: 0, firstSeenAt: 1_700_000_000_000, originalRoutingKey: 'outbound.processed.acme' };
 const options = { topology: { ...OUTBOUND_QUEUE, retryDelayTiersMs: [1000, 2000] } } as unknown as MessagingOptions;
 
@@ -59,7 +70,7 @@ describe('docs/asyncapi.yaml', () => {
       "asyncapi must be '3.0.0', not 2.6.0",
       '#/components/messages/StatusEvent/payload: $ref #/components/schemas/Nothing resolves to nothing',
       'channel statusEvents: address parameters [tenant] but declares [tenantId]',
-      'operation sendDeadLetter: message #/channels/statusEvents/messages/statusEvent is not one of its channel\'s messages',
+      "operation sendDeadLetter: message #/channels/statusEvents/messages/statusEvent is not one of its channel's messages",
     ]);
   });
 
@@ -101,12 +112,22 @@ describe('docs/asyncapi.yaml', () => {
 
   describe('status events', () => {
     const envelope = {
-      metadata: { tenantId: 'acme', phoneNumberId: '106540352242922', internalId: 'm-1', timestamp: '2026-01-01T00:00:00Z', correlationId: 'c-1' },
+      metadata: {
+        tenantId: 'acme',
+        phoneNumberId: '106540352242922',
+        internalId: 'm-1',
+        timestamp: '2026-01-01T00:00:00Z',
+        correlationId: 'c-1',
+      },
       wabaPayload: { to: '+4915112345678' },
       messageType: 'text',
     };
     const sent = sentEvent(identityOf(envelope), 'wamid.X', 1);
-    const failed = failedEvent(identityOf(envelope), new DeliveryError(DeliveryErrorCategory.WINDOW_EXPIRED, 'closed', { code: 131047 }), 1);
+    const failed = failedEvent(
+      identityOf(envelope),
+      new DeliveryError(DeliveryErrorCategory.WINDOW_EXPIRED, 'closed', { code: 131047 }),
+      1,
+    );
     const schema = schemas.StatusEvent;
     const branch = (status: string) => schema.oneOf.find((option: Json) => option.properties.status.const === status);
 
@@ -123,7 +144,9 @@ describe('docs/asyncapi.yaml', () => {
     it('allows null exactly where the factory can put one', () => {
       const bare = sentEvent({ tenantId: 'acme', internalId: 'm-2' }, null, 1).payload as Json;
       const nullable = Object.keys(bare).filter((key) => bare[key] === null);
-      const documented = Object.keys(schema.properties).filter((key) => [].concat(schema.properties[key].type ?? []).includes('null' as never));
+      const documented = Object.keys(schema.properties).filter((key) =>
+        [].concat(schema.properties[key].type ?? []).includes('null' as never),
+      );
       expect(sorted(documented)).toEqual(sorted(nullable));
     });
 
@@ -150,29 +173,48 @@ describe('docs/asyncapi.yaml', () => {
     const headers = schemas.DeadLetterHeaders;
 
     it('documents the headers that are always set as required and every other one the publisher can add', async () => {
-      const minimal = await deadLetter({ messageType: 'unknown', state }, new DeliveryError(DeliveryErrorCategory.INVALID_ENVELOPE, 'not JSON'));
+      const minimal = await deadLetter(
+        { messageType: 'unknown', state },
+        new DeliveryError(DeliveryErrorCategory.INVALID_ENVELOPE, 'not JSON'),
+      );
       const full = await deadLetter(
         { tenantId: 'acme', internalId: 'm-1', messageType: 'text', state: { ...state, slotAt: 1_700_000_001_000 } },
         new DeliveryError(DeliveryErrorCategory.RECIPIENT_UNAVAILABLE, 'blocked', { code: 131026, subcode: 2, traceId: 'A1' }),
       );
-      expect(sorted(headers.required)).toEqual(sorted(Object.keys(minimal.options.headers!)));
-      expect(sorted(Object.keys(headers.properties))).toEqual(sorted(Object.keys(full.options.headers!)));
+      expect(sorted(headers.required)).toEqual(sorted(Object.keys(minimal.options.headers)));
+      expect(sorted(Object.keys(headers.properties))).toEqual(sorted(Object.keys(full.options.headers)));
     });
 
     it('goes to the documented exchange, routing key and queue', async () => {
-      const { exchange, routingKey } = await deadLetter({ messageType: 'text', state }, new DeliveryError(DeliveryErrorCategory.PERMANENT, 'no'));
+      const { exchange, routingKey } = await deadLetter(
+        { messageType: 'text', state },
+        new DeliveryError(DeliveryErrorCategory.PERMANENT, 'no'),
+      );
       expect(exchange).toBe(channels.deadLetters.bindings.amqp.exchange.name);
       expect(routingKey).toBe(channels.deadLetters.address);
-      expect(channels.deadLetters['x-binding']).toEqual({ queue: OUTBOUND_QUEUE.deadLetterQueue, bindingKey: OUTBOUND_QUEUE.deadLetterRoutingKey });
+      expect(channels.deadLetters['x-binding']).toEqual({
+        queue: OUTBOUND_QUEUE.deadLetterQueue,
+        bindingKey: OUTBOUND_QUEUE.deadLetterRoutingKey,
+      });
     });
   });
 
   describe('retries', () => {
     const declared: { name: string; arguments: unknown }[] = [];
-    const amqp = { managedChannel: { assertQueue: async (name: string, queue: Options.AssertQueue) => void declared.push({ name, arguments: queue.arguments }) } };
+    const amqp = {
+      managedChannel: {
+        assertQueue: async (name: string, queue: Options.AssertQueue) => void declared.push({ name, arguments: queue.arguments }),
+      },
+    };
     async function retry(error: DeliveryError, tenantId?: string) {
       const { publisher, published } = recordingPublisher();
-      await new RetryScheduler(amqp as unknown as AmqpConnection, publisher, options).schedule(consumed, state, { tierMs: 2000, delayMs: 1900 }, error, tenantId);
+      await new RetryScheduler(amqp as unknown as AmqpConnection, publisher, options).schedule(
+        consumed,
+        state,
+        { tierMs: 2000, delayMs: 1900 },
+        error,
+        tenantId,
+      );
       return published[0];
     }
 
@@ -180,8 +222,10 @@ describe('docs/asyncapi.yaml', () => {
       const minimal = await retry(new DeliveryError(DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE, 'down'));
       const withCode = await retry(new DeliveryError(DeliveryErrorCategory.TRANSIENT, 'oops', { code: 131000 }));
       const schema = schemas.RetryHeaders;
-      expect(sorted(schema.required)).toEqual(sorted(Object.keys(minimal.options.headers!)));
-      expect(sorted(Object.keys(schema.properties))).toEqual(sorted(new Set([...Object.keys(withCode.options.headers!), ...Object.values(DeliveryHeader)])));
+      expect(sorted(schema.required)).toEqual(sorted(Object.keys(minimal.options.headers)));
+      expect(sorted(Object.keys(schema.properties))).toEqual(
+        sorted(new Set([...Object.keys(withCode.options.headers), ...Object.values(DeliveryHeader)])),
+      );
     });
 
     it('parks in the documented tier queue and tenant delay queue, declared with the documented arguments', async () => {
@@ -217,8 +261,12 @@ describe('docs/asyncapi.yaml', () => {
     });
 
     it('declares every exchange as a durable topic exchange, as TopologyDeclarer does', () => {
-      const exchanges = Object.values<Json>(channels).flatMap((channel) => (channel.bindings.amqp.exchange ? [channel.bindings.amqp.exchange] : []));
-      expect(sorted(new Set(exchanges.map((exchange) => exchange.name)))).toEqual(sorted([OUTBOUND_QUEUE.exchange, OUTBOUND_QUEUE.deadLetterExchange]));
+      const exchanges = Object.values<Json>(channels).flatMap((channel) =>
+        channel.bindings.amqp.exchange ? [channel.bindings.amqp.exchange] : [],
+      );
+      expect(sorted(new Set(exchanges.map((exchange) => exchange.name)))).toEqual(
+        sorted([OUTBOUND_QUEUE.exchange, OUTBOUND_QUEUE.deadLetterExchange]),
+      );
       for (const exchange of exchanges) expect(exchange).toMatchObject({ type: 'topic', durable: true });
     });
   });

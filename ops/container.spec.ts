@@ -31,7 +31,10 @@ const applications = Object.entries<{ type: string }>(JSON.parse(readFileSync(jo
 function dockerStages(): Map<string, { base: string; instructions: string[] }> {
   const stages = new Map<string, { base: string; instructions: string[] }>();
   let current: string[] = [];
-  for (const line of dockerfile.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
+  for (const line of dockerfile
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))) {
     const from = /^FROM (\S+) AS (\S+)$/i.exec(line);
     if (from) {
       current = [];
@@ -90,7 +93,12 @@ describe('docker-compose.yml', () => {
     for (const [name, definition] of Object.entries(services)) {
       expect({ name, healthcheck: Array.isArray(definition.healthcheck?.test) }).toEqual({ name, healthcheck: true });
       for (const [dependency, { condition }] of Object.entries(definition.depends_on ?? {})) {
-        expect({ name, dependency, exists: dependency in services, condition }).toEqual({ name, dependency, exists: true, condition: 'service_healthy' });
+        expect({ name, dependency, exists: dependency in services, condition }).toEqual({
+          name,
+          dependency,
+          exists: true,
+          condition: 'service_healthy',
+        });
       }
     }
   });

@@ -20,7 +20,15 @@ const references = queries.flatMap(({ where, expr }) => metricReferences(expr).m
 /** GitHub's heading anchors of README.md. */
 function readmeAnchors(): Set<string> {
   const headings = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8').match(/^#{1,6} .+$/gm) ?? [];
-  return new Set(headings.map((heading) => heading.replace(/^#+ /, '').toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-')));
+  return new Set(
+    headings.map((heading) =>
+      heading
+        .replace(/^#+ /, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9 _-]/g, '')
+        .replace(/ /g, '-'),
+    ),
+  );
 }
 
 describe('PromQL checks', () => {
@@ -38,7 +46,13 @@ describe('PromQL checks', () => {
 
   it('reads metric names and matchers, not functions, keywords or grouping labels', () => {
     expect(metricReferences('sum by (le) (rate(a_bucket{queue="q",tenant=~"$tenant"}[$__rate_interval])) / on (x) b > 0 and c')).toEqual([
-      { metric: 'a_bucket', matchers: [{ label: 'queue', op: '=', value: 'q' }, { label: 'tenant', op: '=~', value: '$tenant' }] },
+      {
+        metric: 'a_bucket',
+        matchers: [
+          { label: 'queue', op: '=', value: 'q' },
+          { label: 'tenant', op: '=~', value: '$tenant' },
+        ],
+      },
       { metric: 'b', matchers: [] },
       { metric: 'c', matchers: [] },
     ]);
@@ -59,7 +73,7 @@ describe('ops/prometheus/alerts.yml', () => {
     expect(new Set(rules.map((rule) => rule.alert)).size).toBe(rules.length);
   });
 
-  it("points every runbook at an existing README section", () => {
+  it('points every runbook at an existing README section', () => {
     const anchors = readmeAnchors();
     for (const rule of rules) {
       const linked = [...rule.annotations.runbook.matchAll(/README\.md#([\w-]+)/g)].map((match) => match[1]);
@@ -118,7 +132,12 @@ describe('ops/grafana/whatsapp-api-service.dashboard.json', () => {
   });
 
   it('filters every per-tenant series by the tenant variable', () => {
-    const tenantMetrics = ['messages_consumed_total', 'messages_sent_total', 'messages_failed_total', 'message_processing_duration_seconds_bucket'];
+    const tenantMetrics = [
+      'messages_consumed_total',
+      'messages_sent_total',
+      'messages_failed_total',
+      'message_processing_duration_seconds_bucket',
+    ];
     for (const panel of dataPanels) {
       for (const reference of panel.targets!.flatMap((target) => metricReferences(target.expr))) {
         if (!tenantMetrics.some((name) => reference.metric === PREFIX + name)) continue;
@@ -132,12 +151,20 @@ describe('ops/grafana/whatsapp-api-service.dashboard.json', () => {
 
   it('shows throughput, errors, latency percentiles, breakers, queues, the cache, the broker and in-flight messages', () => {
     const exprs = dataPanels.flatMap((panel) => panel.targets!.map((target) => target.expr)).join('\n');
-    for (const metric of ['messages_consumed_total', 'messages_sent_total', 'circuit_breaker_state', 'credential_cache_requests_total', 'broker_connected', 'messages_in_flight']) {
+    for (const metric of [
+      'messages_consumed_total',
+      'messages_sent_total',
+      'circuit_breaker_state',
+      'credential_cache_requests_total',
+      'broker_connected',
+      'messages_in_flight',
+    ]) {
       expect(exprs).toContain(PREFIX + metric);
     }
     expect(exprs).toMatch(/sum by \(category\) \(rate\(whatsapp_api_service_messages_failed_total/);
     for (const histogram of ['message_processing_duration_seconds', 'meta_api_request_duration_seconds']) {
-      for (const quantile of ['0.5', '0.95', '0.99']) expect(exprs).toContain(`histogram_quantile(${quantile}, sum by (le) (rate(${PREFIX}${histogram}_bucket`);
+      for (const quantile of ['0.5', '0.95', '0.99'])
+        expect(exprs).toContain(`histogram_quantile(${quantile}, sum by (le) (rate(${PREFIX}${histogram}_bucket`);
     }
     for (const queue of [OUTBOUND_QUEUE.queue, OUTBOUND_QUEUE.deadLetterQueue]) expect(exprs).toContain(`queue_depth{queue="${queue}"}`);
     expect(exprs).toContain(`queue_depth{queue=~"${OUTBOUND_QUEUE.queue}[.]retry[.].*"}`);

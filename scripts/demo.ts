@@ -39,14 +39,27 @@ async function main(): Promise<void> {
   const add = (name: string, expected: string, owner: typeof ACME, payloadFor?: PayloadFor, before?: (to: string) => void) => {
     const to = recipient();
     const envelope = outboundEnvelope({ ...owner, internalId: `demo-${run}-${scenarios.length + 1}`, to, wabaPayload: payloadFor?.(to) });
-    scenarios.push({ name, expected, internalId: envelope.metadata.internalId, to, publish: async () => { before?.(to); await sandbox.publish(envelope); } });
+    scenarios.push({
+      name,
+      expected,
+      internalId: envelope.metadata.internalId,
+      to,
+      publish: async () => {
+        before?.(to);
+        await sandbox.publish(envelope);
+      },
+    });
   };
 
   for (const [kind, sample] of Object.entries(WABA_PAYLOAD_SAMPLES)) add(`${kind} message`, 'sent', ACME, sample);
   add('Meta 500 (131000) once', 'sent', ACME, undefined, (to) => sandbox.meta.inject('131000', { match: { to } }));
   add('throughput limit (130429, HTTP 400) once', 'sent', ACME, undefined, (to) => sandbox.meta.inject('130429', { match: { to } }));
-  add('Meta 500 on every call', 'failed RETRIES_EXHAUSTED', ACME, undefined, (to) => sandbox.meta.inject('131000', { match: { to }, times: 3 }));
-  add('template missing (132001)', 'failed TEMPLATE_ERROR', ACME, WABA_PAYLOAD_SAMPLES.template, (to) => sandbox.meta.inject('132001', { match: { to } }));
+  add('Meta 500 on every call', 'failed RETRIES_EXHAUSTED', ACME, undefined, (to) =>
+    sandbox.meta.inject('131000', { match: { to }, times: 3 }),
+  );
+  add('template missing (132001)', 'failed TEMPLATE_ERROR', ACME, WABA_PAYLOAD_SAMPLES.template, (to) =>
+    sandbox.meta.inject('132001', { match: { to } }),
+  );
   add('24 h window closed (131047)', 'failed WINDOW_EXPIRED', ACME, undefined, (to) => sandbox.meta.inject('131047', { match: { to } }));
   add('token expired (401/190), refreshed', 'sent', GLOBEX, undefined, () => {
     sandbox.meta.addPhoneNumber({ phoneNumberId: GLOBEX.phoneNumberId, accessTokens: [GLOBEX.accessToken, 'EAAG-demo-globex-2'] });
@@ -71,26 +84,51 @@ async function main(): Promise<void> {
   const malformed = Buffer.from('{"metadata": this is not JSON');
   await sandbox.publish(malformed, ACME.tenantId);
 
-  await waitUntil('every outcome', () => scenarios.every((s) => sandbox.statusOf(s.internalId)) && sandbox.deadLetters.some((d) => d.content.equals(malformed)), 60_000);
+  await waitUntil(
+    'every outcome',
+    () => scenarios.every((s) => sandbox.statusOf(s.internalId)) && sandbox.deadLetters.some((d) => d.content.equals(malformed)),
+    60_000,
+  );
 
   const rows = scenarios.map((scenario) => {
     const status = sandbox.statusOf(scenario.internalId);
     const outcome = status.status === 'sent' ? 'sent' : `failed ${status.error.category}`;
-    const metaCalls = sandbox.meta.requests.filter((r) => r.body?.to === scenario.to || (scenario.name.startsWith('markAsRead') && r.body?.status === 'read')).length;
-    const detail = status.status === 'sent' ? (status.wamid ?? '(read receipt)').slice(0, 28) : `${status.error.code ?? '-'}: ${status.error.message}`.slice(0, 60);
-    return { scenario: scenario.name, expected: scenario.expected, outcome, attempts: status.attempts, metaCalls, detail, ok: outcome === scenario.expected };
+    const metaCalls = sandbox.meta.requests.filter(
+      (r) => r.body?.to === scenario.to || (scenario.name.startsWith('markAsRead') && r.body?.status === 'read'),
+    ).length;
+    const detail =
+      status.status === 'sent'
+        ? (status.wamid ?? '(read receipt)').slice(0, 28)
+        : `${status.error.code ?? '-'}: ${status.error.message}`.slice(0, 60);
+    return {
+      scenario: scenario.name,
+      expected: scenario.expected,
+      outcome,
+      attempts: status.attempts,
+      metaCalls,
+      detail,
+      ok: outcome === scenario.expected,
+    };
   });
   const malformedDead = sandbox.deadLetters.find((d) => d.content.equals(malformed))!;
   rows.push({
-    scenario: 'not JSON', expected: 'failed INVALID_ENVELOPE', outcome: `failed ${malformedDead.headers['x-error-category']}`,
-    attempts: malformedDead.headers['x-attempts'], metaCalls: 0, detail: String(malformedDead.headers['x-error-message']).slice(0, 60),
+    scenario: 'not JSON',
+    expected: 'failed INVALID_ENVELOPE',
+    outcome: `failed ${malformedDead.headers['x-error-category']}`,
+    attempts: malformedDead.headers['x-attempts'],
+    metaCalls: 0,
+    detail: String(malformedDead.headers['x-error-message']).slice(0, 60),
     ok: malformedDead.headers['x-error-category'] === 'INVALID_ENVELOPE',
   });
 
   console.table(rows.map(({ ok, ...row }) => ({ ...row, check: ok ? 'ok' : 'UNEXPECTED' })));
   const deadLettered = rows.filter((row) => row.outcome.startsWith('failed')).length;
-  console.log(`${rows.filter((r) => r.outcome === 'sent').length} sent, ${deadLettered} dead-lettered to outbound-failed with reason headers, ${rows.filter((r) => !r.ok).length} unexpected.`);
-  console.log(`Status events seen on outbound.status.*: ${sandbox.statusEvents.length}. Meta simulator received ${sandbox.meta.requests.length} requests.`);
+  console.log(
+    `${rows.filter((r) => r.outcome === 'sent').length} sent, ${deadLettered} dead-lettered to outbound-failed with reason headers, ${rows.filter((r) => !r.ok).length} unexpected.`,
+  );
+  console.log(
+    `Status events seen on outbound.status.*: ${sandbox.statusEvents.length}. Meta simulator received ${sandbox.meta.requests.length} requests.`,
+  );
   console.log(`Note: this demo leaves its ${deadLettered} dead letters in the local broker's outbound-failed queue for inspection.`);
   await sandbox.stop();
   process.exitCode = rows.every((row) => row.ok) ? 0 : 1;

@@ -25,7 +25,11 @@ async function main(): Promise<void> {
   meta.latencyMs = numberFrom('META_SIM_LATENCY_MS', 0);
   for (const tenant of tenants) {
     tenantService.addTenant(tenant);
-    meta.addPhoneNumber({ phoneNumberId: tenant.phoneNumberId, accessTokens: [tenant.accessToken], messagesPerSecond: tenant.messagesPerSecond });
+    meta.addPhoneNumber({
+      phoneNumberId: tenant.phoneNumberId,
+      accessTokens: [tenant.accessToken],
+      messagesPerSecond: tenant.messagesPerSecond,
+    });
   }
   const host = process.env.SIM_HOST ?? '127.0.0.1';
   await meta.start(numberFrom('META_SIM_PORT', 9090), host);

@@ -23,7 +23,12 @@ export interface BenchStack {
  * What one benchmark run needs besides the consumer: a vhost of its own with the service's topology,
  * the Meta and tenant-service simulators with `tenants` registered, and a Redis key prefix of its own.
  */
-export async function startBenchStack(options: { name: string; tenants: number; messagesPerSecond: number; metaLatencyMs: number }): Promise<BenchStack> {
+export async function startBenchStack(options: {
+  name: string;
+  tenants: number;
+  messagesPerSecond: number;
+  metaLatencyMs: number;
+}): Promise<BenchStack> {
   const vhost = await createTestVhost(options.name);
   const meta = new MetaGraphSimulator();
   const tenantService = new TenantServiceSimulator();
@@ -37,7 +42,11 @@ export async function startBenchStack(options: { name: string; tenants: number; 
   }));
   for (const tenant of tenants) {
     tenantService.addTenant(tenant);
-    meta.addPhoneNumber({ phoneNumberId: tenant.phoneNumberId, accessTokens: [tenant.accessToken], messagesPerSecond: tenant.messagesPerSecond });
+    meta.addPhoneNumber({
+      phoneNumberId: tenant.phoneNumberId,
+      accessTokens: [tenant.accessToken],
+      messagesPerSecond: tenant.messagesPerSecond,
+    });
   }
   await new TopologyDeclarer(vhost.url, 10_000).declare(outboundTopology({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60000 }));
   const env = {

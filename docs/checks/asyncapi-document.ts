@@ -88,7 +88,8 @@ export class AsyncApiDocument {
       if (typeof channel.address !== 'string') problems.push(`channel ${name} has no address`);
       const parameters = [...String(channel.address).matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
       const declared = Object.keys(channel.parameters ?? {});
-      if (parameters.sort().join() !== declared.sort().join()) problems.push(`channel ${name}: address parameters [${parameters}] but declares [${declared}]`);
+      if (parameters.sort().join() !== declared.sort().join())
+        problems.push(`channel ${name}: address parameters [${parameters.join()}] but declares [${declared.join()}]`);
       if (Object.keys(channel.messages ?? {}).length === 0) problems.push(`channel ${name} has no messages`);
     }
     for (const [name, operation] of Object.entries<Json>(operations)) {

@@ -4,7 +4,10 @@ import { ValidationMetadata } from 'class-validator/types/metadata/ValidationMet
 import { AsyncApiDocument, Json } from './asyncapi-document';
 
 /** Where `@Type(() => Dto)` is kept; class-transformer does not export it from its main entry. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a deep CommonJS path without typings of its own
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: MetadataStorage };
+
+type DtoClass = abstract new (...args: never[]) => object;
 
 type Requirement = 'required' | 'optional' | 'conditional';
 
@@ -31,7 +34,7 @@ function hasType(schema: Json, type: string): boolean {
   return Array.isArray(schema.type) ? schema.type.includes(type) : schema.type === type;
 }
 
-function validationsOf(dto: Function): Map<string, ValidationMetadata[]> {
+function validationsOf(dto: DtoClass): Map<string, ValidationMetadata[]> {
   const byProperty = new Map<string, ValidationMetadata[]>();
   for (const metadata of getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false)) {
     byProperty.set(metadata.propertyName, [...(byProperty.get(metadata.propertyName) ?? []), metadata]);
@@ -56,11 +59,13 @@ function requirementInSchema(schema: Json, property: string): Requirement {
  * validated but not documented (or the reverse), required vs optional vs conditional, and each
  * validation's counterpart in the schema. Nested DTOs (`@ValidateNested` + `@Type`) are compared too.
  */
-export function dtoSchemaDrift(document: AsyncApiDocument, dto: Function, node: Json, path: string): string[] {
+export function dtoSchemaDrift(document: AsyncApiDocument, dto: DtoClass, node: Json, path: string): string[] {
   const schema = document.flatten(node);
   const validations = validationsOf(dto);
   const documented = Object.keys(schema.properties ?? {});
-  const problems: string[] = documented.filter((p) => !validations.has(p)).map((p) => `${path}.${p} is documented but ${dto.name} does not validate it`);
+  const problems: string[] = documented
+    .filter((p) => !validations.has(p))
+    .map((p) => `${path}.${p} is documented but ${dto.name} does not validate it`);
   for (const [property, checks] of validations) {
     const where = `${path}.${property}`;
     if (!documented.includes(property)) {
@@ -74,7 +79,7 @@ export function dtoSchemaDrift(document: AsyncApiDocument, dto: Function, node: 
     for (const check of checks) {
       if (check.type === 'conditionalValidation') continue;
       if (check.type === 'nestedValidation') {
-        const nested = defaultMetadataStorage.findTypeMetadata(dto, property)?.typeFunction();
+        const nested = defaultMetadataStorage.findTypeMetadata(dto, property)?.typeFunction() as DtoClass | undefined;
         if (!nested) problems.push(`${where}: nested validation without @Type in ${dto.name}`);
         else problems.push(...dtoSchemaDrift(document, nested, check.each ? propertySchema.items : propertySchema, where));
         continue;

@@ -59,15 +59,14 @@ export function allPanels(dashboard: Dashboard): DashboardPanel[] {
  * label are checked like any other reference.
  */
 export function opsQueries(): OpsQuery[] {
-  const alerts = loadAlertRules().groups.flatMap((group) =>
-    group.rules.map((rule) => ({ where: `alert ${rule.alert}`, expr: rule.expr })),
-  );
+  const alerts = loadAlertRules().groups.flatMap((group) => group.rules.map((rule) => ({ where: `alert ${rule.alert}`, expr: rule.expr })));
   const dashboard = loadDashboard();
   const targets = allPanels(dashboard).flatMap((panel) =>
     (panel.targets ?? []).map((target) => ({ where: `panel '${panel.title}' ${target.refId}`, expr: target.expr })),
   );
   const variables = dashboard.templating.list.flatMap((variable) => {
-    const query = typeof variable.query === 'object' && variable.query !== null ? (variable.query as { query?: string }).query : variable.query;
+    const query =
+      typeof variable.query === 'object' && variable.query !== null ? (variable.query as { query?: string }).query : variable.query;
     const labelValues = typeof query === 'string' ? /^label_values\(\s*([a-zA-Z_:][\w:]*)\s*,\s*(\w+)\s*\)$/.exec(query) : null;
     return labelValues ? [{ where: `variable $${variable.name}`, expr: `${labelValues[1]}{${labelValues[2]}!=""}` }] : [];
   });

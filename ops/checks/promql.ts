@@ -12,21 +12,90 @@ interface Token {
 }
 
 const AGGREGATIONS = new Set([
-  'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile', 'limitk', 'limit_ratio',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
+  'limitk',
+  'limit_ratio',
 ]);
 
 /** Functions whose argument is a range vector (`metric[5m]`). */
 const RANGE_FUNCTIONS = new Set([
-  'rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'changes', 'resets', 'predict_linear', 'holt_winters', 'double_exponential_smoothing',
-  'avg_over_time', 'min_over_time', 'max_over_time', 'sum_over_time', 'count_over_time', 'quantile_over_time', 'stddev_over_time',
-  'stdvar_over_time', 'last_over_time', 'present_over_time', 'absent_over_time', 'mad_over_time',
+  'rate',
+  'irate',
+  'increase',
+  'delta',
+  'idelta',
+  'deriv',
+  'changes',
+  'resets',
+  'predict_linear',
+  'holt_winters',
+  'double_exponential_smoothing',
+  'avg_over_time',
+  'min_over_time',
+  'max_over_time',
+  'sum_over_time',
+  'count_over_time',
+  'quantile_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'last_over_time',
+  'present_over_time',
+  'absent_over_time',
+  'mad_over_time',
 ]);
 
 const INSTANT_FUNCTIONS = new Set([
-  'abs', 'absent', 'ceil', 'clamp', 'clamp_max', 'clamp_min', 'day_of_month', 'day_of_week', 'day_of_year', 'days_in_month', 'exp', 'floor',
-  'histogram_avg', 'histogram_count', 'histogram_fraction', 'histogram_quantile', 'histogram_stddev', 'histogram_stdvar', 'histogram_sum',
-  'hour', 'label_join', 'label_replace', 'ln', 'log2', 'log10', 'minute', 'month', 'round', 'scalar', 'sgn', 'sort', 'sort_desc',
-  'sqrt', 'time', 'timestamp', 'vector', 'year', 'pi', 'deg', 'rad',
+  'abs',
+  'absent',
+  'ceil',
+  'clamp',
+  'clamp_max',
+  'clamp_min',
+  'day_of_month',
+  'day_of_week',
+  'day_of_year',
+  'days_in_month',
+  'exp',
+  'floor',
+  'histogram_avg',
+  'histogram_count',
+  'histogram_fraction',
+  'histogram_quantile',
+  'histogram_stddev',
+  'histogram_stdvar',
+  'histogram_sum',
+  'hour',
+  'label_join',
+  'label_replace',
+  'ln',
+  'log2',
+  'log10',
+  'minute',
+  'month',
+  'round',
+  'scalar',
+  'sgn',
+  'sort',
+  'sort_desc',
+  'sqrt',
+  'time',
+  'timestamp',
+  'vector',
+  'year',
+  'pi',
+  'deg',
+  'rad',
 ]);
 
 /** Keywords followed by a parenthesised list of label names. */
@@ -87,7 +156,12 @@ function functionProblems(tokens: Token[]): string[] {
   tokens.forEach((token, i) => {
     if (token.kind !== 'identifier' || tokens[i + 1]?.text !== '(') return;
     const name = token.text;
-    const known = AGGREGATIONS.has(name) || RANGE_FUNCTIONS.has(name) || INSTANT_FUNCTIONS.has(name) || LABEL_LIST_KEYWORDS.has(name) || name === 'atan2';
+    const known =
+      AGGREGATIONS.has(name) ||
+      RANGE_FUNCTIONS.has(name) ||
+      INSTANT_FUNCTIONS.has(name) ||
+      LABEL_LIST_KEYWORDS.has(name) ||
+      name === 'atan2';
     if (!known) problems.push(`unknown function '${name}'`);
     if (LABEL_LIST_KEYWORDS.has(name)) {
       const list = tokens.slice(i + 2, closingIndex(tokens, i + 1));
@@ -102,7 +176,8 @@ function rangeProblems(tokens: Token[]): string[] {
   tokens.forEach((token, i) => {
     if (token.text === '[') {
       const inside = tokens.slice(i + 1, closingIndex(tokens, i)).filter((t) => t.text !== ':');
-      if (inside.length === 0 || inside.some((t) => t.kind !== 'duration' && t.kind !== 'variable')) problems.push('a range must be a duration');
+      if (inside.length === 0 || inside.some((t) => t.kind !== 'duration' && t.kind !== 'variable'))
+        problems.push('a range must be a duration');
     }
     if (token.kind === 'identifier' && RANGE_FUNCTIONS.has(token.text) && tokens[i + 1]?.text === '(') {
       const args = tokens.slice(i + 2, closingIndex(tokens, i + 1));
@@ -118,7 +193,8 @@ function histogramProblems(tokens: Token[]): string[] {
   tokens.forEach((token, i) => {
     if (token.text !== 'histogram_quantile' || tokens[i + 1]?.text !== '(') return;
     const args = tokens.slice(i + 2, closingIndex(tokens, i + 1));
-    if (!args.some((t) => t.kind === 'identifier' && t.text.endsWith('_bucket'))) problems.push('histogram_quantile() needs a _bucket series');
+    if (!args.some((t) => t.kind === 'identifier' && t.text.endsWith('_bucket')))
+      problems.push('histogram_quantile() needs a _bucket series');
     args.forEach((arg, j) => {
       if (arg.text !== 'by' || args[j + 1]?.text !== '(') return;
       const labels = args.slice(j + 2, closingIndex(args, j + 1)).map((t) => t.text);
@@ -176,7 +252,10 @@ export function groupingLabels(expr: string): string[] {
   const tokens = tokenize(expr);
   return tokens.flatMap((token, i) =>
     token.kind === 'identifier' && LABEL_LIST_KEYWORDS.has(token.text) && tokens[i + 1]?.text === '('
-      ? tokens.slice(i + 2, closingIndex(tokens, i + 1)).filter((t) => t.kind === 'identifier').map((t) => t.text)
+      ? tokens
+          .slice(i + 2, closingIndex(tokens, i + 1))
+          .filter((t) => t.kind === 'identifier')
+          .map((t) => t.text)
       : [],
   );
 }

@@ -80,14 +80,18 @@ describe('scenario 7: status-event publishes blocked by a broker memory alarm (a
     await waitUntil('some messages sent', () => rig.acceptedFor(published) >= 200, 30_000);
 
     const samples: BlockedSample[] = [];
-    let sentAtAlarm = 0;
-    let sentWhileBlocked = 0;
-    let rssAtAlarm = 0;
+    let sentAtAlarm: number;
+    let sentWhileBlocked: number;
+    let rssAtAlarm: number;
     try {
       rssAtAlarm = await metric(service.url, 'process_resident_memory_bytes');
       await node.setMemoryAlarm(true);
       // The alarm takes effect on the node's next memory check, and blocks a connection at its next publish.
-      await waitUntil('the service connection to be blocked', async () => (await node.ctl('-s', 'list_connections', 'state')).includes('blocked'), 15_000);
+      await waitUntil(
+        'the service connection to be blocked',
+        async () => (await node.ctl('-s', 'list_connections', 'state')).includes('blocked'),
+        15_000,
+      );
       sentAtAlarm = rig.acceptedFor(published);
       const until = Date.now() + BLOCKED_MS;
       while (Date.now() < until) {
@@ -100,14 +104,24 @@ describe('scenario 7: status-event publishes blocked by a broker memory alarm (a
     }
     const clearedAt = Date.now();
 
-    const outcome = await settleAndCount(rig, observer, published, () => node.ctl('-s', 'list_queues', '-p', VHOST, 'name', 'messages'), 90_000);
+    const outcome = await settleAndCount(
+      rig,
+      observer,
+      published,
+      () => node.ctl('-s', 'list_queues', '-p', VHOST, 'name', 'messages'),
+      90_000,
+    );
     const settleSeconds = (Date.now() - clearedAt) / 1000;
     const blocked = samples.slice(samples.length / 2);
     const maxUnacked = Math.max(...samples.map((s) => s.unacked));
     const maxInFlight = Math.max(...samples.map((s) => s.inFlight));
     const maxRss = Math.max(...samples.map((s) => s.rss));
     const unreported = outcome.sent - outcome.reportedSent.size;
-    const logged = (event: string) => service.output().split('\n').filter((line) => line.includes(`"${event}"`)).length;
+    const logged = (event: string) =>
+      service
+        .output()
+        .split('\n')
+        .filter((line) => line.includes(`"${event}"`)).length;
     const handedBack = logged('message_handed_back');
     const extraDeadLetterCopies = observer.deadLetters.length - outcome.deadLettered;
     recordScenario({

@@ -1,7 +1,7 @@
 import { PrivateBrokerNode, PrivateRedisServer, waitUntil } from '@lib/testing';
 import { recordScenario } from './support/chaos-report';
 import { FaultObserver } from './support/fault-observer';
-import { chaosTenants, FaultRig, settleAndCount, unpublishedStatusEvents } from './support/fault-rig';
+import { chaosTenants, FaultRig, settleAndCount } from './support/fault-rig';
 
 const MESSAGES = 3000;
 const BROKER_DOWN_MS = 5000;
@@ -9,7 +9,11 @@ const VHOST = 'chaos-broker-restart';
 const TENANTS = chaosTenants('bounce', 4, 820000000000001);
 const SERVICE_ENV = { HANDLER_TIMEOUT_MS: '5000', META_API_TIMEOUT_MS: '3000', RETRY_BASE_DELAY_MS: '1000', RETRY_MAX_DELAY_MS: '4000' };
 
-const readiness = (url: string) => fetch(`${url}/health/ready`).then((response) => response.status, () => 0);
+const readiness = (url: string) =>
+  fetch(`${url}/health/ready`).then(
+    (response) => response.status,
+    () => 0,
+  );
 
 describe('scenario 2: RabbitMQ restarted mid-run (a private broker node)', () => {
   let node: PrivateBrokerNode;
@@ -38,9 +42,9 @@ describe('scenario 2: RabbitMQ restarted mid-run (a private broker node)', () =>
     await observer.publish(envelopes);
     await waitUntil('a third of the messages to be sent', () => rig.acceptedFor(published) >= MESSAGES / 3, 60_000);
 
-    let sentBeforeStop = 0;
-    let notReadyWhileDown = false;
-    let backAt = 0;
+    let sentBeforeStop: number;
+    let notReadyWhileDown: boolean;
+    let backAt: number;
     try {
       sentBeforeStop = rig.acceptedFor(published);
       await node.stopApp();
@@ -55,7 +59,13 @@ describe('scenario 2: RabbitMQ restarted mid-run (a private broker node)', () =>
     const reconnectSeconds = (Date.now() - backAt) / 1000;
     await observer.connect();
 
-    const outcome = await settleAndCount(rig, observer, published, () => node.ctl('-s', 'list_queues', '-p', VHOST, 'name', 'messages'), 60_000);
+    const outcome = await settleAndCount(
+      rig,
+      observer,
+      published,
+      () => node.ctl('-s', 'list_queues', '-p', VHOST, 'name', 'messages'),
+      60_000,
+    );
     const unreported = outcome.sent - outcome.reportedSent.size;
     recordScenario({
       scenario: '2 RabbitMQ stop_app/start_app mid-run',

@@ -24,7 +24,8 @@ const OLD_SPACE_CAP_MB = 192;
 const BASELINE_ALLOWANCE_BYTES = 128 * MB;
 const WAVE_GROWTH_TOLERANCE_BYTES = 48 * MB;
 /** Lines no run may log: crashes, defects, escaped errors. */
-const UNHANDLED = /unhandled_rejection|uncaught|handler_crashed|delivery_defect|INTERNAL_ERROR|"level":"fatal"|Maximum call stack|TypeError|RangeError/;
+const UNHANDLED =
+  /unhandled_rejection|uncaught|handler_crashed|delivery_defect|INTERNAL_ERROR|"level":"fatal"|Maximum call stack|TypeError|RangeError/;
 
 describe('scenario 6: fuzzed envelopes (real RabbitMQ and Redis)', () => {
   const sandbox = useEgressSandbox('chaos-fuzz', { redisUrl: REDIS_URL }, TENANTS);
@@ -72,7 +73,10 @@ describe('scenario 6: fuzzed envelopes (real RabbitMQ and Redis)', () => {
     await waitUntil('an empty work queue', async () => (await probe.messageCount(OUTBOUND_QUEUE.queue)) === 0, 10_000);
   }
 
-  const acceptedWith = (prefix: string) => sandbox().meta.accepted().filter((request) => String(request.body?.to).startsWith(prefix));
+  const acceptedWith = (prefix: string) =>
+    sandbox()
+      .meta.accepted()
+      .filter((request) => String(request.body?.to).startsWith(prefix));
   const fuzz = (seed: number, size: number, prefix: string) =>
     fuzzedEnvelopes({ seed, bad: size, good: size, tenants: TENANTS, recipientPrefix: prefix, messageMaxBytes: MESSAGE_MAX_BYTES });
 
@@ -99,7 +103,8 @@ describe('scenario 6: fuzzed envelopes (real RabbitMQ and Redis)', () => {
     const after = await memoryOf(replica.url);
 
     const dlById = new Map<string, ObservedMessage[]>();
-    for (const message of deadLetters) dlById.set(message.properties.messageId, [...(dlById.get(message.properties.messageId) ?? []), message]);
+    for (const message of deadLetters)
+      dlById.set(message.properties.messageId, [...(dlById.get(message.properties.messageId) ?? []), message]);
     const acceptedTo = new Map<string, number>();
     for (const request of acceptedWith(prefix)) acceptedTo.set(request.body.to, (acceptedTo.get(request.body.to) ?? 0) + 1);
     const goodRecipients = new Set(good.map((c) => (c.expect as { to: string }).to));
@@ -113,9 +118,21 @@ describe('scenario 6: fuzzed envelopes (real RabbitMQ and Redis)', () => {
         headers['x-error-category'] === expected.category &&
         expected.reason.test(String(headers['x-error-message'] ?? '')) &&
         copies[0].content.equals(fuzz.body);
-      return ok ? [] : [{ id: fuzz.id, kind: fuzz.kind, copies: copies.length, category: headers['x-error-category'], reason: String(headers['x-error-message']).slice(0, 160) }];
+      return ok
+        ? []
+        : [
+            {
+              id: fuzz.id,
+              kind: fuzz.kind,
+              copies: copies.length,
+              category: headers['x-error-category'],
+              reason: String(headers['x-error-message']).slice(0, 160),
+            },
+          ];
     });
-    const goodNotSentOnce = good.filter((fuzz) => acceptedTo.get((fuzz.expect as { to: string }).to) !== 1 || dlById.has(fuzz.id)).map((fuzz) => fuzz.id);
+    const goodNotSentOnce = good
+      .filter((fuzz) => acceptedTo.get((fuzz.expect as { to: string }).to) !== 1 || dlById.has(fuzz.id))
+      .map((fuzz) => fuzz.id);
     const sentBad = [...acceptedTo.keys()].filter((to) => !goodRecipients.has(to));
     const sent = good.filter((fuzz) => acceptedTo.has((fuzz.expect as { to: string }).to)).length;
     const duplicates = [...acceptedTo.values()].reduce((sum, n) => sum + n - 1, 0);
@@ -140,7 +157,13 @@ describe('scenario 6: fuzzed envelopes (real RabbitMQ and Redis)', () => {
     expect(duplicates).toBe(0);
     expect(replica.child.exitCode).toBeNull();
     expect(replica.child.signalCode).toBeNull();
-    expect(replica.output().split('\n').filter((line) => UNHANDLED.test(line)).slice(0, 5)).toEqual([]);
+    expect(
+      replica
+        .output()
+        .split('\n')
+        .filter((line) => UNHANDLED.test(line))
+        .slice(0, 5),
+    ).toEqual([]);
     expect(secondPeak.rss).toBeLessThanOrEqual(peak.rss + WAVE_GROWTH_TOLERANCE_BYTES);
     expect(after.rss).toBeLessThanOrEqual(before.rss + BASELINE_ALLOWANCE_BYTES);
   });
@@ -154,10 +177,16 @@ describe('scenario 6: fuzzed envelopes (real RabbitMQ and Redis)', () => {
       }),
     );
     for (const { body } of payloads) await sandbox().publish(body, TENANTS[0].tenantId);
-    await waitUntil('every pollution payload dead-lettered', () => payloads.every(({ envelope }) => sandbox().deadLetterOf(envelope.metadata.internalId)), 15_000);
+    await waitUntil(
+      'every pollution payload dead-lettered',
+      () => payloads.every(({ envelope }) => sandbox().deadLetterOf(envelope.metadata.internalId)),
+      15_000,
+    );
 
     for (const { envelope } of payloads) {
-      expect(sandbox().deadLetterOf(envelope.metadata.internalId)!.headers['x-error-message']).toMatch(/forbidden "(__proto__|constructor|prototype)" key/);
+      expect(sandbox().deadLetterOf(envelope.metadata.internalId)!.headers['x-error-message']).toMatch(
+        /forbidden "(__proto__|constructor|prototype)" key/,
+      );
     }
     expect(sandbox().meta.requests.filter((request) => String(request.body?.to).startsWith('+4916662'))).toEqual([]);
     const probeObject = {} as Record<string, unknown>;

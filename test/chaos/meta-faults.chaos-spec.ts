@@ -26,23 +26,43 @@ describe('scenario 5: Meta fails at random (real RabbitMQ and Redis)', () => {
   afterEach(() => sandbox().meta.clearFaults());
 
   /** Publishes `count` text messages to distinct recipients under `prefix` and waits for each one's final status event. */
-  async function runUnderFaults(prefix: string, count: number, faults: RandomFaultMode): Promise<{ messages: TrackedMessage[]; tally: FateCounts }> {
+  async function runUnderFaults(
+    prefix: string,
+    count: number,
+    faults: RandomFaultMode,
+  ): Promise<{ messages: TrackedMessage[]; tally: FateCounts }> {
     sandbox().meta.injectRandomFaults(faults);
-    const envelopes = Array.from({ length: count }, (_, i) => outboundEnvelope({ ...TENANTS[i % 2], to: `${prefix}${String(i).padStart(6, '0')}` }));
+    const envelopes = Array.from({ length: count }, (_, i) =>
+      outboundEnvelope({ ...TENANTS[i % 2], to: `${prefix}${String(i).padStart(6, '0')}` }),
+    );
     for (const envelope of envelopes) await sandbox().publish(envelope);
     const ids = new Set(envelopes.map((e) => e.metadata.internalId));
-    const finished = () => new Set(sandbox().statusEvents.map((event) => event.json().internalId).filter((id) => ids.has(id))).size;
+    const finished = () =>
+      new Set(
+        sandbox()
+          .statusEvents.map((event) => event.json().internalId)
+          .filter((id) => ids.has(id)),
+      ).size;
     await waitUntil(`a final status for all ${count} messages`, () => finished() === count, 80_000);
     const messages = envelopes.map((e) => ({ id: e.metadata.internalId, to: e.wabaPayload.to as string }));
     const ownCalls = sandbox().meta.requests.filter((request) => String(request.body?.to).startsWith(prefix));
-    return { messages, tally: messageFates(messages, ownCalls.filter((request) => request.status === 200), sandbox().deadLetters) };
+    return {
+      messages,
+      tally: messageFates(
+        messages,
+        ownCalls.filter((request) => request.status === 200),
+        sandbox().deadLetters,
+      ),
+    };
   }
 
   function expectEveryDeadLetterExhaustedItsAttempts(tally: FateCounts): void {
     for (const fate of tally.fates.filter((f) => f.deadLetters.length > 0)) {
       expect(fate.deadLetters).toHaveLength(1);
       expect(fate.deadLetters[0].headers).toMatchObject({ 'x-error-category': 'RETRIES_EXHAUSTED', 'x-attempts': MAX_ATTEMPTS });
-      expect(fate.deadLetters[0].headers['x-error-message']).toMatch(new RegExp(`^gave up after ${MAX_ATTEMPTS} Meta call\\(s\\); last error TRANSIENT: `));
+      expect(fate.deadLetters[0].headers['x-error-message']).toMatch(
+        new RegExp(`^gave up after ${MAX_ATTEMPTS} Meta call\\(s\\); last error TRANSIENT: `),
+      );
     }
   }
 

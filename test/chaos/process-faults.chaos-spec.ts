@@ -62,7 +62,9 @@ describe('scenario 1: kill -9 of the service with 5,000 messages in flight or wa
     const killedAt = Date.now();
     await first.stop('SIGKILL');
     const sentAtKill = rig.acceptedFor(published);
-    const queuesAtKill = await run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', vhost.name, 'name', 'messages']).then(({ stdout }) => stdout);
+    const queuesAtKill = await run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', vhost.name, 'name', 'messages']).then(
+      ({ stdout }) => stdout,
+    );
     const waitingForRetry = queuesAtKill
       .split('\n')
       .filter((line) => line.startsWith('outbound-processed.retry.'))
@@ -70,16 +72,24 @@ describe('scenario 1: kill -9 of the service with 5,000 messages in flight or wa
     // Calls the killed process had made are answered by Meta within its latency; then count what it left unrecorded.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const acceptedRecipients = new Set(rig.meta.accepted().map((request) => request.body?.to));
-    const unrecorded = await acceptedButUnrecorded(redis.url, rig.env.REDIS_KEY_PREFIX, published.filter((m) => acceptedRecipients.has(m.to)));
+    const unrecorded = await acceptedButUnrecorded(
+      redis.url,
+      rig.env.REDIS_KEY_PREFIX,
+      published.filter((m) => acceptedRecipients.has(m.to)),
+    );
     const idByRecipient = new Map(published.map((m) => [m.to, m.internalId]));
     const answeredBeforeKill = rig.meta
       .accepted()
       .filter((request) => request.receivedAt < killedAt && unrecorded.has(idByRecipient.get(request.body?.to) ?? '')).length;
 
     await rig.startService();
-    const outcome = await settleAndCount(rig, observer, published, () =>
-      run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', vhost.name, 'name', 'messages']).then(({ stdout }) => stdout),
-    90_000);
+    const outcome = await settleAndCount(
+      rig,
+      observer,
+      published,
+      () => run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', vhost.name, 'name', 'messages']).then(({ stdout }) => stdout),
+      90_000,
+    );
 
     recordScenario({
       scenario: '1 kill -9 mid-run, restart',

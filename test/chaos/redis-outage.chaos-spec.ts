@@ -18,7 +18,7 @@ const SERVICE_ENV = { HANDLER_TIMEOUT_MS: '5000', META_API_TIMEOUT_MS: '3000', R
 
 const redisMode = (url: string): Promise<string | undefined> =>
   fetch(`${url}/health/ready`).then(
-    async (response) => ((await response.json()) as any)?.details?.redis?.mode,
+    async (response) => (await response.json())?.details?.redis?.mode,
     () => undefined,
   );
 
@@ -51,13 +51,17 @@ describe('scenario 3: Redis stopped mid-run and started again (a private Redis)'
     await waitUntil('a quarter of the messages to be sent', () => rig.acceptedFor(published) >= MESSAGES / 4, 60_000);
 
     let sentWhenDown = 0;
-    let sentWhileDown = 0;
+    let sentWhileDown: number;
     try {
       await redis.stop();
       const stoppedAt = Date.now();
       await waitUntil('readiness to report Redis degraded', async () => (await redisMode(service.url)) === 'degraded', 10_000);
       sentWhenDown = rig.acceptedFor(published);
-      await waitUntil(`${SENT_WHILE_DOWN} sends while Redis is down`, () => rig.acceptedFor(published) >= Math.min(MESSAGES, sentWhenDown + SENT_WHILE_DOWN), 30_000);
+      await waitUntil(
+        `${SENT_WHILE_DOWN} sends while Redis is down`,
+        () => rig.acceptedFor(published) >= Math.min(MESSAGES, sentWhenDown + SENT_WHILE_DOWN),
+        30_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, stoppedAt + REDIS_DOWN_MS - Date.now())));
       sentWhileDown = rig.acceptedFor(published) - sentWhenDown;
       expect(await redisMode(service.url)).toBe('degraded');
@@ -70,9 +74,13 @@ describe('scenario 3: Redis stopped mid-run and started again (a private Redis)'
 
     const after = rig.envelopes(TENANTS, MESSAGES_AFTER, '+4917301');
     await observer.publish(after.envelopes);
-    const outcome = await settleAndCount(rig, observer, [...published, ...after.published], () =>
-      run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', vhost.name, 'name', 'messages']).then(({ stdout }) => stdout),
-    60_000);
+    const outcome = await settleAndCount(
+      rig,
+      observer,
+      [...published, ...after.published],
+      () => run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', vhost.name, 'name', 'messages']).then(({ stdout }) => stdout),
+      60_000,
+    );
     recordScenario({
       scenario: '3 Redis stopped mid-run, started again',
       published: outcome.published,

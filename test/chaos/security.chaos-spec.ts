@@ -18,7 +18,11 @@ let sequence = 0;
 const recipient = () => `+4917440${String((sequence += 1)).padStart(6, '0')}`;
 
 describe('security checks (the service as its own process)', () => {
-  const sandbox = useEgressSandbox('chaos-security', { redisUrl: REDIS_URL, env: { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200' } }, [OWNER, OTHER, LATE]);
+  const sandbox = useEgressSandbox(
+    'chaos-security',
+    { redisUrl: REDIS_URL, env: { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200' } },
+    [OWNER, OTHER, LATE],
+  );
   let vhost: TestVhost;
   let replica: ServiceProcess;
   let probe: BrokerProbe;
@@ -41,7 +45,8 @@ describe('security checks (the service as its own process)', () => {
     await vhost?.dispose();
   });
 
-  const publish = (body: unknown, routingTenant: string) => probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${routingTenant}`, body);
+  const publish = (body: unknown, routingTenant: string) =>
+    probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${routingTenant}`, body);
   const statusOf = (internalId: string) => statusEvents.map((event) => event.json()).find((event) => event.internalId === internalId);
   const deadLetterOf = (internalId: string) => deadLetters.find((message) => message.headers['x-internal-id'] === internalId);
   const send = async (owner: typeof OWNER, prepare?: (to: string) => void) => {
@@ -79,7 +84,9 @@ describe('security checks (the service as its own process)', () => {
     const metrics = await (await fetch(`${replica.url}/metrics`)).text();
     const places: Record<string, string> = {
       logs: replica.output(),
-      deadLetters: deadLetters.map((m) => `${m.content.toString('utf8')} ${JSON.stringify(m.headers)} ${JSON.stringify(m.properties)}`).join('\n'),
+      deadLetters: deadLetters
+        .map((m) => `${m.content.toString('utf8')} ${JSON.stringify(m.headers)} ${JSON.stringify(m.properties)}`)
+        .join('\n'),
       statusEvents: statusEvents.map((m) => `${m.content.toString('utf8')} ${JSON.stringify(m.headers)}`).join('\n'),
       metrics,
     };
@@ -124,13 +131,28 @@ describe('security checks (the service as its own process)', () => {
 
   it('serves only GET health and metrics over HTTP and accepts input nowhere', async () => {
     const served = ['/health/live', '/health/ready', '/metrics'];
-    const paths = ['/', ...served, '/health', '/health/', '/metrics/x', '/api/v1/send', '/messages', '/admin', '/x-' + randomBytes(4).toString('hex'), '/%2e%2e/%2e%2e/etc/passwd'];
+    const paths = [
+      '/',
+      ...served,
+      '/health',
+      '/health/',
+      '/metrics/x',
+      '/api/v1/send',
+      '/messages',
+      '/admin',
+      '/x-' + randomBytes(4).toString('hex'),
+      '/%2e%2e/%2e%2e/etc/passwd',
+    ];
     const bodies = ['{"metadata":{"tenantId":"sec-a"}}', 'x'.repeat(5 * 1024 * 1024)];
     const answers: string[] = [];
     for (const path of paths) {
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
         for (const body of method === 'GET' ? [undefined] : bodies) {
-          const status = await fetch(`${replica.url}${path}`, { method, body, headers: body ? { 'content-type': 'application/json' } : {} }).then(
+          const status = await fetch(`${replica.url}${path}`, {
+            method,
+            body,
+            headers: body ? { 'content-type': 'application/json' } : {},
+          }).then(
             (response) => response.status,
             () => 0,
           );

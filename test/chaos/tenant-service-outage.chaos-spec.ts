@@ -13,7 +13,7 @@ const SERVICE_ENV = { TENANT_SERVICE_TIMEOUT_MS: '1000', RETRY_BASE_DELAY_MS: '1
 
 const tenantServiceMode = (url: string): Promise<string | undefined> =>
   fetch(`${url}/health/ready`).then(
-    async (response) => ((await response.json()) as any)?.details?.tenantService?.mode,
+    async (response) => (await response.json())?.details?.tenantService?.mode,
     () => undefined,
   );
 
@@ -26,7 +26,13 @@ describe('scenario 4: the tenant service down for 30 s mid-run', () => {
   beforeAll(async () => {
     vhost = await createTestVhost('chaos-tenants');
     redis = await PrivateRedisServer.start();
-    rig = await FaultRig.start({ rabbitmqUrl: vhost.url, redisUrl: redis.url, metaLatencyMs: 50, tenants: [...CACHED, ...COLD], env: SERVICE_ENV });
+    rig = await FaultRig.start({
+      rabbitmqUrl: vhost.url,
+      redisUrl: redis.url,
+      metaLatencyMs: 50,
+      tenants: [...CACHED, ...COLD],
+      env: SERVICE_ENV,
+    });
   });
 
   afterAll(async () => {
@@ -45,11 +51,16 @@ describe('scenario 4: the tenant service down for 30 s mid-run', () => {
     await waitUntil('the cached tenants to be sent (their credentials cached)', () => rig.acceptedFor(warm.published) === 200, 30_000);
 
     const port = rig.tenantService.port;
-    const during = [rig.envelopes(CACHED, 1000, '+4917401'), rig.envelopes(COLD, 400, '+4917402'), rig.envelopes(CACHED, 500, '+4917403'), rig.envelopes(COLD, 200, '+4917404')];
+    const during = [
+      rig.envelopes(CACHED, 1000, '+4917401'),
+      rig.envelopes(COLD, 400, '+4917402'),
+      rig.envelopes(CACHED, 500, '+4917403'),
+      rig.envelopes(COLD, 200, '+4917404'),
+    ];
     const cachedDuring = [...during[0].published, ...during[2].published];
     const coldDuring = [...during[1].published, ...during[3].published];
     let restoredAt = 0;
-    let reportedDegraded = false;
+    let reportedDegraded: boolean;
     try {
       await rig.tenantService.stop();
       const downAt = Date.now();
@@ -57,8 +68,16 @@ describe('scenario 4: the tenant service down for 30 s mid-run', () => {
       await observer.publish([...during[0].envelopes, ...during[1].envelopes]);
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
       await observer.publish([...during[2].envelopes, ...during[3].envelopes]);
-      await waitUntil('every cached tenant message of the outage to be sent during it', () => rig.acceptedFor(cachedDuring) === cachedDuring.length, OUTAGE_MS / 2 - 2000);
-      await waitUntil('readiness to report the tenant service degraded', async () => (await tenantServiceMode(service.url)) === 'degraded', 10_000);
+      await waitUntil(
+        'every cached tenant message of the outage to be sent during it',
+        () => rig.acceptedFor(cachedDuring) === cachedDuring.length,
+        OUTAGE_MS / 2 - 2000,
+      );
+      await waitUntil(
+        'readiness to report the tenant service degraded',
+        async () => (await tenantServiceMode(service.url)) === 'degraded',
+        10_000,
+      );
       reportedDegraded = true;
       expect(rig.acceptedFor(coldDuring)).toBe(0);
       expect(observer.deadLetters).toEqual([]);
@@ -69,9 +88,13 @@ describe('scenario 4: the tenant service down for 30 s mid-run', () => {
     }
 
     const published = [...warm.published, ...during.flatMap((batch) => batch.published)];
-    const outcome = await settleAndCount(rig, observer, published, () =>
-      run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', vhost.name, 'name', 'messages']).then(({ stdout }) => stdout),
-    60_000);
+    const outcome = await settleAndCount(
+      rig,
+      observer,
+      published,
+      () => run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', vhost.name, 'name', 'messages']).then(({ stdout }) => stdout),
+      60_000,
+    );
     const coldRecipients = new Set(coldDuring.map((m) => m.to));
     const coldSends = rig.meta.accepted().filter((request) => coldRecipients.has(request.body?.to));
     const coldDoneSeconds = (Math.max(...coldSends.map((request) => request.receivedAt)) - restoredAt) / 1000;

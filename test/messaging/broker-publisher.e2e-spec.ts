@@ -17,7 +17,10 @@ const TOPOLOGY: WorkQueueTopology = {
 
 /** What a failed publish tells its caller: whether anything may have reached the broker. */
 async function failureOf(publish: Promise<void>): Promise<string> {
-  const error = await publish.then(() => undefined, (caught: unknown) => caught);
+  const error = await publish.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (error instanceof PublishUnconfirmedError) return `unconfirmed: ${error.message}`;
   if (error instanceof BrokerUnavailableError) return `refused: ${error.message}`;
   return `not failed: ${String(error)}`;
@@ -36,7 +39,14 @@ describe('BrokerPublisher on a real broker', () => {
       imports: [
         ObservabilityModule.forRootAsync({ useFactory: () => ({ serviceName: 'publisher-spec', version: '0', logLevel: 'silent' }) }),
         MessagingModule.forRootAsync({
-          useFactory: () => ({ uri: vhost.url, prefetchCount: 10, publishTimeoutMs: 2000, connectTimeoutMs: 5000, topology: TOPOLOGY, retry: { baseDelayMs: 100, maxDelayMs: 200 } }),
+          useFactory: () => ({
+            uri: vhost.url,
+            prefetchCount: 10,
+            publishTimeoutMs: 2000,
+            connectTimeoutMs: 5000,
+            topology: TOPOLOGY,
+            retry: { baseDelayMs: 100, maxDelayMs: 200 },
+          }),
         }),
       ],
     }).compile();

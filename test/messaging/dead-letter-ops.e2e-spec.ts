@@ -26,7 +26,13 @@ interface Crafted {
 }
 
 /** A dead-letter entry as the DeadLetterPublisher writes it after three failed calls. */
-function deadLetterHeaders({ tenantId, internalId, routingKey, category = 'WINDOW_EXPIRED', failedAt = new Date().toISOString() }: Crafted) {
+function deadLetterHeaders({
+  tenantId,
+  internalId,
+  routingKey,
+  category = 'WINDOW_EXPIRED',
+  failedAt = new Date().toISOString(),
+}: Crafted) {
   return {
     'x-attempts': 3,
     'x-deferrals': 1,
@@ -44,7 +50,8 @@ function deadLetterHeaders({ tenantId, internalId, routingKey, category = 'WINDO
   };
 }
 
-const bodyOf = ({ tenantId, internalId }: Crafted) => Buffer.from(JSON.stringify({ metadata: { tenantId, internalId, phoneNumberId: '1' }, payload: { text: 'hi ✓' } }));
+const bodyOf = ({ tenantId, internalId }: Crafted) =>
+  Buffer.from(JSON.stringify({ metadata: { tenantId, internalId, phoneNumberId: '1' }, payload: { text: 'hi ✓' } }));
 
 describe('dead-letter ops on a real broker', () => {
   let vhost: TestVhost;
@@ -84,11 +91,13 @@ describe('dead-letter ops on a real broker', () => {
   /** Takes every message of `queue`, in order. */
   async function takeAll(queue: string): Promise<amqplib.GetMessage[]> {
     const taken: amqplib.GetMessage[] = [];
-    for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true })) taken.push(message);
+    for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true }))
+      taken.push(message);
     return taken;
   }
 
-  const internalIds = (messages: amqplib.GetMessage[]) => messages.map((message) => message.properties.headers?.['x-internal-id'] ?? JSON.parse(message.content.toString()).metadata.internalId);
+  const internalIds = (messages: amqplib.GetMessage[]) =>
+    messages.map((message) => message.properties.headers?.['x-internal-id'] ?? JSON.parse(message.content.toString()).metadata.internalId);
   const depth = async (queue: string) => (await channel.checkQueue(queue)).messageCount;
 
   const SAMPLE: Crafted[] = [
@@ -103,7 +112,12 @@ describe('dead-letter ops on a real broker', () => {
     it('counts by tenant and category and pages entries, leaving the queue as it was', async () => {
       await deadLetter(...SAMPLE);
       const inspection = await inspectDeadLetters(connection, { queue: TARGET.queue, limit: 2 });
-      expect(inspection).toMatchObject({ scanned: 5, matched: 5, byTenant: { acme: 3, globex: 2 }, byCategory: { AUTH: 2, WINDOW_EXPIRED: 3 } });
+      expect(inspection).toMatchObject({
+        scanned: 5,
+        matched: 5,
+        byTenant: { acme: 3, globex: 2 },
+        byCategory: { AUTH: 2, WINDOW_EXPIRED: 3 },
+      });
       expect(inspection.counts).toEqual([
         { tenantId: 'acme', category: 'WINDOW_EXPIRED', count: 2 },
         { tenantId: 'acme', category: 'AUTH', count: 1 },
@@ -119,14 +133,19 @@ describe('dead-letter ops on a real broker', () => {
 
     it('counts only the entries matching the filter', async () => {
       await deadLetter(...SAMPLE);
-      const inspection = await inspectDeadLetters(connection, { queue: TARGET.queue, filter: { tenantId: 'acme', category: 'window_expired' } });
+      const inspection = await inspectDeadLetters(connection, {
+        queue: TARGET.queue,
+        filter: { tenantId: 'acme', category: 'window_expired' },
+      });
       expect(inspection).toMatchObject({ scanned: 5, matched: 2, byTenant: { acme: 2 } });
       expect(inspection.entries.map((entry) => entry.internalId)).toEqual(['a1', 'a3']);
     });
 
     it('describes malformed entries instead of failing on them', async () => {
       channel.publish(TOPOLOGY.deadLetterExchange, TOPOLOGY.deadLetterRoutingKey, Buffer.from([0xff, 0x00, 0x7b]), {});
-      channel.publish(TOPOLOGY.deadLetterExchange, TOPOLOGY.deadLetterRoutingKey, Buffer.from('{"metadata":'), { headers: { 'x-error-category': 42, 'x-internal-id': Buffer.from('bin') } });
+      channel.publish(TOPOLOGY.deadLetterExchange, TOPOLOGY.deadLetterRoutingKey, Buffer.from('{"metadata":'), {
+        headers: { 'x-error-category': 42, 'x-internal-id': Buffer.from('bin') },
+      });
       await channel.waitForConfirms();
       await deadLetter(SAMPLE[0]);
       const { entries, counts } = await inspectDeadLetters(connection, { queue: TARGET.queue });
@@ -159,7 +178,12 @@ describe('dead-letter ops on a real broker', () => {
       await replayDeadLetters(connection, TARGET);
       const [message] = await takeAll(TOPOLOGY.queue);
       expect(message.content.equals(bodyOf(SAMPLE[0]))).toBe(true);
-      expect(message.properties).toMatchObject({ messageId: 'mid-a1', correlationId: 'corr-a1', contentType: 'application/json', deliveryMode: 2 });
+      expect(message.properties).toMatchObject({
+        messageId: 'mid-a1',
+        correlationId: 'corr-a1',
+        contentType: 'application/json',
+        deliveryMode: 2,
+      });
       const { 'x-replayed-at': replayedAt, ...headers } = message.properties.headers!;
       expect(headers).toEqual({ 'x-upstream-header': 'kept', 'x-replay-count': 1, 'x-replayed-from-category': 'WINDOW_EXPIRED' });
       expect(Date.parse(replayedAt)).toBeGreaterThanOrEqual(before.getTime() - 1000);
@@ -221,10 +245,17 @@ describe('dead-letter ops on a real broker', () => {
     });
 
     it('tells which of several republishes in flight came back unroutable', async () => {
-      await deadLetter({ tenantId: 'acme', internalId: 'a1' }, { tenantId: 'acme', internalId: 'lost', routingKey: 'nowhere.acme' }, { tenantId: 'acme', internalId: 'a2' });
+      await deadLetter(
+        { tenantId: 'acme', internalId: 'a1' },
+        { tenantId: 'acme', internalId: 'lost', routingKey: 'nowhere.acme' },
+        { tenantId: 'acme', internalId: 'a2' },
+      );
       const report = await replayDeadLetters(connection, TARGET);
       expect(report.replayed.map((entry) => entry.internalId)).toEqual(['a1', 'a2']);
-      expect(report.failure).toMatchObject({ entry: { internalId: 'lost' }, error: "no queue is bound to 'ops-exchange' for routing key 'nowhere.acme'" });
+      expect(report.failure).toMatchObject({
+        entry: { internalId: 'lost' },
+        error: "no queue is bound to 'ops-exchange' for routing key 'nowhere.acme'",
+      });
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['lost']);
       expect(internalIds(await takeAll(TOPOLOGY.queue))).toEqual(['a1', 'a2']);
     });
@@ -232,14 +263,22 @@ describe('dead-letter ops on a real broker', () => {
     it('leaves an entry in the queue when the broker refuses its copy (nack)', async () => {
       await channel.assertQueue('ops-full', { durable: true, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } });
       await channel.bindQueue('ops-full', TOPOLOGY.exchange, 'ops.work.full');
-      await deadLetter({ tenantId: 'acme', internalId: 'a1' }, { tenantId: 'full', internalId: 'f1' }, { tenantId: 'acme', internalId: 'a2' });
+      await deadLetter(
+        { tenantId: 'acme', internalId: 'a1' },
+        { tenantId: 'full', internalId: 'f1' },
+        { tenantId: 'acme', internalId: 'a2' },
+      );
       const strict = await replayDeadLetters(connection, { ...TARGET, maxInFlight: 1 });
       expect(strict.replayed.map((entry) => entry.internalId)).toEqual(['a1']);
       expect(strict.failure).toMatchObject({ entry: { internalId: 'f1' }, error: expect.stringContaining('refused') });
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['f1', 'a2']);
 
       // With several republishes in flight, those already sent when one fails still complete.
-      await deadLetter({ tenantId: 'acme', internalId: 'a1' }, { tenantId: 'full', internalId: 'f1' }, { tenantId: 'acme', internalId: 'a2' });
+      await deadLetter(
+        { tenantId: 'acme', internalId: 'a1' },
+        { tenantId: 'full', internalId: 'f1' },
+        { tenantId: 'acme', internalId: 'a2' },
+      );
       const windowed = await replayDeadLetters(connection, TARGET);
       expect(windowed.replayed.map((entry) => entry.internalId)).toEqual(['a1', 'a2']);
       expect(windowed.failure).toMatchObject({ entry: { internalId: 'f1' } });
@@ -279,7 +318,9 @@ describe('dead-letter ops on a real broker', () => {
     });
 
     it('keeps an entry without a routing key in the queue and reports it', async () => {
-      channel.publish(TOPOLOGY.deadLetterExchange, TOPOLOGY.deadLetterRoutingKey, Buffer.from('garbage'), { headers: { 'x-error-category': 'INVALID_ENVELOPE' } });
+      channel.publish(TOPOLOGY.deadLetterExchange, TOPOLOGY.deadLetterRoutingKey, Buffer.from('garbage'), {
+        headers: { 'x-error-category': 'INVALID_ENVELOPE' },
+      });
       await channel.waitForConfirms();
       await deadLetter(SAMPLE[0]);
       const report = await replayDeadLetters(connection, TARGET);

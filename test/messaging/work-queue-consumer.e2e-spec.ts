@@ -35,7 +35,14 @@ function moduleFor(uri: string) {
     imports: [
       ObservabilityModule.forRootAsync({ useFactory: () => ({ serviceName: 'lib-spec', version: '0', logLevel: 'silent' }) }),
       MessagingModule.forRootAsync({
-        useFactory: () => ({ uri, prefetchCount: 10, publishTimeoutMs: 2000, connectTimeoutMs: 5000, topology: TOPOLOGY, retry: { baseDelayMs: 100, maxDelayMs: 200 } }),
+        useFactory: () => ({
+          uri,
+          prefetchCount: 10,
+          publishTimeoutMs: 2000,
+          connectTimeoutMs: 5000,
+          topology: TOPOLOGY,
+          retry: { baseDelayMs: 100, maxDelayMs: 200 },
+        }),
       }),
       ThrowingConsumerModule,
     ],
@@ -73,7 +80,10 @@ describe('MessagingModule on a real broker', () => {
       expect(moduleRef.get(ThrowingConsumer).calls).toBe(1);
       const [deadLetter] = await probe.drain(TOPOLOGY.deadLetterQueue);
       expect(deadLetter.json()).toEqual({ hello: 'world' });
-      expect(deadLetter.headers).toMatchObject({ 'x-error-category': 'INTERNAL_ERROR', 'x-error-message': 'unexpected error: defect in handler' });
+      expect(deadLetter.headers).toMatchObject({
+        'x-error-category': 'INTERNAL_ERROR',
+        'x-error-message': 'unexpected error: defect in handler',
+      });
     });
 
     it('declares one wait queue per delay tier, dead-lettering back into the work queue', async () => {

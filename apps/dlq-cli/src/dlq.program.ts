@@ -45,14 +45,21 @@ export async function runDlq(argv: string[], io: CliIo): Promise<number> {
     .description('Inspect and replay the dead-letter queue of an egress service')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
-    .option('--url <amqp-url>', 'broker URL, vhost included (default: RABBITMQ_URL, or built from RABBITMQ_HOST/PORT/USER/PASSWORD/VHOST as the service does)', amqpUrl)
+    .option(
+      '--url <amqp-url>',
+      'broker URL, vhost included (default: RABBITMQ_URL, or built from RABBITMQ_HOST/PORT/USER/PASSWORD/VHOST as the service does)',
+      amqpUrl,
+    )
     .option('--queue <name>', 'dead-letter queue', OUTBOUND_QUEUE.deadLetterQueue)
     .option('--exchange <name>', 'exchange to replay to', OUTBOUND_QUEUE.exchange)
     .option('--connect-timeout <ms>', 'how long to wait for the broker', positiveInteger, 5000)
     .showHelpAfterError();
 
-  withFilterFlags(program.command('list').description('counts by tenant and category, and the first entries with their reason headers'), 'entries to print (default 20; counts cover all)').action(
-    (flags: FilterFlags, command: Command) => withBroker(command, (connection, global) => listCommand(connection, global.queue, flags, io)),
+  withFilterFlags(
+    program.command('list').description('counts by tenant and category, and the first entries with their reason headers'),
+    'entries to print (default 20; counts cover all)',
+  ).action((flags: FilterFlags, command: Command) =>
+    withBroker(command, (connection, global) => listCommand(connection, global.queue, flags, io)),
   );
 
   program
@@ -60,15 +67,21 @@ export async function runDlq(argv: string[], io: CliIo): Promise<number> {
     .description('every header and the body of the entries with this internal id')
     .argument('<internalId>')
     .option('--json', 'print JSON')
-    .action((internalId: string, flags: { json?: boolean }, command: Command) => withBroker(command, (connection, global) => showCommand(connection, global.queue, internalId, flags, io)));
+    .action((internalId: string, flags: { json?: boolean }, command: Command) =>
+      withBroker(command, (connection, global) => showCommand(connection, global.queue, internalId, flags, io)),
+    );
 
-  withFilterFlags(program.command('replay').description('republish matching entries with their original routing key and a fresh attempt count'), 'most entries to replay (default: all that match)')
+  withFilterFlags(
+    program.command('replay').description('republish matching entries with their original routing key and a fresh attempt count'),
+    'most entries to replay (default: all that match)',
+  )
     .option('--dry-run', 'only report what would be replayed')
     .option('--yes', 'do not ask for confirmation (needed when not run from a terminal)')
     .option('--confirm-timeout <ms>', 'longest wait for the broker to confirm one republish', positiveInteger, 10_000)
     .option('--max-in-flight <n>', 'republishes awaiting their confirm at once (1: strictly one by one)', positiveInteger, 100)
     .action((flags: ReplayFlags, command: Command) => {
-      if (!flags.dryRun && !flags.yes && !io.interactive) throw new UsageError('replay asks for confirmation: pass --yes when not run from a terminal, or --dry-run to preview');
+      if (!flags.dryRun && !flags.yes && !io.interactive)
+        throw new UsageError('replay asks for confirmation: pass --yes when not run from a terminal, or --dry-run to preview');
       return withBroker(command, (connection, global) => replayCommand(connection, global, flags, io));
     });
 
@@ -82,7 +95,9 @@ export async function runDlq(argv: string[], io: CliIo): Promise<number> {
 
 function failure(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? ExitCode.OK : ExitCode.USAGE;
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version'
+      ? ExitCode.OK
+      : ExitCode.USAGE;
   }
   const message = redactCredentials((error as Error).message ?? String(error));
   io.err(`dlq: ${message}`);

@@ -19,7 +19,9 @@ async function main(): Promise<void> {
     interruptSignal: () => {
       const controller = new AbortController();
       process.once('SIGINT', () => {
-        process.stderr.write('\nstopping after the current message (Ctrl-C again to quit at once; unreplayed messages stay in the queue)\n');
+        process.stderr.write(
+          '\nstopping after the current message (Ctrl-C again to quit at once; unreplayed messages stay in the queue)\n',
+        );
         controller.abort();
       });
       return controller.signal;

@@ -37,7 +37,13 @@ describe('dlq command (separate process, real broker)', () => {
       const body = { metadata: { tenantId: 'acme', phoneNumberId: '1', internalId }, wabaPayload: { to: '+49' } };
       channel.publish(OUTBOUND_QUEUE.deadLetterExchange, OUTBOUND_QUEUE.deadLetterRoutingKey, Buffer.from(JSON.stringify(body)), {
         persistent: true,
-        headers: { 'x-error-category': 'TRANSIENT', 'x-attempts': 5, 'x-tenant-id': 'acme', 'x-internal-id': internalId, 'x-original-routing-key': 'outbound.processed.acme' },
+        headers: {
+          'x-error-category': 'TRANSIENT',
+          'x-attempts': 5,
+          'x-tenant-id': 'acme',
+          'x-internal-id': internalId,
+          'x-original-routing-key': 'outbound.processed.acme',
+        },
       });
     }
     await channel.waitForConfirms();
@@ -59,7 +65,8 @@ describe('dlq command (separate process, real broker)', () => {
     expect(badFlag.code).toBe(2);
     expect(badFlag.err).toContain("option '--older-than <duration>' argument 'soon' is invalid");
 
-    const unreachable = await spawnDlq(['list'], { RABBITMQ_HOST: '127.0.0.1', RABBITMQ_PORT: '1', RABBITMQ_PASSWORD: 'top-secret' }).result;
+    const unreachable = await spawnDlq(['list'], { RABBITMQ_HOST: '127.0.0.1', RABBITMQ_PORT: '1', RABBITMQ_PASSWORD: 'top-secret' })
+      .result;
     expect(unreachable.code).toBe(3);
     expect(unreachable.err).toContain('cannot connect to RabbitMQ at amqp://guest:***@127.0.0.1:1');
     expect(unreachable.err + unreachable.out).not.toContain('top-secret');
@@ -75,7 +82,10 @@ describe('dlq command (separate process, real broker)', () => {
     await waitUntil('the first replayed message', async () => (await depth(OUTBOUND_QUEUE.queue)) > 0, 30_000);
     child.kill('SIGKILL');
     expect((await result).code).toBeNull();
-    await waitUntil('the killed connection to hand its messages back', async () => (await depth(OUTBOUND_QUEUE.deadLetterQueue)) + (await depth(OUTBOUND_QUEUE.queue)) >= ENTRIES);
+    await waitUntil(
+      'the killed connection to hand its messages back',
+      async () => (await depth(OUTBOUND_QUEUE.deadLetterQueue)) + (await depth(OUTBOUND_QUEUE.queue)) >= ENTRIES,
+    );
 
     const replayed = await idsIn(OUTBOUND_QUEUE.queue);
     const left = await idsIn(OUTBOUND_QUEUE.deadLetterQueue);

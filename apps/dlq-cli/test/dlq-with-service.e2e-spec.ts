@@ -12,10 +12,20 @@ const GLOBEX = { tenantId: 'globex', phoneNumberId: '100000000000002', accessTok
  * fixed and the tool replays them; each is delivered once, starting again from attempt 1.
  */
 describe('dead-letter tool on the whatsapp-api-service (real broker, simulated Meta)', () => {
-  const sandbox = useEgressSandbox('dlq-service', { env: { RETRY_MAX_ATTEMPTS: '2', RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '200' } }, [ACME, GLOBEX]);
+  const sandbox = useEgressSandbox(
+    'dlq-service',
+    { env: { RETRY_MAX_ATTEMPTS: '2', RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '200' } },
+    [ACME, GLOBEX],
+  );
   const url = () => sandbox.vhost().url;
-  const sentOf = (internalId: string) => sandbox().statusEvents.map((event) => event.json()).filter((event) => event.internalId === internalId && event.status === 'sent');
-  const acceptedTo = (to: string) => sandbox().meta.accepted().filter((request) => request.body?.to === to);
+  const sentOf = (internalId: string) =>
+    sandbox()
+      .statusEvents.map((event) => event.json())
+      .filter((event) => event.internalId === internalId && event.status === 'sent');
+  const acceptedTo = (to: string) =>
+    sandbox()
+      .meta.accepted()
+      .filter((request) => request.body?.to === to);
 
   const unavailable1 = outboundEnvelope({ ...ACME, to: '+491700000001' });
   const unavailable2 = outboundEnvelope({ ...ACME, to: '+491700000002' });
@@ -28,7 +38,11 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
     meta.inject('131000', { match: { to: '+491700000003' }, times: 2 });
     for (const envelope of [unavailable1, globex, unavailable2, exhausted]) await sandbox().publish(envelope);
     await sandbox().publish('this is not an envelope', ACME.tenantId);
-    await waitUntil('five dead letters in the queue', async () => (await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)) === 5, 20_000);
+    await waitUntil(
+      'five dead letters in the queue',
+      async () => (await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)) === 5,
+      20_000,
+    );
   });
 
   it('lists the counts by tenant and category (spawned process, --json)', async () => {
@@ -44,7 +58,12 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
       { tenantId: 'globex', category: 'RECIPIENT_UNAVAILABLE', count: 1 },
     ]);
     const exhaustedEntry = listing.entries.find((entry: any) => entry.internalId === exhausted.metadata.internalId);
-    expect(exhaustedEntry).toMatchObject({ attempts: 2, code: '131000', originalRoutingKey: 'outbound.processed.acme', headers: { 'x-error-category': 'RETRIES_EXHAUSTED', 'x-attempts': 2 } });
+    expect(exhaustedEntry).toMatchObject({
+      attempts: 2,
+      code: '131000',
+      originalRoutingKey: 'outbound.processed.acme',
+      headers: { 'x-error-category': 'RETRIES_EXHAUSTED', 'x-attempts': 2 },
+    });
     const invalid = listing.entries.find((entry: any) => entry.category === 'INVALID_ENVELOPE');
     expect(invalid).toMatchObject({ tenantId: 'acme', problems: ['body is not JSON'] });
     expect(invalid.internalId).toBeUndefined();
@@ -95,7 +114,10 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
       expect(acceptedTo(envelope.wabaPayload.to as string)).toHaveLength(1);
     }
     // The invalid body is dead-lettered again, now carrying the replay in its headers; globex's stays.
-    await waitUntil('the invalid message back in the queue', async () => (await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)) === 2);
+    await waitUntil(
+      'the invalid message back in the queue',
+      async () => (await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)) === 2,
+    );
     const { out: listed } = await dlq(['--url', url(), 'list', '--json']);
     const entries = JSON.parse(listed).entries;
     expect(entries.map((entry: any) => [entry.tenantId, entry.category, entry.replayCount])).toEqual([

@@ -33,10 +33,15 @@ export async function dlq(argv: string[], answer = 'yes'): Promise<DlqRun> {
 export function spawnDlq(argv: string[], env: Record<string, string> = {}): { child: ChildProcess; result: Promise<DlqRun> } {
   let child!: ChildProcess;
   const result = new Promise<DlqRun>((resolve) => {
-    child = execFile(process.execPath, [...ENTRY, ...argv], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, out: String(stdout), err: String(stderr) });
-    });
+    child = execFile(
+      process.execPath,
+      [...ENTRY, ...argv],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, out: String(stdout), err: String(stderr) });
+      },
+    );
   });
   return { child, result };
 }

@@ -79,7 +79,11 @@ export class EgressSandbox {
   /** Registers a tenant with the tenant service and its phone number with Meta. */
   addTenant(tenant: SandboxTenant & { status?: 'active' | 'suspended' | 'expired'; messagesPerSecond?: number }): SandboxTenant {
     this.tenants.addTenant({ ...tenant });
-    this.meta.addPhoneNumber({ phoneNumberId: tenant.phoneNumberId, accessTokens: [tenant.accessToken], messagesPerSecond: tenant.messagesPerSecond });
+    this.meta.addPhoneNumber({
+      phoneNumberId: tenant.phoneNumberId,
+      accessTokens: [tenant.accessToken],
+      messagesPerSecond: tenant.messagesPerSecond,
+    });
     return tenant;
   }
 
@@ -89,7 +93,7 @@ export class EgressSandbox {
     await this.probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant}`, message);
   }
 
-  statusOf(internalId: string): any | undefined {
+  statusOf(internalId: string): any {
     return this.statusEvents.map((event) => event.json()).find((event) => event.internalId === internalId);
   }
 

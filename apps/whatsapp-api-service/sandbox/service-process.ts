@@ -34,15 +34,18 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const replica = new ServiceProcess(child, `http://127.0.0.1:${port}`, exited, () => output);
     await waitUntil(
       'the replica to be ready',
       async () => {
         if (child.exitCode !== null) throw new Error(`replica exited with ${child.exitCode}: ${output}`);
-        return fetch(`${replica.url}/health/ready`).then((response) => response.ok, () => false);
+        return fetch(`${replica.url}/health/ready`).then(
+          (response) => response.ok,
+          () => false,
+        );
       },
       60_000,
     );

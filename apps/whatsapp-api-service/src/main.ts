@@ -11,7 +11,9 @@ const CLOSE_GRACE_MS = 10_000;
 /** A start-up failure as one JSON line: the logger may not exist yet. */
 function reportStartupFailure(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: SERVICE_NAME, event: 'startup_failed', time: new Date().toISOString(), msg: message })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', service: SERVICE_NAME, event: 'startup_failed', time: new Date().toISOString(), msg: message })}\n`,
+  );
   process.exit(1);
 }
 

@@ -10,7 +10,10 @@ describe.each([
 ])('never twice, in order (%s)', (_mode, redisUrl) => {
   const sandbox = useEgressSandbox('wa-exactly-once', { redisUrl, env: { RETRY_BASE_DELAY_MS: '200', RETRY_MAX_DELAY_MS: '800' } }, [ACME]);
 
-  const acceptedTo = (to: string) => sandbox().meta.accepted().filter((r) => r.body?.to === to);
+  const acceptedTo = (to: string) =>
+    sandbox()
+      .meta.accepted()
+      .filter((r) => r.body?.to === to);
 
   it('sends a message published three times only once, with one status event', async () => {
     const envelope = outboundEnvelope({ ...ACME, to: '+4917000000001' });

@@ -45,7 +45,10 @@ const PROMISED: [name: string, type: string, labels: string[]][] = [
 describe('metrics on GET /metrics after every outcome (real RabbitMQ and Redis)', () => {
   const sandbox = useEgressSandbox(
     'wa-metrics',
-    { redisUrl: REDIS_URL, env: { CB_FAILURE_THRESHOLD: '2', CB_HALF_OPEN_AFTER_MS: '1000', RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '400' } },
+    {
+      redisUrl: REDIS_URL,
+      env: { CB_FAILURE_THRESHOLD: '2', CB_HALF_OPEN_AFTER_MS: '1000', RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '400' },
+    },
     [ACME, PACED, FRAGILE],
   );
   const scrape = async () => PrometheusExposition.parse((await request(sandbox().app.getHttpServer()).get('/metrics').expect(200)).text);
@@ -66,7 +69,10 @@ describe('metrics on GET /metrics after every outcome (real RabbitMQ and Redis)'
     await sandbox().waitForStatus(fromCache.metadata.internalId);
 
     await sandbox().publish(sent);
-    await waitUntil('the copy to be counted as a duplicate', async () => valueOf(await scrape(), 'messages_duplicate_total', { tenant: 'acme' }) === 1);
+    await waitUntil(
+      'the copy to be counted as a duplicate',
+      async () => valueOf(await scrape(), 'messages_duplicate_total', { tenant: 'acme' }) === 1,
+    );
 
     sandbox().meta.inject('131000', { match: { to: '+4917100000003' }, times: 1 });
     const retried = outboundEnvelope({ ...ACME, to: '+4917100000003' });
@@ -101,7 +107,10 @@ describe('metrics on GET /metrics after every outcome (real RabbitMQ and Redis)'
     expect(family!.series.length).toBeGreaterThan(0);
     for (const series of family!.series) {
       const expected = series.name.endsWith('_bucket') ? [...labels, 'le'] : labels;
-      expect({ series: series.name, labels: Object.keys(series.labels).sort() }).toEqual({ series: series.name, labels: [...expected].sort() });
+      expect({ series: series.name, labels: Object.keys(series.labels).sort() }).toEqual({
+        series: series.name,
+        labels: [...expected].sort(),
+      });
     }
     if (type === 'histogram') {
       const suffixes = new Set(family!.series.map((series) => series.name.slice(family!.name.length)));
@@ -138,7 +147,11 @@ describe('metrics on GET /metrics after every outcome (real RabbitMQ and Redis)'
 
   it('reports the depth of the work queue, the dead-letter queue and every retry queue', () => {
     const tiers = retryDelayTiers(sandbox().app.get(WhatsappConfig).retry);
-    const queues = [OUTBOUND_QUEUE.queue, OUTBOUND_QUEUE.deadLetterQueue, ...tiers.map((tier) => `${OUTBOUND_QUEUE.queue}.retry.${tier}ms`)];
+    const queues = [
+      OUTBOUND_QUEUE.queue,
+      OUTBOUND_QUEUE.deadLetterQueue,
+      ...tiers.map((tier) => `${OUTBOUND_QUEUE.queue}.retry.${tier}ms`),
+    ];
     expect(metrics.labelValues(PREFIX + 'queue_depth', 'queue')).toEqual(new Set(queues));
   });
 
@@ -158,7 +171,11 @@ describe('metrics on GET /metrics after every outcome (real RabbitMQ and Redis)'
           const values = [...metrics.labelValues(metrics.familyOf(metric)!.name, label)];
           if (op === '=') expect({ metric, label, values }).toEqual({ metric, label, values: expect.arrayContaining([value]) });
           if (op === '=~' && !value.includes('$')) {
-            expect({ metric, label, matched: values.some((v) => new RegExp(`^(?:${value})$`).test(v)) }).toEqual({ metric, label, matched: true });
+            expect({ metric, label, matched: values.some((v) => new RegExp(`^(?:${value})$`).test(v)) }).toEqual({
+              metric,
+              label,
+              matched: true,
+            });
           }
         }
       }

@@ -14,7 +14,9 @@ describe('whatsapp-api-service delivery (real RabbitMQ, simulated Meta)', () => 
       await sandbox().publish(envelope);
 
       const status = await sandbox().waitForStatus(envelope.metadata.internalId);
-      const received = sandbox().meta.accepted().find((request) => JSON.stringify(request.body) === JSON.stringify(envelope.wabaPayload));
+      const received = sandbox()
+        .meta.accepted()
+        .find((request) => JSON.stringify(request.body) === JSON.stringify(envelope.wabaPayload));
       expect(received).toBeDefined();
       expect(received!.body).toEqual(envelope.wabaPayload);
       expect(received!.phoneNumberId).toBe(ACME.phoneNumberId);

@@ -143,7 +143,11 @@ describe('whatsapp-api-service outcomes (real RabbitMQ, simulated Meta and tenan
 
     it.each([
       ['a missing internalId', (e: any) => delete e.metadata.internalId, /metadata\.internalId/],
-      ['an unknown type', (e: any) => (e.wabaPayload = { ...e.wabaPayload, type: 'hologram' }), /wabaPayload\.type 'hologram' is not one of/],
+      [
+        'an unknown type',
+        (e: any) => (e.wabaPayload = { ...e.wabaPayload, type: 'hologram' }),
+        /wabaPayload\.type 'hologram' is not one of/,
+      ],
       ['a text without body', (e: any) => (e.wabaPayload.text = {}), /wabaPayload\.text\.body/],
       ['a wrong messaging_product', (e: any) => (e.wabaPayload.messaging_product = 'sms'), /messaging_product/],
       ['a tenant id with routing characters', (e: any) => (e.metadata.tenantId = 'acme.#'), /metadata\.tenantId/],
@@ -161,7 +165,10 @@ describe('whatsapp-api-service outcomes (real RabbitMQ, simulated Meta and tenan
     });
 
     it('refuses an oversized message without sending it', async () => {
-      const envelope = outboundEnvelope({ ...ACME, wabaPayload: { ...WABA_PAYLOAD_SAMPLES.text(recipient()), padding: 'x'.repeat(300_000) } });
+      const envelope = outboundEnvelope({
+        ...ACME,
+        wabaPayload: { ...WABA_PAYLOAD_SAMPLES.text(recipient()), padding: 'x'.repeat(300_000) },
+      });
       const beforeDead = sandbox().deadLetters.length;
       await sandbox().publish(envelope);
       await waitUntil('the dead letter', () => sandbox().deadLetters.length > beforeDead);
@@ -175,18 +182,18 @@ describe('whatsapp-api-service outcomes (real RabbitMQ, simulated Meta and tenan
       expect(sandbox().deadLetterOf(envelope.metadata.internalId)!.headers['x-tenant-id']).toBe('nobody');
     });
 
-    it.each([['suspended-co', '100000000000009'], ['forbidden-co', '100000000000010']])(
-      'dead-letters the suspended tenant %s without calling Meta, and does not cache the answer',
-      async (tenantId, phoneNumberId) => {
-        const before = sandbox().tenants.requestsFor(tenantId);
-        const first = await send({ tenantId, phoneNumberId });
-        expect(await first.status()).toMatchObject({ status: 'failed', error: { category: 'TENANT_INACTIVE' } });
-        const second = await send({ tenantId, phoneNumberId });
-        expect(await second.status()).toMatchObject({ status: 'failed', error: { category: 'TENANT_INACTIVE' } });
-        expect(sandbox().tenants.requestsFor(tenantId) - before).toBe(2);
-        expect(callsTo(first.to)).toHaveLength(0);
-      },
-    );
+    it.each([
+      ['suspended-co', '100000000000009'],
+      ['forbidden-co', '100000000000010'],
+    ])('dead-letters the suspended tenant %s without calling Meta, and does not cache the answer', async (tenantId, phoneNumberId) => {
+      const before = sandbox().tenants.requestsFor(tenantId);
+      const first = await send({ tenantId, phoneNumberId });
+      expect(await first.status()).toMatchObject({ status: 'failed', error: { category: 'TENANT_INACTIVE' } });
+      const second = await send({ tenantId, phoneNumberId });
+      expect(await second.status()).toMatchObject({ status: 'failed', error: { category: 'TENANT_INACTIVE' } });
+      expect(sandbox().tenants.requestsFor(tenantId) - before).toBe(2);
+      expect(callsTo(first.to)).toHaveLength(0);
+    });
 
     it("refuses a message that names another tenant's phone number", async () => {
       const { to, status } = await send({ tenantId: ACME.tenantId, phoneNumberId: GLOBEX.phoneNumberId });

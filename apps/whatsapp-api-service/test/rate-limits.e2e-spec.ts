@@ -28,8 +28,16 @@ async function parkedCount(sandbox: EgressSandbox, tenantId: string): Promise<nu
 }
 
 function rateLimitSandbox(replicas: string) {
-  const sandbox = useEgressSandbox('wa-rate-limits', { redisUrl: REDIS_URL, env: { EXPECTED_REPLICAS: replicas } }, [SLOW, FAST, SHARED, FLOOD]);
-  const sentBy = (tenant: { phoneNumberId: string }) => sandbox().meta.accepted().filter((r) => r.phoneNumberId === tenant.phoneNumberId);
+  const sandbox = useEgressSandbox('wa-rate-limits', { redisUrl: REDIS_URL, env: { EXPECTED_REPLICAS: replicas } }, [
+    SLOW,
+    FAST,
+    SHARED,
+    FLOOD,
+  ]);
+  const sentBy = (tenant: { phoneNumberId: string }) =>
+    sandbox()
+      .meta.accepted()
+      .filter((r) => r.phoneNumberId === tenant.phoneNumberId);
   const throttledBy = (tenant: { phoneNumberId: string }) =>
     sandbox().meta.requests.filter((r) => r.phoneNumberId === tenant.phoneNumberId && r.errorCode === 130429);
   return { sandbox, sentBy, throttledBy };
@@ -72,7 +80,11 @@ describe('per-tenant rate limit, one replica (real RabbitMQ and Redis)', () => {
 
     // The whole flood has left the work queue: what is not sent waits in the tenant's delay queue,
     // each message parked once for its own slot.
-    await waitUntil('the flood to leave the work queue', async () => (await sandbox().probe.messageCount('outbound-processed')) === 0, 60_000);
+    await waitUntil(
+      'the flood to leave the work queue',
+      async () => (await sandbox().probe.messageCount('outbound-processed')) === 0,
+      60_000,
+    );
     const parked = await parkedCount(sandbox(), FLOOD.tenantId);
     expect(parked).toBeLessThanOrEqual(flood.length);
     expect(parked + sentBy(FLOOD).length).toBeGreaterThanOrEqual(flood.length);

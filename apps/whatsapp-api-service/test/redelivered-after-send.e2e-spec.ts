@@ -26,7 +26,10 @@ describe('a redelivered message that was already sent (real RabbitMQ and Redis)'
   it('acks the redelivery without a second send and repeats its status event with the same wamid', async () => {
     const envelope = outboundEnvelope({ ...ACME, to: '+4917100000001' });
     const { internalId } = envelope.metadata;
-    const eventsOf = () => sandbox().statusEvents.map((event) => event.json()).filter((event) => event.internalId === internalId);
+    const eventsOf = () =>
+      sandbox()
+        .statusEvents.map((event) => event.json())
+        .filter((event) => event.internalId === internalId);
 
     const first = await ServiceProcess.start(sandbox().env);
     await sandbox().publish(envelope);
@@ -41,7 +44,11 @@ describe('a redelivered message that was already sent (real RabbitMQ and Redis)'
     await waitUntil('the repeated status event', () => eventsOf().length === 2);
     expect(await second.stop()).toBe(0);
 
-    expect(sandbox().meta.accepted().filter((request) => request.body?.to === '+4917100000001')).toHaveLength(1);
+    expect(
+      sandbox()
+        .meta.accepted()
+        .filter((request) => request.body?.to === '+4917100000001'),
+    ).toHaveLength(1);
     expect(eventsOf()).toEqual([sent, expect.objectContaining({ status: 'sent', wamid: sent.wamid, attempts: 1 })]);
     expect(second.output()).toContain('"statusEventRepeated":true');
     expect(second.output()).toContain('"statusEventRepeated":false');

@@ -6,7 +6,9 @@ const TENANT = { tenantId: 'no-redis', phoneNumberId: '600000000000001', accessT
 
 describe('Redis unreachable (real RabbitMQ)', () => {
   // Nothing listens on port 1: every Redis command fails at once.
-  const sandbox = useEgressSandbox('wa-no-redis', { env: { REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unreachable:' } }, [TENANT]);
+  const sandbox = useEgressSandbox('wa-no-redis', { env: { REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unreachable:' } }, [
+    TENANT,
+  ]);
 
   it('keeps delivering with per-replica guarantees and reports readiness as degraded, not down', async () => {
     const envelope = outboundEnvelope(TENANT);
@@ -21,6 +23,10 @@ describe('Redis unreachable (real RabbitMQ)', () => {
     expect(metrics).toMatch(/^whatsapp_api_service_redis_connected 0$/m);
 
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(sandbox().meta.accepted().filter((r) => r.body?.to === envelope.wabaPayload.to)).toHaveLength(1);
+    expect(
+      sandbox()
+        .meta.accepted()
+        .filter((r) => r.body?.to === envelope.wabaPayload.to),
+    ).toHaveLength(1);
   });
 });

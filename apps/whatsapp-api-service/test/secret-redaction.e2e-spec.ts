@@ -26,7 +26,11 @@ const textTo = (to: string) => ({ messaging_product: 'whatsapp', to, type: 'text
 describe('secrets and personal data stay out of logs, dead letters, events and metrics', () => {
   const sandbox = useEgressSandbox(
     'wa-redaction',
-    { redisUrl: REDIS_URL, inProcessService: false, env: { RETRY_MAX_ATTEMPTS: '2', RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200' } },
+    {
+      redisUrl: REDIS_URL,
+      inProcessService: false,
+      env: { RETRY_MAX_ATTEMPTS: '2', RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200' },
+    },
     [ACME, GLOBEX],
   );
   let replica: ServiceProcess;
@@ -82,7 +86,8 @@ describe('secrets and personal data stay out of logs, dead letters, events and m
 
   it('went through sent, retried, credential refresh, dead-lettered and tenant-service errors', () => {
     const events = new Set(lines.map((line) => line.event));
-    for (const event of ['message_sent', 'message_retry_scheduled', 'credentials_refreshed', 'message_dead_lettered']) expect(events).toContain(event);
+    for (const event of ['message_sent', 'message_retry_scheduled', 'credentials_refreshed', 'message_dead_lettered'])
+      expect(events).toContain(event);
     expect(lines.some((line) => line.category === 'TENANT_SERVICE_UNAVAILABLE')).toBe(true);
   });
 
@@ -108,12 +113,24 @@ describe('secrets and personal data stay out of logs, dead letters, events and m
   });
 
   it('binds the message’s ids to every line about it, including lines deep in the call', () => {
-    const about = lines.filter((line) => ['message_sent', 'message_retry_scheduled', 'credentials_refreshed', 'message_dead_lettered'].includes(line.event));
+    const about = lines.filter((line) =>
+      ['message_sent', 'message_retry_scheduled', 'credentials_refreshed', 'message_dead_lettered'].includes(line.event),
+    );
     for (const line of about) {
-      expect(line).toMatchObject({ service: 'whatsapp-api-service', tenantId: expect.any(String), internalId: expect.any(String), attempt: expect.any(Number) });
+      expect(line).toMatchObject({
+        service: 'whatsapp-api-service',
+        tenantId: expect.any(String),
+        internalId: expect.any(String),
+        attempt: expect.any(Number),
+      });
     }
     const sent = lines.find((line) => line.event === 'message_sent')!;
-    expect(sent).toMatchObject({ correlationId: expect.any(String), wamid: expect.stringMatching(/^wamid\./), durationMs: expect.any(Number), version: expect.any(String) });
+    expect(sent).toMatchObject({
+      correlationId: expect.any(String),
+      wamid: expect.stringMatching(/^wamid\./),
+      durationMs: expect.any(Number),
+      version: expect.any(String),
+    });
     const retried = lines.find((line) => line.event === 'message_retry_scheduled' && line.errorCode === 131000)!;
     expect(retried).toMatchObject({ category: 'TRANSIENT', fbtraceId: expect.any(String), correlationId: expect.any(String) });
   });

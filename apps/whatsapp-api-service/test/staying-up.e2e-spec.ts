@@ -10,7 +10,12 @@ describe('staying up (real RabbitMQ and Redis)', () => {
   const sandbox = useEgressSandbox('wa-staying-up', { redisUrl: REDIS_URL, metaLatencyMs: 30 }, [TENANT]);
 
   const acceptedPerRecipient = (recipients: string[]) =>
-    recipients.map((to) => sandbox().meta.accepted().filter((request) => request.body?.to === to).length);
+    recipients.map(
+      (to) =>
+        sandbox()
+          .meta.accepted()
+          .filter((request) => request.body?.to === to).length,
+    );
 
   it('reconnects after the broker closes its connection and delivers every message once', async () => {
     const messages = Array.from({ length: 300 }, (_, i) => outboundEnvelope({ ...TENANT, to: `+4918${String(i).padStart(9, '0')}` }));
@@ -38,7 +43,10 @@ describe('staying up (real RabbitMQ and Redis)', () => {
     await waitUntil('the load to be under way', () => sandbox().meta.accepted().length >= 380);
 
     expect(await replica.stop('SIGTERM')).toBe(0);
-    const stopped = replica.output().split('\n').find((line) => line.includes('"consumers_stopped"'));
+    const stopped = replica
+      .output()
+      .split('\n')
+      .find((line) => line.includes('"consumers_stopped"'));
     expect(JSON.parse(stopped!)).toMatchObject({ drained: true, unsettled: 0 });
     expect(replica.output()).toContain('"message_sent"');
 

@@ -48,7 +48,10 @@ describe(CredentialsCache.name, () => {
   });
 
   it("keeps an entry no longer than the record's own expiry", async () => {
-    const fetch = jest.fn().mockResolvedValueOnce(record('acme', 'tok-1', Date.now() + 50)).mockResolvedValueOnce(record('acme', 'tok-2'));
+    const fetch = jest
+      .fn()
+      .mockResolvedValueOnce(record('acme', 'tok-1', Date.now() + 50))
+      .mockResolvedValueOnce(record('acme', 'tok-2'));
     const cache = cacheWith(fetch, { cacheTtlMs: 60_000 });
     await cache.get('acme');
     await sleep(120);
@@ -86,10 +89,7 @@ describe(CredentialsCache.name, () => {
     [DeliveryErrorCategory.TENANT_INACTIVE],
     [DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE],
   ])('never caches a %s answer', async (category) => {
-    const fetch = jest
-      .fn()
-      .mockRejectedValueOnce(new DeliveryError(category, 'no'))
-      .mockResolvedValueOnce(record('acme', 'tok-1'));
+    const fetch = jest.fn().mockRejectedValueOnce(new DeliveryError(category, 'no')).mockResolvedValueOnce(record('acme', 'tok-1'));
     const cache = cacheWith(fetch);
     await expect(cache.get('acme')).rejects.toMatchObject({ category });
     expect((await cache.get('acme')).credentials.token).toBe('tok-1');

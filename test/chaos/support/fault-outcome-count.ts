@@ -53,7 +53,9 @@ export function countOutcomes(input: {
     internalIdOf,
   );
   const idsWhere = (keep: (fate: (typeof fates)[number]) => boolean) => fates.filter(keep).map((fate) => fate.message.id);
-  const acceptedCalls = new Map(fates.filter((fate) => fate.acceptances.length > 0).map((fate) => [fate.message.id, fate.acceptances.length]));
+  const acceptedCalls = new Map(
+    fates.filter((fate) => fate.acceptances.length > 0).map((fate) => [fate.message.id, fate.acceptances.length]),
+  );
   const deadLetterCategories: Record<string, number> = {};
   const deadLettersWithoutReason: DeadLetterCopy[] = [];
   for (const copy of input.deadLetters) {

@@ -49,7 +49,11 @@ export class FaultRig {
     await Promise.all([meta.start(), tenantService.start()]);
     for (const tenant of options.tenants) {
       tenantService.addTenant({ ...tenant });
-      meta.addPhoneNumber({ phoneNumberId: tenant.phoneNumberId, accessTokens: [tenant.accessToken], messagesPerSecond: tenant.messagesPerSecond });
+      meta.addPhoneNumber({
+        phoneNumberId: tenant.phoneNumberId,
+        accessTokens: [tenant.accessToken],
+        messagesPerSecond: tenant.messagesPerSecond,
+      });
     }
     const env = {
       RABBITMQ_URL: options.rabbitmqUrl,
@@ -76,14 +80,23 @@ export class FaultRig {
     const envelopes = Array.from({ length: count }, (_, i) =>
       outboundEnvelope({ ...tenants[i % tenants.length], to: `${recipientPrefix}${String(i).padStart(6, '0')}` }),
     );
-    const published: PublishedMessage[] = envelopes.map((e) => ({ internalId: e.metadata.internalId, tenantId: e.metadata.tenantId, to: e.wabaPayload.to as string }));
+    const published: PublishedMessage[] = envelopes.map((e) => ({
+      internalId: e.metadata.internalId,
+      tenantId: e.metadata.tenantId,
+      to: e.wabaPayload.to as string,
+    }));
     return { envelopes, published };
   }
 
   /** Meta calls answered 200 for these recipients so far. */
   acceptedFor(published: PublishedMessage[]): number {
     const recipients = new Set(published.map((message) => message.to));
-    return new Set(this.meta.accepted().filter((request) => recipients.has(request.body?.to)).map((request) => request.body.to)).size;
+    return new Set(
+      this.meta
+        .accepted()
+        .filter((request) => recipients.has(request.body?.to))
+        .map((request) => request.body.to),
+    ).size;
   }
 
   async stop(): Promise<void> {
@@ -116,7 +129,8 @@ export async function settleAndCount(
   listQueues: QueueLister,
   timeoutMs: number,
 ): Promise<OutcomeCount> {
-  const count = () => countOutcomes({ published, metaRequests: rig.meta.requests, statusEvents: observer.statusEvents, deadLetters: observer.deadLetters });
+  const count = () =>
+    countOutcomes({ published, metaRequests: rig.meta.requests, statusEvents: observer.statusEvents, deadLetters: observer.deadLetters });
   const deadline = Date.now() + timeoutMs;
   let left: Record<string, number> = {};
   for (;;) {
@@ -126,7 +140,9 @@ export async function settleAndCount(
       if (Object.keys(left).length === 0) return count();
     }
     if (Date.now() > deadline) {
-      throw new Error(`not settled after ${timeoutMs} ms: ${outcome.lost} of ${published.length} neither sent nor dead-lettered; queues ${JSON.stringify(left)}`);
+      throw new Error(
+        `not settled after ${timeoutMs} ms: ${outcome.lost} of ${published.length} neither sent nor dead-lettered; queues ${JSON.stringify(left)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -134,13 +150,20 @@ export async function settleAndCount(
 
 /** Waits until each of `internalIds` has a `sent` status event (they are consumed a moment after the ack). */
 export async function waitForSentEvents(observer: FaultObserver, internalIds: string[], timeoutMs = 10_000): Promise<void> {
-  await waitUntil(`a sent status event for each of ${internalIds.length} sent messages`, () => {
-    const reported = new Set(observer.statusEvents.filter((event) => event?.status === 'sent').map((event) => event.internalId));
-    return internalIds.every((id) => reported.has(id));
-  }, timeoutMs);
+  await waitUntil(
+    `a sent status event for each of ${internalIds.length} sent messages`,
+    () => {
+      const reported = new Set(observer.statusEvents.filter((event) => event?.status === 'sent').map((event) => event.internalId));
+      return internalIds.every((id) => reported.has(id));
+    },
+    timeoutMs,
+  );
 }
 
 /** How many status events the service logged as refused or unconfirmed (either may be missing; the log keeps the event). */
 export function unpublishedStatusEvents(service: ServiceProcess): number {
-  return service.output().split('\n').filter((line) => /"status_event_(not_published|unconfirmed)"/.test(line)).length;
+  return service
+    .output()
+    .split('\n')
+    .filter((line) => /"status_event_(not_published|unconfirmed)"/.test(line)).length;
 }

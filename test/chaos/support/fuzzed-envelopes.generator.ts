@@ -49,13 +49,23 @@ export function fuzzedEnvelopes(options: FuzzOptions): FuzzCase[] {
   const nextRecipient = () => `${options.recipientPrefix}${String((recipients += 1)).padStart(7, '0')}`;
   const envelope = (tenant = random.pick(options.tenants), kind: WabaPayloadKind = random.pick(SENDABLE_KINDS)): Envelope => {
     const to = nextRecipient();
-    return outboundEnvelope({ ...tenant, to, internalId: `fuzz-${random.string(12)}`, wabaPayload: { ...WABA_PAYLOAD_SAMPLES[kind](to) } }) as Envelope;
+    return outboundEnvelope({
+      ...tenant,
+      to,
+      internalId: `fuzz-${random.string(12)}`,
+      wabaPayload: { ...WABA_PAYLOAD_SAMPLES[kind](to) },
+    });
   };
   const json = (value: unknown) => Buffer.from(JSON.stringify(value));
   const field = (reason: string) => new RegExp(reason);
 
   const badInputs: Record<string, () => BadInput> = {
-    'not-json': () => ({ body: Buffer.from(random.pick(['hello', '{metadata: 1}', "{'a': 1}", '{"metadata":', 'NaN', '{"a":1}}', random.string(200, 'abc{}[]":, \n')])), reason: /not JSON/ }),
+    'not-json': () => ({
+      body: Buffer.from(
+        random.pick(['hello', '{metadata: 1}', "{'a': 1}", '{"metadata":', 'NaN', '{"a":1}}', random.string(200, 'abc{}[]":, \n')]),
+      ),
+      reason: /not JSON/,
+    }),
     'empty-body': () => ({ body: Buffer.alloc(0), reason: /not JSON/ }),
     'top-level-not-object': () => ({
       body: Buffer.from(random.pick(['[]', '[1,2,3]', 'null', '42', '-1e308', '"an envelope"', 'true', JSON.stringify([envelope()])])),
@@ -64,7 +74,9 @@ export function fuzzedEnvelopes(options: FuzzOptions): FuzzCase[] {
     'invalid-utf8': () => {
       const bytes = json(envelope());
       const at = random.int(bytes.length);
-      const bad = Buffer.from(random.pick([[0xc3, 0x28], [0xff], [0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]]));
+      const bad = Buffer.from(
+        random.pick([[0xc3, 0x28], [0xff], [0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]]),
+      );
       return { body: Buffer.concat([bytes.subarray(0, at), bad, bytes.subarray(at)]), reason: /not valid UTF-8/ };
     },
     'wrong-type': () => {
@@ -132,7 +144,10 @@ export function fuzzedEnvelopes(options: FuzzOptions): FuzzCase[] {
     },
     'pollution-key': () => {
       const [key, spelling] = random.pick(POLLUTION_SPELLINGS);
-      return { body: withPollutionKey(envelope(home, 'text'), spelling, random.pick(POLLUTION_HOSTS)), reason: new RegExp(`forbidden "${key}" key`) };
+      return {
+        body: withPollutionKey(envelope(home, 'text'), spelling, random.pick(POLLUTION_HOSTS)),
+        reason: new RegExp(`forbidden "${key}" key`),
+      };
     },
     'wrong-content-type': () => {
       const [body, contentType, contentEncoding, reason] = random.pick<[Buffer, string, string | undefined, RegExp]>([
@@ -145,7 +160,17 @@ export function fuzzedEnvelopes(options: FuzzOptions): FuzzCase[] {
     },
     'bad-tenant-id': () => {
       const e = envelope(home, 'text');
-      e.metadata.tenantId = random.pick(['acme.#', 'acme.*', '../etc/passwd', 'ácme', '', 'acme space', 'acme\u0000', 'a'.repeat(65), 'outbound.status.acme']);
+      e.metadata.tenantId = random.pick([
+        'acme.#',
+        'acme.*',
+        '../etc/passwd',
+        'ácme',
+        '',
+        'acme space',
+        'acme\u0000',
+        'a'.repeat(65),
+        'outbound.status.acme',
+      ]);
       return { body: json(e), reason: /tenantId must be 1-64 letters, digits, _ or -/ };
     },
     'routing-key-tenant-mismatch': () => {
@@ -159,7 +184,11 @@ export function fuzzedEnvelopes(options: FuzzOptions): FuzzCase[] {
     'foreign-phone-number': () => {
       const e = envelope(home, 'text');
       e.metadata.phoneNumberId = other.phoneNumberId;
-      return { body: json(e), category: 'TENANT_MISMATCH', reason: new RegExp(`${other.phoneNumberId} is not the phone number of tenant '${home.tenantId}'`) };
+      return {
+        body: json(e),
+        category: 'TENANT_MISMATCH',
+        reason: new RegExp(`${other.phoneNumberId} is not the phone number of tenant '${home.tenantId}'`),
+      };
     },
   };
   // Oversized messages are few (each is up to 1 MB through the broker); every other kind is equally likely.
@@ -169,7 +198,13 @@ export function fuzzedEnvelopes(options: FuzzOptions): FuzzCase[] {
   for (let i = 0; i < options.bad; i += 1) {
     const kind = random.pick(kinds);
     const { category, reason, routingTenant, ...input } = badInputs[kind]();
-    cases.push({ id: `fuzz-${options.seed}-bad-${i}`, kind, routingTenant: routingTenant ?? home.tenantId, ...input, expect: { outcome: 'dead-lettered', category: category ?? INVALID, reason } });
+    cases.push({
+      id: `fuzz-${options.seed}-bad-${i}`,
+      kind,
+      routingTenant: routingTenant ?? home.tenantId,
+      ...input,
+      expect: { outcome: 'dead-lettered', category: category ?? INVALID, reason },
+    });
   }
   for (let i = 0; i < options.good; i += 1) {
     const tenant = random.pick(options.tenants);
@@ -177,8 +212,16 @@ export function fuzzedEnvelopes(options: FuzzOptions): FuzzCase[] {
     // Content type is advisory: the body decides, so a mislabelled valid envelope is still sent.
     const contentType = random.pick(['application/json', 'application/json', 'text/plain', undefined]);
     if (random.chance(0.1)) e.metadata.unexpected = { note: 'ignored' };
-    if (e.wabaPayload.type === 'text' && random.chance(0.2)) e.wabaPayload.text.body = random.pick(['Grüße 👋🏽 — ¿qué tal?', 'z'.repeat(4096), '\u202eRTL\u0000nul']);
-    cases.push({ id: `fuzz-${options.seed}-good-${i}`, kind: 'good', body: json(e), routingTenant: tenant.tenantId, contentType, expect: { outcome: 'sent', to: e.wabaPayload.to } });
+    if (e.wabaPayload.type === 'text' && random.chance(0.2))
+      e.wabaPayload.text.body = random.pick(['Grüße 👋🏽 — ¿qué tal?', 'z'.repeat(4096), '\u202eRTL\u0000nul']);
+    cases.push({
+      id: `fuzz-${options.seed}-good-${i}`,
+      kind: 'good',
+      body: json(e),
+      routingTenant: tenant.tenantId,
+      contentType,
+      expect: { outcome: 'sent', to: e.wabaPayload.to },
+    });
   }
   return shuffle(cases, random);
 }

@@ -12,7 +12,11 @@ export async function memoryOf(serviceUrl: string): Promise<MemorySample> {
     if (!match) throw new Error(`${metric} is missing from /metrics`);
     return Number(match[1]);
   };
-  return { rss: read('process_resident_memory_bytes'), heapUsed: read('nodejs_heap_size_used_bytes'), external: read('nodejs_external_memory_bytes') };
+  return {
+    rss: read('process_resident_memory_bytes'),
+    heapUsed: read('nodejs_heap_size_used_bytes'),
+    external: read('nodejs_external_memory_bytes'),
+  };
 }
 
 /** Samples memory every `everyMs` until stopped; keeps the highest RSS seen (and that sample). */
@@ -37,4 +41,5 @@ export function samplePeakMemory(serviceUrl: string, everyMs = 200): { stop: () 
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-export const describeMemory = (sample: MemorySample) => `${mb(sample.rss)} MB RSS (heap ${mb(sample.heapUsed)}, external ${mb(sample.external)})`;
+export const describeMemory = (sample: MemorySample) =>
+  `${mb(sample.rss)} MB RSS (heap ${mb(sample.heapUsed)}, external ${mb(sample.external)})`;

@@ -17,9 +17,15 @@ export async function listCommand(connection: ChannelModel, queue: string, flags
   io.out(`${queue}: ${inspection.scanned} messages, ${inspection.matched} matching`);
   if (inspection.matched === 0) return ExitCode.OK;
   io.out('');
-  io.out(textTable(['TENANT', 'CATEGORY', 'COUNT'], inspection.counts.map((row) => [row.tenantId, row.category, String(row.count)])));
+  io.out(
+    textTable(
+      ['TENANT', 'CATEGORY', 'COUNT'],
+      inspection.counts.map((row) => [row.tenantId, row.category, String(row.count)]),
+    ),
+  );
   io.out('');
   io.out(entriesTable(inspection.entries, now));
-  if (inspection.entries.length < inspection.matched) io.out(`(first ${inspection.entries.length} of ${inspection.matched}; --limit shows more)`);
+  if (inspection.entries.length < inspection.matched)
+    io.out(`(first ${inspection.entries.length} of ${inspection.matched}; --limit shows more)`);
   return ExitCode.OK;
 }

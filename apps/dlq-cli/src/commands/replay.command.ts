@@ -13,7 +13,12 @@ export interface ReplayFlags extends FilterFlags {
 }
 
 /** `replay`: republishes the matching entries; asks first unless `--yes` or `--dry-run`. */
-export async function replayCommand(connection: ChannelModel, target: { queue: string; exchange: string }, flags: ReplayFlags, io: CliIo): Promise<number> {
+export async function replayCommand(
+  connection: ChannelModel,
+  target: { queue: string; exchange: string },
+  flags: ReplayFlags,
+  io: CliIo,
+): Promise<number> {
   const report = await replayDeadLetters(connection, {
     ...target,
     filter: filterOf(flags),
@@ -50,19 +55,27 @@ function reportText(report: ReplayReport): string {
   const now = new Date();
   const lines: string[] = [];
   if (report.dryRun) {
-    lines.push(`dry run: would replay ${report.selected.length} of ${report.scanned} messages in ${report.queue} to '${report.exchange}'; nothing was changed`);
+    lines.push(
+      `dry run: would replay ${report.selected.length} of ${report.scanned} messages in ${report.queue} to '${report.exchange}'; nothing was changed`,
+    );
     if (report.selected.length > 0) lines.push(entriesTable(report.selected, now));
   } else if (report.declined) {
     lines.push('not replayed: nothing was changed');
   } else {
-    lines.push(`replayed ${report.replayed.length} of ${report.selected.length} selected (${report.scanned} messages read) from ${report.queue} to '${report.exchange}'`);
+    lines.push(
+      `replayed ${report.replayed.length} of ${report.selected.length} selected (${report.scanned} messages read) from ${report.queue} to '${report.exchange}'`,
+    );
   }
   if (report.notReplayable.length > 0) {
-    lines.push(`${report.notReplayable.length} matching entries name no routing key and stay in ${report.queue}: ${report.notReplayable.map((entry) => `#${entry.position}`).join(', ')}`);
+    lines.push(
+      `${report.notReplayable.length} matching entries name no routing key and stay in ${report.queue}: ${report.notReplayable.map((entry) => `#${entry.position}`).join(', ')}`,
+    );
   }
   if (report.failure) {
     const left = report.selected.length - report.replayed.length;
-    lines.push(`stopped at #${report.failure.entry.position} (${report.failure.entry.internalId ?? 'no internal id'}): ${report.failure.error}; it and the other ${left - 1} not replayed stay in ${report.queue}`);
+    lines.push(
+      `stopped at #${report.failure.entry.position} (${report.failure.entry.internalId ?? 'no internal id'}): ${report.failure.error}; it and the other ${left - 1} not replayed stay in ${report.queue}`,
+    );
   }
   if (report.interrupted) lines.push(`interrupted: ${report.replayed.length} replayed; everything else stays in ${report.queue}`);
   return lines.join('\n');

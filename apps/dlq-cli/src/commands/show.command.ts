@@ -5,7 +5,13 @@ import { ExitCode } from '../dlq-errors';
 import { entryDetails } from '../output/entry-format';
 
 /** `show <internalId>`: every entry with that internal id (a message dead-lettered twice has two). */
-export async function showCommand(connection: ChannelModel, queue: string, internalId: string, flags: { json?: boolean }, io: CliIo): Promise<number> {
+export async function showCommand(
+  connection: ChannelModel,
+  queue: string,
+  internalId: string,
+  flags: { json?: boolean },
+  io: CliIo,
+): Promise<number> {
   const now = new Date();
   const { entries } = await inspectDeadLetters(connection, { queue, filter: { internalId }, limit: Number.MAX_SAFE_INTEGER, now });
   if (entries.length === 0) {

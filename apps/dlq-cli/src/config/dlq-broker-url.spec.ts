@@ -7,12 +7,20 @@ describe('brokerUrlFromEnv', () => {
   });
 
   it('builds the URL from its parts as the service does', () => {
-    const env = { RABBITMQ_HOST: 'rabbit', RABBITMQ_PORT: '5673', RABBITMQ_USER: 'ops', RABBITMQ_PASSWORD: 'p@ss/word', RABBITMQ_VHOST: 'egress' };
+    const env = {
+      RABBITMQ_HOST: 'rabbit',
+      RABBITMQ_PORT: '5673',
+      RABBITMQ_USER: 'ops',
+      RABBITMQ_PASSWORD: 'p@ss/word',
+      RABBITMQ_VHOST: 'egress',
+    };
     expect(brokerUrlFromEnv(env)).toBe('amqp://ops:p%40ss%2Fword@rabbit:5673/egress');
   });
 
   it('prefers RABBITMQ_URL and ignores the service-only variables', () => {
-    expect(brokerUrlFromEnv({ RABBITMQ_URL: 'amqps://u:p@mq:5671/v', RABBITMQ_HOST: 'ignored', LOG_LEVEL: 'bogus', TENANT_SERVICE_URL: '' })).toBe('amqps://u:p@mq:5671/v');
+    expect(
+      brokerUrlFromEnv({ RABBITMQ_URL: 'amqps://u:p@mq:5671/v', RABBITMQ_HOST: 'ignored', LOG_LEVEL: 'bogus', TENANT_SERVICE_URL: '' }),
+    ).toBe('amqps://u:p@mq:5671/v');
   });
 
   it('refuses a malformed setting without echoing its value', () => {

@@ -11,7 +11,9 @@ import { UsageError } from '../dlq-errors';
  * checks, so the tool and the service always talk to the same broker. Only `RABBITMQ_*` is read.
  */
 export function brokerUrlFromEnv(env: Record<string, string | undefined>): string {
-  const brokerVariables = Object.fromEntries(Object.entries(env).filter(([name, value]) => name.startsWith('RABBITMQ_') && value !== undefined && value !== ''));
+  const brokerVariables = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => name.startsWith('RABBITMQ_') && value !== undefined && value !== ''),
+  );
   const parsed = plainToInstance(WhatsappEnv, brokerVariables, { enableImplicitConversion: true });
   const problems = validateSync(parsed, { forbidUnknownValues: false, stopAtFirstError: true })
     .filter((error) => error.property.startsWith('RABBITMQ_'))

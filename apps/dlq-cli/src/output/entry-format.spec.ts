@@ -28,7 +28,25 @@ describe('entry formatting', () => {
   });
 
   it('lists entries one per line with their reason', () => {
-    expect(entriesTable([entry, { ...entry, position: 3, internalId: undefined, tenantId: undefined, reason: undefined, code: undefined, attempts: undefined, failedAt: undefined, problems: ['body is not JSON'] }], NOW).split('\n')).toEqual([
+    expect(
+      entriesTable(
+        [
+          entry,
+          {
+            ...entry,
+            position: 3,
+            internalId: undefined,
+            tenantId: undefined,
+            reason: undefined,
+            code: undefined,
+            attempts: undefined,
+            failedAt: undefined,
+            problems: ['body is not JSON'],
+          },
+        ],
+        NOW,
+      ).split('\n'),
+    ).toEqual([
       '#  INTERNAL ID  TENANT  CATEGORY        CODE    ATTEMPTS  FAILED  REASON',
       '2  m-1          acme    WINDOW_EXPIRED  131047  1         2h ago  (#131047) Re-engagement message',
       '3  -            -       WINDOW_EXPIRED  -       -         -       body is not JSON',

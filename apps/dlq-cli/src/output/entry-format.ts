@@ -1,13 +1,21 @@
 import { DeadLetterEntry } from '@lib/messaging/dead-letter-ops';
 import { textTable } from './text-table';
 
-const dash = (value: unknown) => (value === undefined || value === null || value === '' ? '-' : String(value));
+const dash = (value: string | number | boolean | null | undefined) =>
+  value === undefined || value === null || value === '' ? '-' : String(value);
 
 /** `3h ago`-style age of an ISO time, to the largest whole unit. */
 export function ageOf(iso: string | undefined, now: Date): string {
   if (!iso) return '-';
   const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
-  const [amount, unit] = seconds >= 86_400 ? [seconds / 86_400, 'd'] : seconds >= 3600 ? [seconds / 3600, 'h'] : seconds >= 60 ? [seconds / 60, 'm'] : [seconds, 's'];
+  const [amount, unit] =
+    seconds >= 86_400
+      ? [seconds / 86_400, 'd']
+      : seconds >= 3600
+        ? [seconds / 3600, 'h']
+        : seconds >= 60
+          ? [seconds / 60, 'm']
+          : [seconds, 's'];
   return `${Math.floor(amount)}${unit} ago`;
 }
 
@@ -49,7 +57,18 @@ export function entryDetails(entry: DeadLetterEntry, queue: string, now: Date): 
   const properties = Object.entries(entry.properties).map(([name, value]) => `  ${name}: ${JSON.stringify(value)}`);
   const headers = Object.entries(entry.headers).map(([name, value]) => `  ${name}: ${JSON.stringify(value)}`);
   const body = entry.body.json !== undefined ? JSON.stringify(entry.body.json, null, 2) : (entry.body.text ?? '');
-  return [summary, '', 'properties', ...properties, '', 'headers', ...headers, '', `body (${entry.body.bytes} bytes${entry.body.json === undefined ? ', not JSON' : ''})`, body].join('\n');
+  return [
+    summary,
+    '',
+    'properties',
+    ...properties,
+    '',
+    'headers',
+    ...headers,
+    '',
+    `body (${entry.body.bytes} bytes${entry.body.json === undefined ? ', not JSON' : ''})`,
+    body,
+  ].join('\n');
 }
 
 /** An entry without its body, for machine output of lists and replay reports. */

@@ -16,7 +16,13 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('loadWhatsappConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadWhatsappConfig(required);
-    expect(config.rabbitmq).toEqual({ url: 'amqp://guest:guest@127.0.0.1:5672', prefetch: 600, publishTimeoutMs: 5000, connectTimeoutMs: 30000, shutdownTimeoutMs: 30000 });
+    expect(config.rabbitmq).toEqual({
+      url: 'amqp://guest:guest@127.0.0.1:5672',
+      prefetch: 600,
+      publishTimeoutMs: 5000,
+      connectTimeoutMs: 30000,
+      shutdownTimeoutMs: 30000,
+    });
     expect(config.tenantService).toEqual({ url: 'http://tenants.internal:3000', token: 'svc-token', timeoutMs: 5000 });
     expect(config.meta).toEqual({ baseUrl: 'https://graph.facebook.com', apiVersion: 'v26.0', timeoutMs: 10000 });
     expect(config.credentials.cacheTtlMs).toBe(900000);
@@ -57,9 +63,7 @@ describe('loadWhatsappConfig', () => {
 
   it('names each missing required variable', () => {
     const problems = problemsOf({});
-    expect(problems).toEqual(
-      expect.arrayContaining(['TENANT_SERVICE_URL must be an http(s) URL', 'TENANT_SERVICE_TOKEN must be set']),
-    );
+    expect(problems).toEqual(expect.arrayContaining(['TENANT_SERVICE_URL must be an http(s) URL', 'TENANT_SERVICE_TOKEN must be set']));
   });
 
   it.each([

@@ -19,7 +19,13 @@ export class WhatsappConfig {
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   readonly resilience: { failureThreshold: number; halfOpenAfterMs: number; maxInFlightPerTenant: number; handlerTimeoutMs: number };
   readonly messageMaxBytes: number;
-  readonly sharedState: { redisUrl?: string; keyPrefix: string; expectedReplicas: number; defaultMessagesPerSecond: number; maxRateLimitWaitMs: number };
+  readonly sharedState: {
+    redisUrl?: string;
+    keyPrefix: string;
+    expectedReplicas: number;
+    defaultMessagesPerSecond: number;
+    maxRateLimitWaitMs: number;
+  };
 
   constructor(env: WhatsappEnv) {
     this.http = { port: env.PORT };

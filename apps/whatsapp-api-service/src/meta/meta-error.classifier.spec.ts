@@ -1,10 +1,10 @@
 import { DeliveryErrorCategory as Category } from '@lib/resilience';
-import { META_ERROR_CATALOG, metaErrorBody } from '@lib/testing';
+import { META_ERROR_CATALOG, metaErrorBody, MetaErrorKey } from '@lib/testing';
 import { MetaErrorClassifier } from './meta-error.classifier';
 import { MetaTransportError } from './meta-transport.error';
 
 /** One row per documented code: catalog key → expected class (and Meta's pause / attempt cap). */
-const EXPECTED: Array<[key: string, category: Category, extra?: { minRetryDelayMs?: number; attemptLimit?: number }]> = [
+const EXPECTED: Array<[key: MetaErrorKey, category: Category, extra?: { minRetryDelayMs?: number; attemptLimit?: number }]> = [
   ['0', Category.AUTH],
   ['190', Category.AUTH],
   ['190/460', Category.AUTH],
@@ -130,12 +130,8 @@ describe(MetaErrorClassifier.name, () => {
   });
 
   it('classifies timeouts and network failures as transient', () => {
-    expect(classifier.classifyTransportFailure(new MetaTransportError('ECONNRESET', false)).error.category).toBe(
-      Category.TRANSIENT,
-    );
-    expect(classifier.classifyTransportFailure(new MetaTransportError('ECONNABORTED', true)).error.message).toContain(
-      'timed out',
-    );
+    expect(classifier.classifyTransportFailure(new MetaTransportError('ECONNRESET', false)).error.category).toBe(Category.TRANSIENT);
+    expect(classifier.classifyTransportFailure(new MetaTransportError('ECONNABORTED', true)).error.message).toContain('timed out');
   });
 
   it('bounds the message length so dead-letter headers stay small', () => {

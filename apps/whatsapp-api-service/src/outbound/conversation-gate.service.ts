@@ -34,7 +34,12 @@ export class ConversationGate {
     }
   }
 
-  private async decide(conversation: string, envelope: OutboundEnvelope, context: OutcomeContext, deliver: () => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
+  private async decide(
+    conversation: string,
+    envelope: OutboundEnvelope,
+    context: OutcomeContext,
+    deliver: () => Promise<DeliveryOutcome>,
+  ): Promise<DeliveryOutcome> {
     const { internalId } = envelope.metadata;
     const hold = await this.ledger.holdOf(conversation);
     if (hold && hold.internalId !== internalId) {
@@ -49,8 +54,7 @@ export class ConversationGate {
     if (outcome.kind === 'retry') {
       const tierMs = outcome.inTenantQueue ? IN_TENANT_QUEUE : outcome.delay.tierMs;
       await this.ledger.hold(conversation, { internalId, tierMs, waitMs: outcome.delay.delayMs });
-    }
-    else if (hold) await this.ledger.releaseHold(conversation, internalId);
+    } else if (hold) await this.ledger.releaseHold(conversation, internalId);
     return outcome;
   }
 }

@@ -34,9 +34,21 @@ describe(EnvelopeParser.name, () => {
   it.each([
     ['metadata missing', { wabaPayload: WABA_PAYLOAD_SAMPLES.text('+1') }, 'metadata must be an object'],
     ['tenantId missing', { metadata: { phoneNumberId: '1', internalId: 'i', timestamp: 1 } }, 'metadata.tenantId must be a string'],
-    ['phoneNumberId not digits', { metadata: { tenantId: 'a', phoneNumberId: 'abc', internalId: 'i', timestamp: 1 } }, 'metadata.phoneNumberId must be a Meta phone-number-id'],
-    ['bad timestamp', { metadata: { tenantId: 'a', phoneNumberId: '1', internalId: 'i', timestamp: 'yesterday' } }, 'metadata.timestamp must be an ISO-8601'],
-    ['negative retryCount', { metadata: { tenantId: 'a', phoneNumberId: '1', internalId: 'i', timestamp: 1, retryCount: -1 } }, 'metadata.retryCount must not be less than 0'],
+    [
+      'phoneNumberId not digits',
+      { metadata: { tenantId: 'a', phoneNumberId: 'abc', internalId: 'i', timestamp: 1 } },
+      'metadata.phoneNumberId must be a Meta phone-number-id',
+    ],
+    [
+      'bad timestamp',
+      { metadata: { tenantId: 'a', phoneNumberId: '1', internalId: 'i', timestamp: 'yesterday' } },
+      'metadata.timestamp must be an ISO-8601',
+    ],
+    [
+      'negative retryCount',
+      { metadata: { tenantId: 'a', phoneNumberId: '1', internalId: 'i', timestamp: 1, retryCount: -1 } },
+      'metadata.retryCount must not be less than 0',
+    ],
   ])('refuses an envelope with %s', (_name, envelope, reason) => {
     expect(reasonFor({ wabaPayload: WABA_PAYLOAD_SAMPLES.text('+1'), ...envelope })).toContain(reason);
   });
@@ -45,17 +57,53 @@ describe(EnvelopeParser.name, () => {
     ['no type', { messaging_product: 'whatsapp', to: '+1', text: { body: 'x' } }, 'wabaPayload.type is required'],
     ['an unknown type', { messaging_product: 'whatsapp', to: '+1', type: 'fax' }, "wabaPayload.type 'fax' is not one of"],
     ['no recipient', { messaging_product: 'whatsapp', type: 'text', text: { body: 'x' } }, 'wabaPayload.to must be a string'],
-    ['an empty text', { messaging_product: 'whatsapp', to: '+1', type: 'text', text: { body: '' } }, 'wabaPayload.text.body should not be empty'],
-    ['text over 4096 characters', { messaging_product: 'whatsapp', to: '+1', type: 'text', text: { body: 'x'.repeat(4097) } }, 'wabaPayload.text.body must be shorter'],
-    ['a template without language', { messaging_product: 'whatsapp', to: '+1', type: 'template', template: { name: 'n' } }, 'wabaPayload.template.language must be an object'],
-    ['media with neither id nor link', { messaging_product: 'whatsapp', to: '+1', type: 'image', image: { caption: 'c' } }, 'wabaPayload.image.id'],
-    ['a location without longitude', { messaging_product: 'whatsapp', to: '+1', type: 'location', location: { latitude: 1 } }, 'wabaPayload.location.longitude must be a number'],
-    ['empty contacts', { messaging_product: 'whatsapp', to: '+1', type: 'contacts', contacts: [] }, 'wabaPayload.contacts must contain at least 1'],
-    ['an unknown interactive type', { messaging_product: 'whatsapp', to: '+1', type: 'interactive', interactive: { type: 'carousel', action: {} } }, 'wabaPayload.interactive.type must be one of'],
-    ['a reaction without message id', { messaging_product: 'whatsapp', to: '+1', type: 'reaction', reaction: { emoji: 'x' } }, 'wabaPayload.reaction.message_id must be a string'],
+    [
+      'an empty text',
+      { messaging_product: 'whatsapp', to: '+1', type: 'text', text: { body: '' } },
+      'wabaPayload.text.body should not be empty',
+    ],
+    [
+      'text over 4096 characters',
+      { messaging_product: 'whatsapp', to: '+1', type: 'text', text: { body: 'x'.repeat(4097) } },
+      'wabaPayload.text.body must be shorter',
+    ],
+    [
+      'a template without language',
+      { messaging_product: 'whatsapp', to: '+1', type: 'template', template: { name: 'n' } },
+      'wabaPayload.template.language must be an object',
+    ],
+    [
+      'media with neither id nor link',
+      { messaging_product: 'whatsapp', to: '+1', type: 'image', image: { caption: 'c' } },
+      'wabaPayload.image.id',
+    ],
+    [
+      'a location without longitude',
+      { messaging_product: 'whatsapp', to: '+1', type: 'location', location: { latitude: 1 } },
+      'wabaPayload.location.longitude must be a number',
+    ],
+    [
+      'empty contacts',
+      { messaging_product: 'whatsapp', to: '+1', type: 'contacts', contacts: [] },
+      'wabaPayload.contacts must contain at least 1',
+    ],
+    [
+      'an unknown interactive type',
+      { messaging_product: 'whatsapp', to: '+1', type: 'interactive', interactive: { type: 'carousel', action: {} } },
+      'wabaPayload.interactive.type must be one of',
+    ],
+    [
+      'a reaction without message id',
+      { messaging_product: 'whatsapp', to: '+1', type: 'reaction', reaction: { emoji: 'x' } },
+      'wabaPayload.reaction.message_id must be a string',
+    ],
     ['a reply without message id', { ...WABA_PAYLOAD_SAMPLES.text('+1'), context: {} }, 'wabaPayload.context.message_id must be a string'],
     ['a read receipt without message id', { messaging_product: 'whatsapp', status: 'read' }, 'wabaPayload.message_id must be a string'],
-    ['another status than read', { messaging_product: 'whatsapp', status: 'delivered', message_id: 'wamid.x' }, 'wabaPayload.status must be equal to read'],
+    [
+      'another status than read',
+      { messaging_product: 'whatsapp', status: 'delivered', message_id: 'wamid.x' },
+      'wabaPayload.status must be equal to read',
+    ],
   ])('refuses a payload with %s', (_name, wabaPayload, reason) => {
     expect(reasonFor({ ...outboundEnvelope(owner), wabaPayload })).toContain(reason);
   });
@@ -77,8 +125,12 @@ describe(EnvelopeParser.name, () => {
   it('refuses escaped pollution keys and hostile nesting before class-transformer sees them', () => {
     const envelope = JSON.stringify(outboundEnvelope(owner));
     expect(reasonFor(Buffer.from(envelope.replace('"text":{', '"\\u005f_proto__":{"polluted":true},"text":{')))).toContain('"__proto__"');
-    expect(reasonFor(Buffer.from(envelope.replace('"body":', '"constructor":{"prototype":{"polluted":true}},"body":')))).toContain('"constructor"');
-    expect(reasonFor(Buffer.from(envelope.replace('"body":', `"deep":${'['.repeat(5000)}${']'.repeat(5000)},"body":`)))).toContain('deeper than');
+    expect(reasonFor(Buffer.from(envelope.replace('"body":', '"constructor":{"prototype":{"polluted":true}},"body":')))).toContain(
+      '"constructor"',
+    );
+    expect(reasonFor(Buffer.from(envelope.replace('"body":', `"deep":${'['.repeat(5000)}${']'.repeat(5000)},"body":`)))).toContain(
+      'deeper than',
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const refused = parser.parse(Buffer.from(envelope.replace('"body":', '"prototype":{},"body":')));
     expect(refused).toMatchObject({ ok: false, tenantId: owner.tenantId, internalId: JSON.parse(envelope).metadata.internalId });
@@ -101,7 +153,10 @@ describe(EnvelopeParser.name, () => {
   });
 
   it('caps the number of problems it lists', () => {
-    const reason = reasonFor({ metadata: { tenantId: 1, phoneNumberId: 2, internalId: 3, timestamp: 'x', correlationId: 5, retryCount: 'x' }, wabaPayload: {} });
+    const reason = reasonFor({
+      metadata: { tenantId: 1, phoneNumberId: 2, internalId: 3, timestamp: 'x', correlationId: 5, retryCount: 'x' },
+      wabaPayload: {},
+    });
     expect(reason).toMatch(/; and 1 more$/);
   });
 });

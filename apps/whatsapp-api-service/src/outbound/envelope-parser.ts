@@ -15,8 +15,7 @@ export interface OutboundEnvelope {
 }
 
 export type ParsedEnvelope =
-  | { ok: true; envelope: OutboundEnvelope }
-  | { ok: false; reason: string; tenantId?: string; internalId?: string };
+  { ok: true; envelope: OutboundEnvelope } | { ok: false; reason: string; tenantId?: string; internalId?: string };
 
 const MAX_REPORTED_PROBLEMS = 5;
 /** One problem per field: the first check that fails (type checks sit closest to the property). */
@@ -66,7 +65,11 @@ export class EnvelopeParser {
     if (envelopeProblems) return { ok: false, reason: envelopeProblems, ...identity };
     // Policies (breaker, bulkhead) follow the routing key, credentials the metadata: they must agree.
     if (routedTenantId !== undefined && routedTenantId !== envelope.metadata.tenantId) {
-      return { ok: false, reason: `routing key names tenant '${routedTenantId.slice(0, 64)}' but metadata.tenantId is '${envelope.metadata.tenantId}'`, ...identity };
+      return {
+        ok: false,
+        reason: `routing key names tenant '${routedTenantId.slice(0, 64)}' but metadata.tenantId is '${envelope.metadata.tenantId}'`,
+        ...identity,
+      };
     }
 
     const payload = wabaPayload as Record<string, unknown>;
@@ -75,7 +78,10 @@ export class EnvelopeParser {
       const known = Object.keys(WABA_MESSAGE_DTOS).join(', ');
       return {
         ok: false,
-        reason: messageType === undefined ? 'wabaPayload.type is required' : `wabaPayload.type '${String(messageType).slice(0, 40)}' is not one of: ${known}`,
+        reason:
+          messageType === undefined
+            ? 'wabaPayload.type is required'
+            : `wabaPayload.type '${typeof messageType === 'string' ? messageType.slice(0, 40) : typeof messageType}' is not one of: ${known}`,
         ...identity,
       };
     }

@@ -8,7 +8,10 @@ const nested = (depth: number): unknown => {
 
 describe('hostileShapeOf', () => {
   it('lets an ordinary Cloud API body through', () => {
-    const body = { metadata: { tenantId: 'acme' }, wabaPayload: { type: 'interactive', interactive: { action: { sections: [{ rows: [{ id: 'a' }] }] } } } };
+    const body = {
+      metadata: { tenantId: 'acme' },
+      wabaPayload: { type: 'interactive', interactive: { action: { sections: [{ rows: [{ id: 'a' }] }] } } },
+    };
     expect(hostileShapeOf(body)).toBeUndefined();
   });
 

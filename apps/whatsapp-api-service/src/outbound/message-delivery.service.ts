@@ -52,7 +52,11 @@ export class MessageDeliveryService {
       return await this.conversations.inOrder(envelope, context, () => this.deliverOnce(envelope, context, message.fields.redelivered));
     } catch (error) {
       this.logger.error({ event: 'delivery_defect', err: error });
-      return this.deadLetter(envelope, context, new DeliveryError(Category.INTERNAL_ERROR, `unexpected error: ${(error as Error).message}`));
+      return this.deadLetter(
+        envelope,
+        context,
+        new DeliveryError(Category.INTERNAL_ERROR, `unexpected error: ${(error as Error).message}`),
+      );
     }
   }
 
@@ -60,7 +64,10 @@ export class MessageDeliveryService {
   private async deliverOnce(envelope: OutboundEnvelope, context: OutcomeContext, redelivered: boolean): Promise<DeliveryOutcome> {
     const ageMs = Date.now() - context.state.firstSeenAt;
     if (ageMs > OUTBOUND_QUEUE.messageTtlMs) {
-      const error = new DeliveryError(Category.MESSAGE_EXPIRED, `message first seen ${Math.round(ageMs / 60000)} minutes ago, beyond the 24 h limit`);
+      const error = new DeliveryError(
+        Category.MESSAGE_EXPIRED,
+        `message first seen ${Math.round(ageMs / 60000)} minutes ago, beyond the 24 h limit`,
+      );
       return this.deadLetter(envelope, context, error);
     }
     const { tenantId, internalId } = envelope.metadata;
@@ -72,7 +79,11 @@ export class MessageDeliveryService {
       return { kind: 'duplicate', context, event };
     }
     if (claim.outcome === 'in-progress') {
-      return this.afterFailure(envelope, context, new DeliveryError(Category.DUPLICATE_IN_PROGRESS, `message ${internalId} is being handled by another consumer`));
+      return this.afterFailure(
+        envelope,
+        context,
+        new DeliveryError(Category.DUPLICATE_IN_PROGRESS, `message ${internalId} is being handled by another consumer`),
+      );
     }
     const startedAt = performance.now();
     let body: unknown;
@@ -114,7 +125,11 @@ export class MessageDeliveryService {
       case 'defer':
         return deferredRetry(context, error, retry);
       case 'refresh-credentials':
-        return this.deadLetter(envelope, context, new DeliveryError(error.category, `token refused again after a credential refresh: ${error.message}`, error.details));
+        return this.deadLetter(
+          envelope,
+          context,
+          new DeliveryError(error.category, `token refused again after a credential refresh: ${error.message}`, error.details),
+        );
       case 'dead-letter':
         return this.deadLetter(envelope, context, error);
     }

@@ -32,7 +32,10 @@ export class MetaSender {
     const slot = await this.rateLimiter.acquire(tenantId, phoneNumberId, credentials.rateLimits?.messagesPerSecond, state.slotAt);
     state.slotAt = slot.granted ? undefined : slot.slotAt;
     if (!slot.granted) {
-      throw new DeliveryError(Category.THROTTLED, `phone number ${phoneNumberId} is at its rate limit`, { slotAt: slot.slotAt, inTenantQueue: true });
+      throw new DeliveryError(Category.THROTTLED, `phone number ${phoneNumberId} is at its rate limit`, {
+        slotAt: slot.slotAt,
+        inTenantQueue: true,
+      });
     }
     for (let refreshed = false; ; refreshed = true) {
       state.attempts += 1;
@@ -54,7 +57,10 @@ export class MetaSender {
   /** One tenant's message must never leave through another tenant's number. */
   private assertSender(tenantId: string, phoneNumberId: string, credentials: WhatsappCredentials): void {
     if (credentials.phoneNumberId !== phoneNumberId) {
-      throw new DeliveryError(Category.TENANT_MISMATCH, `metadata.phoneNumberId ${phoneNumberId} is not the phone number of tenant '${tenantId}'`);
+      throw new DeliveryError(
+        Category.TENANT_MISMATCH,
+        `metadata.phoneNumberId ${phoneNumberId} is not the phone number of tenant '${tenantId}'`,
+      );
     }
   }
 

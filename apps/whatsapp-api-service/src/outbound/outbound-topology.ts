@@ -16,4 +16,7 @@ export const OUTBOUND_QUEUE: WorkQueueArguments & { exchange: string; bindingKey
 export const statusRoutingKey = (tenantId: string) => `outbound.status.${tenantId}`;
 
 /** The whole topology the service declares: the queue contract and one wait queue per retry delay tier. */
-export const outboundTopology = (retry: WhatsappConfig['retry']): WorkQueueTopology => ({ ...OUTBOUND_QUEUE, retryDelayTiersMs: retryDelayTiers(retry) });
+export const outboundTopology = (retry: WhatsappConfig['retry']): WorkQueueTopology => ({
+  ...OUTBOUND_QUEUE,
+  retryDelayTiersMs: retryDelayTiers(retry),
+});

@@ -35,7 +35,10 @@ export class ConfirmedPublisher {
     this.pending.push(record);
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the broker did not confirm within ${this.confirmTimeoutMs} ms`)), this.confirmTimeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`the broker did not confirm within ${this.confirmTimeoutMs} ms`)),
+          this.confirmTimeoutMs,
+        );
         try {
           this.channel.publish(exchange, routingKey, content, { ...options, mandatory: true }, (error) => {
             clearTimeout(timer);
@@ -44,7 +47,7 @@ export class ConfirmedPublisher {
           });
         } catch (error) {
           clearTimeout(timer);
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         }
       });
       if (record.returned) throw new Error(`no queue is bound to '${exchange}' for routing key '${routingKey}'`);
@@ -59,7 +62,9 @@ export class ConfirmedPublisher {
 
   /** Returns come back in publish order, so the oldest unconfirmed publish of the same message is the one. */
   private markReturned(message: Message): void {
-    const match = this.pending.find((pending) => !pending.returned && pending.routingKey === message.fields.routingKey && pending.content.equals(message.content));
+    const match = this.pending.find(
+      (pending) => !pending.returned && pending.routingKey === message.fields.routingKey && pending.content.equals(message.content),
+    );
     if (match) match.returned = true;
   }
 }

@@ -62,9 +62,14 @@ export function describeDeadLetter(message: RawDeadLetter, position: number): De
   return {
     position,
     internalId: text(rawHeaders[DeadLetterHeader.INTERNAL_ID]) ?? text(metadata?.internalId),
-    tenantId: text(rawHeaders[DeadLetterHeader.TENANT_ID]) ?? text(metadata?.tenantId) ?? (originalRoutingKey ? tenantOfRoutingKey(originalRoutingKey) : undefined),
+    tenantId:
+      text(rawHeaders[DeadLetterHeader.TENANT_ID]) ??
+      text(metadata?.tenantId) ??
+      (originalRoutingKey ? tenantOfRoutingKey(originalRoutingKey) : undefined),
     category,
-    reason: text(rawHeaders[DeadLetterHeader.MESSAGE]) ?? (death ? `dead-lettered by the broker (${text(death.reason) ?? 'unknown reason'}) from '${text(death.queue) ?? '?'}'` : undefined),
+    reason:
+      text(rawHeaders[DeadLetterHeader.MESSAGE]) ??
+      (death ? `dead-lettered by the broker (${text(death.reason) ?? 'unknown reason'}) from '${text(death.queue) ?? '?'}'` : undefined),
     code: text(rawHeaders[DeadLetterHeader.CODE]),
     attempts: count(rawHeaders[DeliveryHeader.ATTEMPTS]),
     failedAt: isoTime(rawHeaders[DeadLetterHeader.FAILED_AT]) ?? isoTime(death?.time),

@@ -133,7 +133,10 @@ async function republish(
             reader.remove(item);
             report.replayed.push(entry);
           } catch (error) {
-            failures.push({ entry, error: `republished, but could not be removed from the queue (it is now in both): ${(error as Error).message}` });
+            failures.push({
+              entry,
+              error: `republished, but could not be removed from the queue (it is now in both): ${(error as Error).message}`,
+            });
           }
         },
         (error: Error) => void failures.push({ entry, error: error.message }),

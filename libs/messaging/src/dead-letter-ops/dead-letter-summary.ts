@@ -25,7 +25,9 @@ export class DeadLetterSummary {
 
   /** One row per (tenant, category), largest first, then by tenant and category. */
   rows(): DeadLetterCount[] {
-    return [...this.counts.values()].sort((a, b) => b.count - a.count || a.tenantId.localeCompare(b.tenantId) || a.category.localeCompare(b.category));
+    return [...this.counts.values()].sort(
+      (a, b) => b.count - a.count || a.tenantId.localeCompare(b.tenantId) || a.category.localeCompare(b.category),
+    );
   }
 
   byTenant(): Record<string, number> {

@@ -1,5 +1,6 @@
 import { Options } from 'amqplib';
 import { DeadLetterHeader } from '../outcome/dead-letter-publisher.service';
+import { publisherPropertiesOf } from '../outcome/copied-properties';
 import { DeliveryHeader } from '../outcome/delivery-headers';
 import { RawDeadLetter } from './dead-letter-entry';
 import { ReplayHeader } from './replay-headers';
@@ -17,10 +18,11 @@ const BROKER_HEADER_PREFIXES = ['x-death', 'x-first-death-', 'x-last-death-'];
  * headers kept, the delivery state reset, and the replay recorded. The body is republished as is.
  */
 export function replayProperties(message: RawDeadLetter, category: string, now: Date): Options.Publish {
-  const { contentType, contentEncoding, messageId, correlationId, timestamp, type, appId, priority, replyTo } = message.properties;
-  const original = message.properties.headers ?? {};
+  const original: Record<string, unknown> = message.properties.headers ?? {};
   const kept = Object.fromEntries(
-    Object.entries(original).filter(([name]) => !RESET_HEADERS.has(name) && !BROKER_HEADER_PREFIXES.some((prefix) => name.startsWith(prefix))),
+    Object.entries(original).filter(
+      ([name]) => !RESET_HEADERS.has(name) && !BROKER_HEADER_PREFIXES.some((prefix) => name.startsWith(prefix)),
+    ),
   );
   const previousCount = Number(original[ReplayHeader.COUNT]);
   const headers = {
@@ -29,6 +31,5 @@ export function replayProperties(message: RawDeadLetter, category: string, now: 
     [ReplayHeader.AT]: now.toISOString(),
     [ReplayHeader.FROM_CATEGORY]: category,
   };
-  const properties: Options.Publish = { contentType, contentEncoding, messageId, correlationId, timestamp, type, appId, priority, replyTo, headers, persistent: true };
-  return Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined)) as Options.Publish;
+  return { ...publisherPropertiesOf(message.properties), headers, persistent: true };
 }

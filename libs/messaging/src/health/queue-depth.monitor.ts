@@ -32,7 +32,10 @@ export class QueueDepthMonitor implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     this.channel = this.amqp.managedConnection.createChannel({ name: 'queue-depth', confirm: false });
     this.channel.on('error', () => undefined);
-    void this.channel.waitForConnect().then(() => this.sample(), () => undefined);
+    void this.channel.waitForConnect().then(
+      () => this.sample(),
+      () => undefined,
+    );
     this.timer = setInterval(() => void this.sample(), SAMPLE_EVERY_MS);
     this.timer.unref();
   }

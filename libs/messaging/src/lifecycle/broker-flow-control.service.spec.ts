@@ -9,7 +9,10 @@ describe(BrokerFlowControl.name, () => {
 
   function setup() {
     const manager = new EventEmitter();
-    const flow = new BrokerFlowControl({ managedConnection: manager } as unknown as AmqpConnection, new MetricFactory({ serviceName: 'flow-spec', version: '0', logLevel: 'silent' }));
+    const flow = new BrokerFlowControl(
+      { managedConnection: manager } as unknown as AmqpConnection,
+      new MetricFactory({ serviceName: 'flow-spec', version: '0', logLevel: 'silent' }),
+    );
     flow.onApplicationBootstrap();
     const gauge = async () => (await register.getSingleMetric('flow_spec_broker_blocked')!.get()).values[0].value;
     return { manager, flow, gauge };

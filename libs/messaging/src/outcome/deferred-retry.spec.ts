@@ -17,7 +17,11 @@ describe('deferredRetry', () => {
 
   it("waits for a reserved slot in the tenant's own queue", () => {
     const slotAt = Date.now() + 5000;
-    const outcome = deferredRetry(contextFor('acme'), new DeliveryError(Category.THROTTLED, 'limit', { slotAt, inTenantQueue: true }), backoff);
+    const outcome = deferredRetry(
+      contextFor('acme'),
+      new DeliveryError(Category.THROTTLED, 'limit', { slotAt, inTenantQueue: true }),
+      backoff,
+    );
     expect(outcome).toMatchObject({ kind: 'retry', inTenantQueue: true, delay: { tierMs: 0 } });
     expect(outcome.kind === 'retry' && outcome.delay.delayMs).toBeGreaterThan(4900);
   });
@@ -37,6 +41,8 @@ describe('deferredRetry', () => {
   it('backs off with the deferrals when the refusal names no wait', () => {
     const context = contextFor('acme');
     context.state.deferrals = 3;
-    expect(deferredRetry(context, new DeliveryError(Category.TENANT_SERVICE_UNAVAILABLE, 'down'), backoff)).toMatchObject({ delay: { tierMs: 8000 } });
+    expect(deferredRetry(context, new DeliveryError(Category.TENANT_SERVICE_UNAVAILABLE, 'down'), backoff)).toMatchObject({
+      delay: { tierMs: 8000 },
+    });
   });
 });

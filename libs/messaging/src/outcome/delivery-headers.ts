@@ -34,7 +34,10 @@ export function readDeliveryState(message: ConsumeMessage, now = Date.now()): De
     deferrals: nonNegativeInteger(headers[DeliveryHeader.DEFERRALS]),
     firstSeenAt: positiveOr(headers[DeliveryHeader.FIRST_SEEN_AT], now),
     originalRoutingKey: stringOr(headers[DeliveryHeader.ORIGINAL_ROUTING_KEY], message.fields.routingKey),
-    slotAt: Number.isFinite(Number(headers[DeliveryHeader.SLOT_AT])) && headers[DeliveryHeader.SLOT_AT] !== undefined ? Number(headers[DeliveryHeader.SLOT_AT]) : undefined,
+    slotAt:
+      Number.isFinite(Number(headers[DeliveryHeader.SLOT_AT])) && headers[DeliveryHeader.SLOT_AT] !== undefined
+        ? Number(headers[DeliveryHeader.SLOT_AT])
+        : undefined,
   };
 }
 

@@ -44,7 +44,13 @@ export class OutcomeDispatcher {
           await this.publishEvent(outcome.event);
           return undefined;
         case 'retry':
-          await this.retries.schedule(message, context.state, outcome.delay, outcome.error, outcome.inTenantQueue ? context.tenantId : undefined);
+          await this.retries.schedule(
+            message,
+            context.state,
+            outcome.delay,
+            outcome.error,
+            outcome.inTenantQueue ? context.tenantId : undefined,
+          );
           this.metrics.recordRetry(context.tenantId, outcome.error.category);
           // Waits that made no vendor call (breaker open, throttled, held) can come in thousands: debug only.
           this.logger[nextStepFor(outcome.error.category) === 'defer' ? 'debug' : 'warn']({

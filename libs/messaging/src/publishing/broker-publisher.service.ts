@@ -48,11 +48,18 @@ export class BrokerPublisher {
   }
 
   /** Writes the publish and returns its confirm; throws `BrokerUnavailableError` if amqplib refuses to write. */
-  private write(channel: ConfirmChannel, exchange: string, routingKey: string, content: Buffer, options: Options.Publish, target: string): Promise<void> {
+  private write(
+    channel: ConfirmChannel,
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: Options.Publish,
+    target: string,
+  ): Promise<void> {
     let settle!: (error: Error | null) => void;
     const confirmed = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
     try {
-      channel.publish(exchange, routingKey, content, options, (error) => {
+      channel.publish(exchange, routingKey, content, options, (error: Error | null) => {
         const reason = this.channel.lastCloseReason;
         settle(error && reason ? new Error(`${error.message} (${reason})`) : error);
       });

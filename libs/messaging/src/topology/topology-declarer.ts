@@ -60,7 +60,7 @@ export class TopologyDeclarer {
       } catch (error) {
         const reason = (error as Error).message;
         if (Date.now() >= deadline) {
-          throw new Error(`Cannot reach RabbitMQ at ${redactUrl(this.uri)} after ${attempt} attempts: ${reason}`);
+          throw new Error(`Cannot reach RabbitMQ at ${redactUrl(this.uri)} after ${attempt} attempts: ${reason}`, { cause: error });
         }
         this.logger.warn(`RabbitMQ at ${redactUrl(this.uri)} not reachable (${reason}); retrying`);
         await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** (attempt - 1), 5000)));

@@ -22,7 +22,7 @@ export const LogContext = {
   },
 
   /** A fresh copy: pino mutates what `mixin` returns. */
-  fields(): LogFields {
+  fields: (): LogFields => {
     const current = storage.getStore();
     return current ? { ...current } : {};
   },

@@ -49,8 +49,20 @@ describe('service logger options', () => {
       logger.info({ event: 'message_sent', attempt: 2 });
     });
     logger.info({ event: 'outside' });
-    const [inside, outside] = output().trim().split('\n').map((line) => JSON.parse(line));
-    expect(inside).toMatchObject({ service: 'egress-test', version: '1.2.3', level: 'info', event: 'message_sent', tenantId: 'acme', internalId: 'msg-1', correlationId: 'corr-1', attempt: 2 });
+    const [inside, outside] = output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(inside).toMatchObject({
+      service: 'egress-test',
+      version: '1.2.3',
+      level: 'info',
+      event: 'message_sent',
+      tenantId: 'acme',
+      internalId: 'msg-1',
+      correlationId: 'corr-1',
+      attempt: 2,
+    });
     expect(outside).not.toHaveProperty('tenantId');
   });
 });

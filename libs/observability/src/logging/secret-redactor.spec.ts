@@ -24,9 +24,15 @@ describe('redactSecrets', () => {
 
   it('reduces errors anywhere in the object to their safe fields, and walks class instances', () => {
     class Credentials {
-      constructor(readonly phoneNumberId: string, readonly systemUserAccessToken: string) {}
+      constructor(
+        readonly phoneNumberId: string,
+        readonly systemUserAccessToken: string,
+      ) {}
     }
-    const axiosLike = Object.assign(new Error('Request failed'), { code: 'ERR_BAD_RESPONSE', config: { headers: { Authorization: 'Bearer TOKEN-3' } } });
+    const axiosLike = Object.assign(new Error('Request failed'), {
+      code: 'ERR_BAD_RESPONSE',
+      config: { headers: { Authorization: 'Bearer TOKEN-3' } },
+    });
     const redacted = redactSecrets({ reason: axiosLike, credentials: new Credentials('1', 'TOKEN-4') });
     expect(JSON.stringify(redacted)).not.toMatch(/TOKEN-/);
     expect(redacted.reason).toMatchObject({ type: 'Error', message: 'Request failed', code: 'ERR_BAD_RESPONSE' });

@@ -1,7 +1,16 @@
 import { serializeErrorSafely } from './safe-error.serializer';
 
 /** Keys whose values never reach a log line, at whatever depth and in whatever case they appear. */
-export const SENSITIVE_KEYS = ['authorization', 'systemUserAccessToken', 'accessToken', 'access_token', 'token', 'password', 'secret', 'clientSecret'] as const;
+export const SENSITIVE_KEYS = [
+  'authorization',
+  'systemUserAccessToken',
+  'accessToken',
+  'access_token',
+  'token',
+  'password',
+  'secret',
+  'clientSecret',
+] as const;
 
 export const REDACTED = '[REDACTED]';
 const SENSITIVE = new Set(SENSITIVE_KEYS.map((key) => key.toLowerCase()));
@@ -20,9 +29,9 @@ export function redactSecrets<T>(value: T, depth = 0): T {
   if (depth >= MAX_DEPTH) return '[Truncated]' as T;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
-    value.forEach((item, index) => {
+    (value as unknown[]).forEach((item, index) => {
       const redacted = redactSecrets(item, depth + 1);
-      if (redacted !== item) (copy ??= [...value])[index] = redacted;
+      if (redacted !== item) (copy ??= [...(value as unknown[])])[index] = redacted;
     });
     return (copy ?? value) as T;
   }

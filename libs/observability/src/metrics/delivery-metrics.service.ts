@@ -24,10 +24,7 @@ export class DeliveryMetrics {
     this.sent = metrics.counter('messages_sent_total', 'Messages accepted by the vendor API', ['tenant', 'type']);
     this.failed = metrics.counter('messages_failed_total', 'Failed deliveries, by error category', ['tenant', 'category']);
     this.retried = metrics.counter('messages_retried_total', 'Messages scheduled for a later retry', ['tenant', 'category']);
-    this.deadLettered = metrics.counter('messages_dead_lettered_total', 'Messages moved to the dead-letter queue', [
-      'tenant',
-      'category',
-    ]);
+    this.deadLettered = metrics.counter('messages_dead_lettered_total', 'Messages moved to the dead-letter queue', ['tenant', 'category']);
     this.duplicates = metrics.counter('messages_duplicate_total', 'Messages acked without sending: already delivered', ['tenant']);
     this.handedBack = metrics.counter('messages_handed_back_total', 'Messages returned to the queue: the broker refused a publish');
     this.processing = metrics.histogram('message_processing_duration_seconds', 'Consume to settle (ack or hand-back)', ['tenant']);

@@ -27,10 +27,7 @@ export class MetricFactory {
   }
 
   histogram<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Histogram<L> {
-    return (
-      this.existing<Histogram<L>>(name) ??
-      new Histogram({ name: this.prefix + name, help, labelNames, buckets: LATENCY_BUCKETS })
-    );
+    return this.existing<Histogram<L>>(name) ?? new Histogram({ name: this.prefix + name, help, labelNames, buckets: LATENCY_BUCKETS });
   }
 
   private existing<T>(name: string): T | undefined {

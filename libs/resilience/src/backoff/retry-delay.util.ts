@@ -30,12 +30,7 @@ export function retryDelayTiers(options: BackoffOptions): number[] {
  * Exponential backoff with jitter. `step` is 1 for the first retry. A vendor's minimum pause
  * (`minDelayMs`) raises the delay to the first tier that honours it, still capped at the maximum.
  */
-export function retryDelay(
-  step: number,
-  options: BackoffOptions,
-  minDelayMs = 0,
-  random: () => number = Math.random,
-): RetryDelay {
+export function retryDelay(step: number, options: BackoffOptions, minDelayMs = 0, random: () => number = Math.random): RetryDelay {
   const tiers = retryDelayTiers(options);
   const exponentIndex = Math.min(Math.max(step, 1) - 1, tiers.length - 1);
   const floorIndex = tiers.findIndex((tier) => tier >= minDelayMs);
@@ -51,7 +46,12 @@ export function retryDelay(
  * limit slot, an open breaker) that is the wait; otherwise it grows with the deferrals so far (an
  * outage of unknown length).
  */
-export function deferralDelay(deferrals: number, options: BackoffOptions, cause: { details: { minRetryDelayMs?: number } }, random?: () => number): RetryDelay {
+export function deferralDelay(
+  deferrals: number,
+  options: BackoffOptions,
+  cause: { details: { minRetryDelayMs?: number } },
+  random?: () => number,
+): RetryDelay {
   const hint = cause.details.minRetryDelayMs;
   return hint !== undefined ? retryDelay(1, options, hint, random) : retryDelay(deferrals, options, 0, random);
 }

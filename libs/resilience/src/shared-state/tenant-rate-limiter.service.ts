@@ -65,7 +65,8 @@ export class TenantRateLimiter {
     const mps = Math.max(1, Math.floor(messagesPerSecond));
     const interval = ((1000 * this.options.expectedReplicas) / mps) * PACING_MARGIN;
     const now = Date.now();
-    if (reservedSlotAt !== undefined && reservedSlotAt - now > this.options.maxRateLimitWaitMs) return { granted: false, slotAt: reservedSlotAt };
+    if (reservedSlotAt !== undefined && reservedSlotAt - now > this.options.maxRateLimitWaitMs)
+      return { granted: false, slotAt: reservedSlotAt };
     const slot = Math.max(now, this.nextSendAt.get(phoneNumberId) ?? 0);
     if (slot - now > this.options.maxRateLimitWaitMs) return this.park(tenantId, phoneNumberId, mps, slot);
     this.nextSendAt.set(phoneNumberId, slot + interval);
@@ -137,9 +138,20 @@ export class TenantRateLimiter {
     let limiter = this.limiters.get(mps);
     if (limiter) return limiter;
     const keyPrefix = `${this.options.keyPrefix}rate:${mps}`;
-    const perReplica = new RateLimiterMemory({ keyPrefix, points: Math.max(1, Math.floor(mps / this.options.expectedReplicas)), duration: 1 });
+    const perReplica = new RateLimiterMemory({
+      keyPrefix,
+      points: Math.max(1, Math.floor(mps / this.options.expectedReplicas)),
+      duration: 1,
+    });
     limiter = this.redis.client
-      ? new RateLimiterRedis({ storeClient: this.redis.client, keyPrefix, points: mps, duration: 1, rejectIfRedisNotReady: true, insuranceLimiter: perReplica })
+      ? new RateLimiterRedis({
+          storeClient: this.redis.client,
+          keyPrefix,
+          points: mps,
+          duration: 1,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: perReplica,
+        })
       : perReplica;
     this.limiters.set(mps, limiter);
     return limiter;

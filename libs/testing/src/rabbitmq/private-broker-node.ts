@@ -67,7 +67,7 @@ export class PrivateBrokerNode {
     } catch (error) {
       node.pid ??= node.readPid();
       await node.dispose();
-      throw new Error(`private RabbitMQ node ${nodeName} did not start: ${(error as Error).message}`);
+      throw new Error(`private RabbitMQ node ${nodeName} did not start: ${(error as Error).message}`, { cause: error });
     }
   }
 

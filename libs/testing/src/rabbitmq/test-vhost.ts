@@ -29,7 +29,10 @@ export async function createTestVhost(prefix = 'test', host = process.env.TEST_R
       const doomed = stdout
         .split('\n')
         .map((line) => line.split('\t'))
-        .filter(([pid, connectionVhost, properties]) => pid && connectionVhost === name && !keep.some((kept) => properties?.includes(`{"connection_name","${kept}"}`)));
+        .filter(
+          ([pid, connectionVhost, properties]) =>
+            pid && connectionVhost === name && !keep.some((kept) => properties?.includes(`{"connection_name","${kept}"}`)),
+        );
       for (const [pid] of doomed) await run('rabbitmqctl', ['-q', 'close_connection', pid, 'closed by test']);
       return doomed.length;
     },

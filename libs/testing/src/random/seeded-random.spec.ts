@@ -2,7 +2,14 @@ import { SeededRandom } from './seeded-random';
 
 describe(SeededRandom.name, () => {
   it('replays the same sequence for the same seed and another for another seed', () => {
-    const draw = (seed: number) => Array.from({ length: 20 }, ((random) => () => random.next())(new SeededRandom(seed)));
+    const draw = (seed: number) =>
+      Array.from(
+        { length: 20 },
+        (
+          (random) => () =>
+            random.next()
+        )(new SeededRandom(seed)),
+      );
     expect(draw(42)).toEqual(draw(42));
     expect(draw(42)).not.toEqual(draw(43));
   });

@@ -50,8 +50,8 @@ export class PrivateRedisServer {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.output = '';
-    child.stdout!.on('data', (chunk) => (this.output += chunk));
-    child.stderr!.on('data', (chunk) => (this.output += chunk));
+    child.stdout.on('data', (chunk) => (this.output += chunk));
+    child.stderr.on('data', (chunk) => (this.output += chunk));
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const deadline = Date.now() + READY_TIMEOUT_MS;

@@ -107,7 +107,17 @@ export class ContactsContentDto {
   contacts: ContactDto[];
 }
 
-export const INTERACTIVE_TYPES = ['button', 'list', 'cta_url', 'flow', 'product', 'product_list', 'catalog_message', 'location_request_message', 'address_message'] as const;
+export const INTERACTIVE_TYPES = [
+  'button',
+  'list',
+  'cta_url',
+  'flow',
+  'product',
+  'product_list',
+  'catalog_message',
+  'location_request_message',
+  'address_message',
+] as const;
 
 export class InteractiveContentDto {
   @IsIn(INTERACTIVE_TYPES)

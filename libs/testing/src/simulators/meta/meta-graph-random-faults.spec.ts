@@ -27,7 +27,11 @@ async function run(mode: RandomFaultMode, calls: number): Promise<{ meta: MetaGr
   meta.injectRandomFaults(mode);
   const answers: Answer[] = [];
   for (let i = 0; i < calls; i += 20) {
-    answers.push(...(await Promise.all(Array.from({ length: Math.min(20, calls - i) }, (_, j) => send(meta, `+49151${String(i + j).padStart(8, '0')}`)))));
+    answers.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(20, calls - i) }, (_, j) => send(meta, `+49151${String(i + j).padStart(8, '0')}`)),
+      )),
+    );
   }
   return { meta, answers };
 }
@@ -41,7 +45,9 @@ describe('MetaGraphSimulator random faults', () => {
   it('fails about the configured shares of calls with catalog 5xx answers and unanswered calls', async () => {
     const { meta, answers } = await run({ serverErrorRate: 0.2, timeoutRate: 0.05, seed: 11 }, 400);
     started.push(meta);
-    const serverErrors = answers.filter((answer): answer is { status: number; body: any } => answer !== 'timed out' && answer.status >= 500);
+    const serverErrors = answers.filter(
+      (answer): answer is { status: number; body: any } => answer !== 'timed out' && answer.status >= 500,
+    );
     const timedOut = answers.filter((answer) => answer === 'timed out');
     expect(serverErrors.length).toBeGreaterThan(55);
     expect(serverErrors.length).toBeLessThan(105);

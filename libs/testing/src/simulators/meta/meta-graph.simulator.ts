@@ -124,7 +124,9 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
   protected answer(request: JsonRequest): SimulatedAnswer {
     const path = MESSAGES_PATH.exec(request.path);
     if (request.method !== 'POST' || !path) {
-      return json(400, { error: { message: `Unknown path components: ${request.path}`, type: 'OAuthException', code: 2500, fbtrace_id: 'A' } });
+      return json(400, {
+        error: { message: `Unknown path components: ${request.path}`, type: 'OAuthException', code: 2500, fbtrace_id: 'A' },
+      });
     }
     const [, version, phoneNumberId] = path;
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
@@ -145,7 +147,8 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
 
     record.randomFault = this.drawRandomFault();
     if (record.randomFault === 'timeout') return { kind: 'hang' };
-    if (record.randomFault === 'server-error') return this.fail(record, META_ERROR_CATALOG[this.randomFaults!.random.pick(TRANSIENT_SERVER_ERRORS)]);
+    if (record.randomFault === 'server-error')
+      return this.fail(record, META_ERROR_CATALOG[this.randomFaults!.random.pick(TRANSIENT_SERVER_ERRORS)]);
 
     const failure = this.check(phoneNumberId, token, body);
     if (failure) return this.fail(record, failure);
@@ -165,11 +168,17 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
   }
 
   private check(phoneNumberId: string, token: string | undefined, body: unknown): MetaErrorSpec | undefined {
-    if (!token) return { ...META_ERROR_CATALOG['190'], subcode: undefined, message: 'An active access token must be used to query information about the current user.' };
+    if (!token)
+      return {
+        ...META_ERROR_CATALOG['190'],
+        subcode: undefined,
+        message: 'An active access token must be used to query information about the current user.',
+      };
     if (this.revokedTokens.has(token)) return META_ERROR_CATALOG['190'];
     const number = this.numbers.get(phoneNumberId);
     const tokenKnown = [...this.numbers.values()].some((n) => n.accessTokens.includes(token));
-    if (!tokenKnown) return { ...META_ERROR_CATALOG['190'], subcode: undefined, message: 'Invalid OAuth access token - Cannot parse access token' };
+    if (!tokenKnown)
+      return { ...META_ERROR_CATALOG['190'], subcode: undefined, message: 'Invalid OAuth access token - Cannot parse access token' };
     if (!number || !number.accessTokens.includes(token)) {
       const spec = META_ERROR_CATALOG['100/33'];
       return { ...spec, message: spec.message.replace('000000000000000', phoneNumberId) };

@@ -1,13 +1,30 @@
 import { META_ERROR_CATALOG, MetaErrorSpec } from './meta-error-catalog';
 
 export const META_MESSAGE_TYPES = [
-  'text', 'template', 'image', 'document', 'video', 'audio', 'sticker',
-  'location', 'contacts', 'interactive', 'reaction',
+  'text',
+  'template',
+  'image',
+  'document',
+  'video',
+  'audio',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'reaction',
 ] as const;
 
 const INTERACTIVE_TYPES = [
-  'button', 'list', 'cta_url', 'flow', 'product', 'product_list',
-  'catalog_message', 'location_request_message', 'address_message', 'call_permission_request',
+  'button',
+  'list',
+  'cta_url',
+  'flow',
+  'product',
+  'product_list',
+  'catalog_message',
+  'location_request_message',
+  'address_message',
+  'call_permission_request',
 ];
 
 const MEDIA_TYPES = new Set(['image', 'document', 'video', 'audio', 'sticker']);
