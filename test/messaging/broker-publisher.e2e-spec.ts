@@ -46,6 +46,7 @@ describe('BrokerPublisher on a real broker', () => {
             connectTimeoutMs: 5000,
             topology: TOPOLOGY,
             retry: { baseDelayMs: 100, maxDelayMs: 200 },
+            stateBounds: { maxAttempts: 3, maxSlotAheadMs: 1200 },
           }),
         }),
       ],

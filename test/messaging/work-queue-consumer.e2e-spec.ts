@@ -42,6 +42,7 @@ function moduleFor(uri: string) {
           connectTimeoutMs: 5000,
           topology: TOPOLOGY,
           retry: { baseDelayMs: 100, maxDelayMs: 200 },
+          stateBounds: { maxAttempts: 3, maxSlotAheadMs: 1200 },
         }),
       }),
       ThrowingConsumerModule,

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CredentialsModule } from '@lib/credentials';
-import { MessagingModule, tenantOfDelivery } from '@lib/messaging';
+import { DeliveryStateReader, MessagingModule } from '@lib/messaging';
 import { ObservabilityModule } from '@lib/observability';
 import { ResilienceModule, SharedStateModule } from '@lib/resilience';
 import { WhatsappConfigModule } from './config/whatsapp-config.module';
@@ -31,12 +31,16 @@ export class AppModule {
             shutdownTimeoutMs: c.rabbitmq.shutdownTimeoutMs,
             topology: outboundTopology(c.retry),
             retry: c.retry,
+            stateBounds: { maxAttempts: c.retry.maxAttempts, maxSlotAheadMs: c.sharedState.maxRateLimitWaitMs + c.retry.maxDelayMs },
           }),
           inject: [WhatsappConfig],
         }),
         ResilienceModule.forRootAsync({
-          useFactory: (c: WhatsappConfig) => ({ ...c.resilience, tenantOf: (context) => tenantOfDelivery(context.getArgByIndex(1)) }),
-          inject: [WhatsappConfig],
+          useFactory: (c: WhatsappConfig, states: DeliveryStateReader) => ({
+            ...c.resilience,
+            tenantOf: (context) => states.tenantOf(context.getArgByIndex(1)),
+          }),
+          inject: [WhatsappConfig, DeliveryStateReader],
         }),
         SharedStateModule.forRootAsync({
           useFactory: (c: WhatsappConfig) => ({ ...c.sharedState, staleClaimMs: c.resilience.handlerTimeoutMs }),

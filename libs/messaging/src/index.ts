@@ -8,6 +8,7 @@ export * from './outcome/dead-letter-publisher.service';
 export * from './outcome/deferred-retry';
 export * from './outcome/delivery-headers';
 export * from './outcome/delivery-outcome';
+export * from './outcome/delivery-state.reader';
 export * from './outcome/outcome-dispatcher.service';
 export * from './outcome/outcome.interceptor';
 export * from './outcome/tenant-of-routing-key.util';

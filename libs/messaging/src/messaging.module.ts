@@ -8,12 +8,14 @@ import { MessagingOptions } from './messaging.options';
 import { DeadLetterPublisher } from './outcome/dead-letter-publisher.service';
 import { OutcomeDispatcher } from './outcome/outcome-dispatcher.service';
 import { OutcomeInterceptor } from './outcome/outcome.interceptor';
+import { DeliveryStateReader } from './outcome/delivery-state.reader';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service';
 import { BrokerFlowControl } from './lifecycle/broker-flow-control.service';
 import { InFlightMessages } from './lifecycle/in-flight-messages';
 import { ReconnectBackoff } from './lifecycle/reconnect-backoff.service';
 import { RetryScheduler } from './outcome/retry-scheduler.service';
 import { BrokerPublisher } from './publishing/broker-publisher.service';
+import { DeclareChannel } from './publishing/declare-channel';
 import { PublishChannel } from './publishing/publish-channel';
 import { TopologyDeclarer } from './topology/topology-declarer';
 
@@ -77,18 +79,28 @@ export class MessagingModule {
       providers: [
         BrokerFlowControl,
         PublishChannel,
+        DeclareChannel,
         BrokerPublisher,
         RetryScheduler,
         DeadLetterPublisher,
         OutcomeDispatcher,
         OutcomeInterceptor,
+        DeliveryStateReader,
         InFlightMessages,
         GracefulShutdown,
         ReconnectBackoff,
         QueueDepthMonitor,
         RabbitMqHealthIndicator,
       ],
-      exports: [optionsModule, BrokerPublisher, OutcomeDispatcher, OutcomeInterceptor, InFlightMessages, RabbitMqHealthIndicator],
+      exports: [
+        optionsModule,
+        BrokerPublisher,
+        OutcomeDispatcher,
+        OutcomeInterceptor,
+        DeliveryStateReader,
+        InFlightMessages,
+        RabbitMqHealthIndicator,
+      ],
     };
   }
 }

@@ -21,4 +21,14 @@ export interface MessagingOptions {
   shutdownTimeoutMs?: number;
   /** Backoff of the waits that spend no attempt (a policy refused the message before any vendor call). */
   retry: BackoffOptions;
+  /**
+   * The range of what the service itself writes into its bookkeeping headers; values read back from a
+   * returning message are clamped to it (`DeliveryStateReader`).
+   */
+  stateBounds: {
+    /** Vendor calls one message may cost (RETRY_MAX_ATTEMPTS). */
+    maxAttempts: number;
+    /** The furthest ahead a reserved send slot can lie: the longest in-process rate-limit wait plus the longest deferral. */
+    maxSlotAheadMs: number;
+  };
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { deferredRetry, DeliveryOutcome, OutcomeContext, readDeliveryState, tenantOfRoutingKey } from '@lib/messaging';
+import { deferredRetry, DeliveryOutcome, DeliveryStateReader, OutcomeContext, tenantOfRoutingKey } from '@lib/messaging';
 import { DeliveryMetrics, LogContext } from '@lib/observability';
 import { DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger, nextStepFor, retryDelay } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
@@ -28,19 +28,23 @@ export class MessageDeliveryService {
     private readonly ledger: DeliveryLedger,
     private readonly sender: MetaSender,
     private readonly metrics: DeliveryMetrics,
+    private readonly states: DeliveryStateReader,
     private readonly config: WhatsappConfig,
   ) {}
 
   async deliver(raw: Buffer, message: ConsumeMessage): Promise<DeliveryOutcome> {
-    const state = readDeliveryState(message);
-    const parsed = this.parser.parse(raw, tenantOfRoutingKey(state.originalRoutingKey));
+    const state = this.states.read(message);
+    const routedTenantId = tenantOfRoutingKey(state.originalRoutingKey);
+    const parsed = this.parser.parse(raw, routedTenantId);
     if (!parsed.ok) {
-      LogContext.bind({ tenantId: parsed.tenantId, internalId: parsed.internalId });
-      const context: OutcomeContext = { tenantId: parsed.tenantId, internalId: parsed.internalId, messageType: 'unknown', state };
+      // The routing key is what the broker let the publisher publish as: the failure is reported to that
+      // tenant (or to nobody), never to a tenant the body merely names.
+      const tenantId = routedTenantId !== undefined && TENANT_ID_PATTERN.test(routedTenantId) ? routedTenantId : undefined;
+      LogContext.bind({ tenantId, internalId: parsed.internalId });
+      const context: OutcomeContext = { tenantId, internalId: parsed.internalId, messageType: 'unknown', state };
       const error = new DeliveryError(Category.INVALID_ENVELOPE, parsed.reason);
-      this.metrics.recordConsumed(parsed.tenantId, 'unknown');
-      const routable = parsed.tenantId && TENANT_ID_PATTERN.test(parsed.tenantId) && parsed.internalId;
-      const event = routable ? failedEvent({ tenantId: parsed.tenantId!, internalId: parsed.internalId! }, error, 0) : undefined;
+      this.metrics.recordConsumed(tenantId, 'unknown');
+      const event = tenantId && parsed.internalId ? failedEvent({ tenantId, internalId: parsed.internalId }, error, 0) : undefined;
       return { kind: 'dead-letter', context, error, event };
     }
     const { envelope } = parsed;

@@ -1,6 +1,5 @@
 import { MessageProperties } from 'amqplib';
-import { DeadLetterHeader } from '../outcome/dead-letter-publisher.service';
-import { DeliveryHeader } from '../outcome/delivery-headers';
+import { DeadLetterHeader, DeliveryHeader } from '../outcome/delivery-headers';
 import { tenantOfRoutingKey } from '../outcome/tenant-of-routing-key.util';
 import { ReplayHeader } from './replay-headers';
 

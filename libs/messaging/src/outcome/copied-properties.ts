@@ -1,15 +1,18 @@
 import { ConsumeMessage, MessageProperties, Options } from 'amqplib';
+import { isServiceHeader } from './delivery-headers';
 
-/** Headers the broker owns; a republished copy must not carry stale ones. */
-const BROKER_HEADERS = [
-  'x-death',
-  'x-first-death-exchange',
-  'x-first-death-queue',
-  'x-first-death-reason',
-  'x-last-death-exchange',
-  'x-last-death-queue',
-  'x-last-death-reason',
-];
+/** Headers the broker writes when it dead-letters a message (`x-death` and its summaries). */
+const isBrokerHeader = (name: string) => name === 'x-death' || name.startsWith('x-first-death-') || name.startsWith('x-last-death-');
+
+/**
+ * The headers of a consumed message that a republished copy keeps: the publisher's own, without the
+ * broker's dead-letter history (stale on a copy) and without any header in this service's namespace
+ * (the copy gets the service's own values; a publisher's forged ones never pass as the service's).
+ */
+export function publisherHeadersOf(properties: MessageProperties): Record<string, unknown> {
+  const headers: Record<string, unknown> = properties.headers ?? {};
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !isBrokerHeader(name) && !isServiceHeader(name)));
+}
 
 /** The publisher's own properties of a consumed message (amqplib types them `any`), those that are set. */
 export function publisherPropertiesOf(properties: MessageProperties): Options.Publish {
@@ -27,9 +30,7 @@ export function publisherPropertiesOf(properties: MessageProperties): Options.Pu
   return Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined));
 }
 
-/** The original message's properties, for a copy republished elsewhere with `headers` added. */
+/** The original message's properties, for a copy republished elsewhere with the service's `headers` added. */
 export function copiedProperties(message: ConsumeMessage, headers: Record<string, unknown>): Options.Publish {
-  const kept: Record<string, unknown> = { ...(message.properties.headers ?? {}) };
-  for (const header of BROKER_HEADERS) delete kept[header];
-  return { ...publisherPropertiesOf(message.properties), headers: { ...kept, ...headers } };
+  return { ...publisherPropertiesOf(message.properties), headers: { ...publisherHeadersOf(message.properties), ...headers } };
 }

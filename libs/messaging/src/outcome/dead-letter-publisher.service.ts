@@ -5,20 +5,8 @@ import { MESSAGING_OPTIONS } from '../messaging.constants';
 import { MessagingOptions } from '../messaging.options';
 import { BrokerPublisher } from '../publishing/broker-publisher.service';
 import { copiedProperties } from './copied-properties';
-import { deliveryStateHeaders } from './delivery-headers';
+import { DeadLetterHeader, deliveryStateHeaders } from './delivery-headers';
 import { OutcomeContext } from './delivery-outcome';
-
-/** Reason headers of a dead-lettered message; README "Dead-letter queue" documents them. */
-export const DeadLetterHeader = {
-  CATEGORY: 'x-error-category',
-  CODE: 'x-error-code',
-  SUBCODE: 'x-error-subcode',
-  MESSAGE: 'x-error-message',
-  TRACE_ID: 'x-error-trace-id',
-  TENANT_ID: 'x-tenant-id',
-  INTERNAL_ID: 'x-internal-id',
-  FAILED_AT: 'x-failed-at',
-} as const;
 
 /** Publishes the original body, unchanged, to the dead-letter exchange with headers giving the reason. */
 @Injectable()

@@ -1,5 +1,3 @@
-import { ConsumeMessage } from 'amqplib';
-
 /** Headers this service keeps on a message across retries and dead-lettering. */
 export const DeliveryHeader = {
   /** Vendor calls made for this message so far. */
@@ -18,6 +16,28 @@ export const DeliveryHeader = {
   SLOT_AT: 'x-slot-at',
 } as const;
 
+/** Reason headers of a dead-lettered message; README "Dead-letter queue" documents them. */
+export const DeadLetterHeader = {
+  CATEGORY: 'x-error-category',
+  CODE: 'x-error-code',
+  SUBCODE: 'x-error-subcode',
+  MESSAGE: 'x-error-message',
+  TRACE_ID: 'x-error-trace-id',
+  TENANT_ID: 'x-tenant-id',
+  INTERNAL_ID: 'x-internal-id',
+  FAILED_AT: 'x-failed-at',
+} as const;
+
+const SERVICE_HEADERS = new Set<string>([...Object.values(DeliveryHeader), ...Object.values(DeadLetterHeader)]);
+
+/**
+ * Whether a header is one this service writes for itself: its delivery state or a dead letter's
+ * reason (every `x-error-*`). A publisher's copy of one is never passed on as if the service wrote it.
+ */
+export function isServiceHeader(name: string): boolean {
+  return SERVICE_HEADERS.has(name) || name.startsWith('x-error-');
+}
+
 export interface DeliveryState {
   attempts: number;
   deferrals: number;
@@ -25,20 +45,6 @@ export interface DeliveryState {
   originalRoutingKey: string;
   /** The send slot reserved for this message when it was parked by its rate limit. */
   slotAt?: number;
-}
-
-export function readDeliveryState(message: ConsumeMessage, now = Date.now()): DeliveryState {
-  const headers = message.properties.headers ?? {};
-  return {
-    attempts: nonNegativeInteger(headers[DeliveryHeader.ATTEMPTS]),
-    deferrals: nonNegativeInteger(headers[DeliveryHeader.DEFERRALS]),
-    firstSeenAt: positiveOr(headers[DeliveryHeader.FIRST_SEEN_AT], now),
-    originalRoutingKey: stringOr(headers[DeliveryHeader.ORIGINAL_ROUTING_KEY], message.fields.routingKey),
-    slotAt:
-      Number.isFinite(Number(headers[DeliveryHeader.SLOT_AT])) && headers[DeliveryHeader.SLOT_AT] !== undefined
-        ? Number(headers[DeliveryHeader.SLOT_AT])
-        : undefined,
-  };
 }
 
 export function deliveryStateHeaders(state: DeliveryState): Record<string, string | number> {
@@ -49,18 +55,4 @@ export function deliveryStateHeaders(state: DeliveryState): Record<string, strin
     [DeliveryHeader.ORIGINAL_ROUTING_KEY]: state.originalRoutingKey,
     ...(state.slotAt !== undefined ? { [DeliveryHeader.SLOT_AT]: state.slotAt } : {}),
   };
-}
-
-function nonNegativeInteger(value: unknown): number {
-  const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed >= 0 ? parsed : 0;
-}
-
-function positiveOr(value: unknown, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
-}
-
-function stringOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' && value.length > 0 ? value : fallback;
 }

@@ -7,8 +7,8 @@ import { MESSAGING_OPTIONS } from '../messaging.constants';
 import { MessagingOptions } from '../messaging.options';
 import { InFlightMessages } from '../lifecycle/in-flight-messages';
 import { deferredRetry } from './deferred-retry';
-import { readDeliveryState } from './delivery-headers';
 import { DeliveryOutcome } from './delivery-outcome';
+import { DeliveryStateReader } from './delivery-state.reader';
 import { OutcomeDispatcher } from './outcome-dispatcher.service';
 import { tenantOfRoutingKey } from './tenant-of-routing-key.util';
 
@@ -23,6 +23,7 @@ export class OutcomeInterceptor implements NestInterceptor {
     private readonly dispatcher: OutcomeDispatcher,
     private readonly metrics: DeliveryMetrics,
     private readonly inFlight: InFlightMessages,
+    private readonly states: DeliveryStateReader,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
@@ -52,7 +53,7 @@ export class OutcomeInterceptor implements NestInterceptor {
 
   /** A `DeliveryError` thrown before the handler decided (a policy refused the message), or a defect. */
   private outcomeForThrown(message: ConsumeMessage, thrown: unknown): DeliveryOutcome {
-    const state = readDeliveryState(message);
+    const state = this.states.read(message);
     const context = { tenantId: tenantOfRoutingKey(state.originalRoutingKey), messageType: 'unknown', state };
     const error =
       thrown instanceof DeliveryError

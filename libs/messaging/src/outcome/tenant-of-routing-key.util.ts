@@ -1,6 +1,3 @@
-import { ConsumeMessage } from 'amqplib';
-import { readDeliveryState } from './delivery-headers';
-
 /**
  * The tenant a message was published for, known before its body is parsed: the last word of the
  * routing key it was first published with (`outbound.processed.{tenantId}`).
@@ -8,9 +5,4 @@ import { readDeliveryState } from './delivery-headers';
 export function tenantOfRoutingKey(routingKey: string): string | undefined {
   const words = routingKey.split('.');
   return words.length > 1 && words[words.length - 1] ? words[words.length - 1] : undefined;
-}
-
-/** The tenant of a consumed delivery, from its original routing key (kept across retries). */
-export function tenantOfDelivery(message: ConsumeMessage): string | undefined {
-  return tenantOfRoutingKey(readDeliveryState(message).originalRoutingKey);
 }

@@ -38,8 +38,16 @@ export function workQueueDeclaration(topology: WorkQueueArguments): QueueDeclara
   };
 }
 
+const retryQueuePrefix = (queue: string) => `${queue}.retry.`;
+const delayQueuePrefix = (queue: string) => `${queue}.delay.`;
+
 export function retryQueueName(topology: WorkQueueTopology, tierMs: number): string {
-  return `${topology.queue}.retry.${tierMs}ms`;
+  return `${retryQueuePrefix(topology.queue)}${tierMs}ms`;
+}
+
+/** Name prefixes of the queues a message waits in and comes back from: the tier wait queues and the tenant delay queues. */
+export function ownWaitQueuePrefixes(topology: Pick<WorkQueueTopology, 'queue'>): string[] {
+  return [retryQueuePrefix(topology.queue), delayQueuePrefix(topology.queue)];
 }
 
 export function retryQueueDeclarations(topology: WorkQueueTopology): QueueDeclaration[] {
@@ -63,7 +71,7 @@ const TENANT_DELAY_QUEUE_EXPIRES_MS = 25 * 60 * 60 * 1000;
  */
 export function tenantDelayQueueDeclaration(topology: Pick<WorkQueueTopology, 'queue'>, tenantId: string): QueueDeclaration {
   return {
-    name: `${topology.queue}.delay.${tenantId}`,
+    name: `${delayQueuePrefix(topology.queue)}${tenantId}`,
     arguments: {
       'x-dead-letter-exchange': '',
       'x-dead-letter-routing-key': topology.queue,
