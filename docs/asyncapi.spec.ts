@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import {
   BrokerPublisher,
   DeadLetterPublisher,
@@ -11,6 +10,8 @@ import {
   workQueueDeclaration,
 } from '@lib/messaging';
 import { RetryScheduler } from '@lib/messaging/outcome/retry-scheduler.service';
+import { DeclareChannel } from '@lib/messaging/publishing/declare-channel';
+import { VerifiedTenants } from '@lib/observability';
 import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { ConsumeMessage, Options } from 'amqplib';
 import { OutboundEnvelopeDto } from '../apps/whatsapp-api-service/src/outbound/outbound-envelope.dto';
@@ -201,14 +202,16 @@ describe('docs/asyncapi.yaml', () => {
 
   describe('retries', () => {
     const declared: { name: string; arguments: unknown }[] = [];
-    const amqp = {
-      managedChannel: {
+    const declarations = {
+      current: async () => ({
         assertQueue: async (name: string, queue: Options.AssertQueue) => void declared.push({ name, arguments: queue.arguments }),
-      },
+      }),
     };
+    const verified = new VerifiedTenants({ serviceName: 'asyncapi-spec', version: '0', logLevel: 'silent' });
+    verified.confirm('acme');
     async function retry(error: DeliveryError, tenantId?: string) {
       const { publisher, published } = recordingPublisher();
-      await new RetryScheduler(amqp as unknown as AmqpConnection, publisher, options).schedule(
+      await new RetryScheduler(publisher, declarations as unknown as DeclareChannel, verified, options).schedule(
         consumed,
         state,
         { tierMs: 2000, delayMs: 1900 },

@@ -1,5 +1,5 @@
 import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
-import { MetricFactory } from '@lib/observability';
+import { MetricFactory, VerifiedTenants } from '@lib/observability';
 import { register } from 'prom-client';
 import { CredentialsOptions } from './credentials.options';
 import { CredentialsCache } from './credentials-cache.service';
@@ -17,10 +17,11 @@ const options = (overrides: Partial<CredentialsOptions<Creds>> = {}): Credential
   ...overrides,
 });
 
-function cacheWith(fetch: jest.Mock, overrides: Partial<CredentialsOptions<Creds>> = {}) {
+const observability = { serviceName: 'cache-spec', version: '0', logLevel: 'silent' };
+
+function cacheWith(fetch: jest.Mock, overrides: Partial<CredentialsOptions<Creds>> = {}, verified = new VerifiedTenants(observability)) {
   const client = { fetch } as unknown as TenantServiceClient<Creds>;
-  const observability = { serviceName: 'cache-spec', version: '0', logLevel: 'silent' };
-  return new CredentialsCache<Creds>(client, options(overrides), new MetricFactory(observability));
+  return new CredentialsCache<Creds>(client, options(overrides), new MetricFactory(observability), verified);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -103,5 +104,18 @@ describe(CredentialsCache.name, () => {
     await cache.get('acme');
     const metric = await register.getSingleMetric('cache_spec_credential_cache_requests_total')!.get();
     expect(Object.fromEntries(metric.values.map((v) => [v.labels.result, v.value]))).toEqual({ miss: 1, hit: 1 });
+  });
+
+  it('confirms a tenant as verified once its credentials were fetched, and only then', async () => {
+    const verified = new VerifiedTenants(observability);
+    const fetch = jest.fn(async (tenantId: string) => {
+      if (tenantId === 'ghost') throw new DeliveryError(DeliveryErrorCategory.TENANT_NOT_FOUND, 'not found');
+      return record(tenantId, 'tok');
+    });
+    const cache = cacheWith(fetch, {}, verified);
+    await cache.get('acme');
+    await expect(cache.get('ghost')).rejects.toThrow('not found');
+    expect(verified.has('acme')).toBe(true);
+    expect(verified.has('ghost')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MetricFactory } from '@lib/observability';
+import { MetricFactory, VerifiedTenants } from '@lib/observability';
 import { LRUCache } from 'lru-cache';
 import { Counter, Histogram } from 'prom-client';
 import { CREDENTIALS_OPTIONS, CredentialsOptions } from './credentials.options';
@@ -21,6 +21,7 @@ export class CredentialsCache<T = unknown> {
     private readonly client: TenantServiceClient<T>,
     @Inject(CREDENTIALS_OPTIONS) options: CredentialsOptions<T>,
     metrics: MetricFactory,
+    verified: VerifiedTenants,
   ) {
     this.requests = metrics.counter('credential_cache_requests_total', 'Credential look-ups, by cache result', ['result']);
     this.fetchDuration = metrics.histogram('credential_fetch_duration_seconds', 'Tenant service credential fetches');
@@ -32,6 +33,7 @@ export class CredentialsCache<T = unknown> {
         const stopTimer = this.fetchDuration.startTimer();
         try {
           const { expiresAt, ...fetched } = await this.client.fetch(tenantId);
+          verified.confirm(tenantId);
           if (expiresAt !== undefined) entry.ttl = Math.max(1, Math.min(options.cacheTtlMs, expiresAt - Date.now()));
           return fetched;
         } finally {

@@ -6,3 +6,4 @@ export * from './logging/safe-error.serializer';
 export * from './metrics/delivery-metrics.service';
 export * from './metrics/metric-factory.service';
 export * from './metrics/tenant-label.service';
+export * from './tenants/verified-tenants.service';

@@ -6,6 +6,7 @@ import { pinoOptionsFor } from './logging/pino-options.factory';
 import { DeliveryMetrics } from './metrics/delivery-metrics.service';
 import { MetricFactory } from './metrics/metric-factory.service';
 import { TenantLabel } from './metrics/tenant-label.service';
+import { VerifiedTenants } from './tenants/verified-tenants.service';
 import { metricPrefixFor, OBSERVABILITY_OPTIONS, ObservabilityOptions } from './observability.options';
 
 export interface ObservabilityAsyncOptions {
@@ -36,10 +37,11 @@ export class ObservabilityModule implements OnApplicationShutdown {
       providers: [
         { provide: OBSERVABILITY_OPTIONS, useFactory: options.useFactory, inject: options.inject },
         MetricFactory,
+        VerifiedTenants,
         TenantLabel,
         DeliveryMetrics,
       ],
-      exports: [OBSERVABILITY_OPTIONS, MetricFactory, TenantLabel, DeliveryMetrics],
+      exports: [OBSERVABILITY_OPTIONS, MetricFactory, VerifiedTenants, TenantLabel, DeliveryMetrics],
     };
   }
 

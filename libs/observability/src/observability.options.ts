@@ -9,6 +9,12 @@ export interface ObservabilityOptions {
    * @default 100
    */
   maxTenantLabels?: number;
+  /**
+   * Tenants remembered as confirmed by the tenant service (`VerifiedTenants`); the least recently
+   * confirmed are forgotten beyond it.
+   * @default 100000
+   */
+  maxVerifiedTenants?: number;
 }
 
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');

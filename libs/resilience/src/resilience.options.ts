@@ -12,10 +12,16 @@ export interface ResilienceOptions {
   /** Which tenant a handler invocation is for, before its payload is parsed. */
   tenantOf: (context: ExecutionContext) => string | undefined;
   /**
-   * Tenants whose policies are kept; the least recently used are dropped beyond it.
+   * Verified tenants whose policies are kept; the least recently used are dropped beyond it.
    * @default 10000
    */
   maxTenants?: number;
+  /**
+   * Tenant ids not (yet) confirmed by the tenant service whose policies are kept, apart from the
+   * verified ones; the least recently used are dropped beyond it.
+   * @default 1000
+   */
+  maxUnverifiedTenants?: number;
   /**
    * A tenant's policies are dropped after this long without messages.
    * @default 3600000

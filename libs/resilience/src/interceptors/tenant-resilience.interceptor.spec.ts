@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext } from '@nestjs/common';
-import { MetricFactory, TenantLabel } from '@lib/observability';
+import { MetricFactory, TenantLabel, VerifiedTenants } from '@lib/observability';
 import { register } from 'prom-client';
 import { from, lastValueFrom, of, throwError } from 'rxjs';
 import { DeliveryError } from '../errors/delivery-error';
@@ -19,11 +19,12 @@ function setup(overrides: Partial<ResilienceOptions> = {}) {
     tenantOf: (context) => context.getArgByIndex(0),
     ...overrides,
   };
-  const registry = new TenantPolicyRegistry(options, new MetricFactory(observability), new TenantLabel(observability));
+  const verified = new VerifiedTenants(observability);
+  const registry = new TenantPolicyRegistry(options, new MetricFactory(observability), new TenantLabel(observability, verified), verified);
   const interceptor = new TenantResilienceInterceptor(registry, options);
   const run = (tenant: string, handle: CallHandler['handle']) =>
     lastValueFrom(interceptor.intercept({ getArgByIndex: () => tenant } as unknown as ExecutionContext, { handle }));
-  return { registry, run };
+  return { registry, verified, run };
 }
 
 const unhealthy = { kind: 'retry', error: new DeliveryError(Category.TRANSIENT, '5xx') };
@@ -81,9 +82,10 @@ describe(TenantResilienceInterceptor.name, () => {
     await expect(run('a', () => throwError(() => defect))).rejects.toBe(defect);
   });
 
-  it('keeps at most maxTenants tenants', () => {
-    const { registry } = setup({ maxTenants: 3 });
-    for (const tenant of ['a', 'b', 'c', 'd', 'e']) registry.for(tenant);
-    expect(registry.size).toBe(3);
+  it('keeps at most maxTenants verified tenants and maxUnverifiedTenants others', () => {
+    const { registry, verified } = setup({ maxTenants: 3, maxUnverifiedTenants: 2 });
+    for (const tenant of ['a', 'b', 'c', 'd', 'e']) verified.confirm(tenant);
+    for (const tenant of ['a', 'b', 'c', 'd', 'e', 'x', 'y', 'z']) registry.for(tenant);
+    expect(registry.size).toBe(5);
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MetricFactory, TenantLabel } from '@lib/observability';
+import { MetricFactory, TenantLabel, VerifiedTenants } from '@lib/observability';
 import {
   BulkheadPolicy,
   bulkhead,
@@ -32,42 +32,60 @@ const STATE_VALUE: Record<CircuitState, number> = {
   [CircuitState.Isolated]: 2,
 };
 
+/** Unverified tenant ids (made up or not yet confirmed) whose policies are kept at once; only they churn this part. */
+const DEFAULT_MAX_UNVERIFIED = 1_000;
+
 /**
  * One breaker and one bulkhead per tenant, created on first use. Bounded: the least recently used
  * tenants beyond `maxTenants`, and tenants idle for `idleEvictionMs`, are dropped, so 100,000 tenants
- * do not grow memory for ever.
+ * do not grow memory for ever. Policies live in two parts: verified tenants (confirmed by the tenant
+ * service, see `VerifiedTenants`) in the large one, every other id in a small one of its own, so a
+ * flood of made-up routing keys evicts only other made-up ids and never resets a real tenant's open
+ * breaker or its bulkhead. An unverified tenant's policies move over once it is verified.
  */
 @Injectable()
 export class TenantPolicyRegistry {
   private readonly logger = new Logger('CircuitBreaker');
-  private readonly tenants: LRUCache<string, TenantPolicies>;
+  private readonly verifiedPolicies: LRUCache<string, TenantPolicies>;
+  private readonly unverifiedPolicies: LRUCache<string, TenantPolicies>;
   private readonly stateGauge: Gauge<'tenant'>;
 
   constructor(
     @Inject(RESILIENCE_OPTIONS) private readonly options: ResilienceOptions,
     metrics: MetricFactory,
     private readonly tenantLabel: TenantLabel,
+    private readonly verified: VerifiedTenants,
   ) {
     this.stateGauge = metrics.gauge('circuit_breaker_state', 'Per-tenant breaker: 0 closed, 1 half-open, 2 open', ['tenant']);
-    this.tenants = new LRUCache<string, TenantPolicies>({
-      max: options.maxTenants ?? 10_000,
-      ttl: options.idleEvictionMs ?? 3_600_000,
-      updateAgeOnGet: true,
-      dispose: (policies) => policies.dispose(),
-    });
+    const part = (max: number) =>
+      new LRUCache<string, TenantPolicies>({
+        max,
+        ttl: options.idleEvictionMs ?? 3_600_000,
+        updateAgeOnGet: true,
+        dispose: (policies, _tenantId, reason) => reason !== 'delete' && policies.dispose(),
+      });
+    this.verifiedPolicies = part(options.maxTenants ?? 10_000);
+    this.unverifiedPolicies = part(options.maxUnverifiedTenants ?? DEFAULT_MAX_UNVERIFIED);
   }
 
   for(tenantId: string): TenantPolicies {
-    let policies = this.tenants.get(tenantId);
+    const existing = this.verifiedPolicies.get(tenantId);
+    if (existing) return existing;
+    const isVerified = this.verified.has(tenantId);
+    let policies = this.unverifiedPolicies.get(tenantId);
+    if (policies && isVerified) {
+      this.unverifiedPolicies.delete(tenantId);
+      this.verifiedPolicies.set(tenantId, policies);
+    }
     if (!policies) {
       policies = this.create(tenantId);
-      this.tenants.set(tenantId, policies);
+      (isVerified ? this.verifiedPolicies : this.unverifiedPolicies).set(tenantId, policies);
     }
     return policies;
   }
 
   get size(): number {
-    return this.tenants.size;
+    return this.verifiedPolicies.size + this.unverifiedPolicies.size;
   }
 
   private create(tenantId: string): TenantPolicies {
@@ -76,9 +94,9 @@ export class TenantPolicyRegistry {
       breaker: new ConsecutiveBreaker(this.options.failureThreshold),
     });
     const limiter = bulkhead(this.options.maxInFlightPerTenant, 0);
-    const label = this.tenantLabel.for(tenantId);
     const subscription = breaker.onStateChange((state) => {
-      this.stateGauge.set({ tenant: label }, STATE_VALUE[state]);
+      // Labelled when it changes: a breaker created before its tenant was verified still gets its own label.
+      this.stateGauge.set({ tenant: this.tenantLabel.for(tenantId) }, STATE_VALUE[state]);
       const event = { tenantId, event: 'circuit_breaker_state_changed', state: CircuitState[state] };
       if (state === CircuitState.Open) this.logger.warn(event);
       else this.logger.log(event);
