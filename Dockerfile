@@ -39,13 +39,14 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY ops/container/start-app.js ./
+COPY ops/container/start-app.js ops/container/check-health.js ./
 ARG APP=whatsapp-api-service
 ENV APP=${APP} PORT=8080
 # Files stay owned by root: the service cannot change its own code.
 USER node
 EXPOSE 8080
+# check-health.js asks where the service listens (HTTP_HOST, PORT), with node alone.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD ["node", "check-health.js", "/health/live"]
 # start-app.js runs dist/apps/$APP/main.js in node's own process: node is PID 1 and receives SIGTERM.
 CMD ["node", "start-app.js"]

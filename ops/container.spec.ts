@@ -87,7 +87,7 @@ describe('Dockerfile', () => {
       'COPY package.json ./',
       'COPY --from=production-deps /app/node_modules ./node_modules',
       'COPY --from=build /app/dist ./dist',
-      'COPY ops/container/start-app.js ./',
+      'COPY ops/container/start-app.js ops/container/check-health.js ./',
     ]);
   });
 
@@ -117,8 +117,7 @@ describe('Dockerfile', () => {
       expect({ stage, user: users.pop() }).toEqual({ stage, user: 'USER node' });
     }
     const healthCheck = runtime.instructions.find((instruction) => instruction.startsWith('HEALTHCHECK'))!;
-    expect(healthCheck).toMatch(/\/health\/live/);
-    expect(healthCheck).toMatch(/ CMD node -e /);
+    expect(healthCheck).toMatch(/ CMD \["node", "check-health.js", "\/health\/live"\]$/);
   });
 });
 
@@ -165,6 +164,9 @@ describe('docker-compose.yml', () => {
     expect(new URL(config.meta.baseUrl)).toMatchObject({ hostname: 'simulators', port: simulators.META_SIM_PORT });
     expect(config.tenantService.token).toBe(simulators.TENANT_SERVICE_TOKEN);
     expect(service.ports).toContain(`${config.http.port}:${config.http.port}`);
+    // The published port reaches the container's own interface, not its loopback.
+    expect(config.http.host).toBe('0.0.0.0');
+    expect(service.healthcheck!.test).toEqual(['CMD', 'node', 'check-health.js', '/health/ready']);
     expect(seconds(service.stop_grace_period!) * 1000).toBeGreaterThan(config.rabbitmq.shutdownTimeoutMs);
   });
 
