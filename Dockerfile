@@ -1,6 +1,11 @@
 # One image for every app of the monorepo: each application project of nest-cli.json is built, and
 # APP chooses the one to run (--build-arg APP=… sets the default, -e APP=… overrides it at run time).
-FROM node:20-bookworm-slim AS deps
+# Node 24 is the Active LTS line; the tag pins a release so that builds repeat: 24.21.0 was the newest
+# 24.x release when this was written (September 2026). Move it on with Node's security releases. The
+# code itself keeps running on Node 20 and later (package.json engines), which CI uses.
+FROM node:24.21.0-bookworm-slim AS node
+
+FROM node AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -18,19 +23,30 @@ ENV SIM_HOST=0.0.0.0
 USER node
 CMD ["npm", "run", "simulators"]
 
-FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production
+# Production dependencies only; no install scripts run (none of them is needed at run time).
+FROM node AS production-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Production dependencies only; no install scripts run (none of them is needed at run time).
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM node AS runtime
+ENV NODE_ENV=production
+# No package manager at run time: nothing is installed there, and npm's own bundled dependencies
+# would only add to what a scanner, or an intruder, finds in the image.
+RUN rm -rf /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg \
+  /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /opt/yarn-*
+WORKDIR /app
+COPY package.json ./
+COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY ops/container/start-app.js ops/container/check-health.js ./
 ARG APP=whatsapp-api-service
 ENV APP=${APP} PORT=8080
 # Files stay owned by root: the service cannot change its own code.
 USER node
 EXPOSE 8080
+# check-health.js asks where the service listens (HTTP_HOST, PORT), with node alone.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# exec: node is PID 1 and receives SIGTERM itself, so in-flight messages settle before exit.
-CMD ["sh", "-c", "test -f dist/apps/${APP}/main.js || { echo \"APP='${APP}' is not an app of this image: $(ls dist/apps)\" >&2; exit 64; }; exec node dist/apps/${APP}/main.js"]
+  CMD ["node", "check-health.js", "/health/live"]
+# start-app.js runs dist/apps/$APP/main.js in node's own process: node is PID 1 and receives SIGTERM.
+CMD ["node", "start-app.js"]

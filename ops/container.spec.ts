@@ -44,6 +44,21 @@ function dockerStages(): Map<string, { base: string; instructions: string[] }> {
   return stages;
 }
 
+/** The image a stage starts from, following stages built on other stages. */
+function baseImage(stages: ReturnType<typeof dockerStages>, stage: string): string {
+  const base = stages.get(stage)!.base;
+  return stages.has(base) ? baseImage(stages, base) : base;
+}
+
+/** Where the official Node image keeps its package managers. */
+const PACKAGE_MANAGERS = [
+  '/usr/local/bin/npm',
+  '/usr/local/bin/npx',
+  '/usr/local/bin/corepack',
+  '/usr/local/lib/node_modules/npm',
+  '/usr/local/lib/node_modules/corepack',
+];
+
 const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
 
 describe('Dockerfile', () => {
@@ -51,28 +66,58 @@ describe('Dockerfile', () => {
   const runtime = stages.get('runtime')!;
   const last = [...stages.keys()].pop();
 
+  it('runs on a pinned release of an even-numbered Node LTS line, 22 or later, and builds on the same one', () => {
+    const image = baseImage(stages, 'runtime');
+    const release = /^node:(\d+)\.\d+\.\d+-[a-z]+-slim$/.exec(image);
+    expect({ image, pinned: release !== null }).toEqual({ image, pinned: true });
+    const major = Number(release![1]);
+    expect(major).toBeGreaterThanOrEqual(22);
+    expect(major % 2).toBe(0);
+    for (const stage of stages.keys()) expect({ stage, image: baseImage(stages, stage) }).toEqual({ stage, image });
+  });
+
   it('builds in stages and ends with a runtime stage that holds production dependencies and the built apps only', () => {
     expect(stages.size).toBeGreaterThan(1);
     expect(last).toBe('runtime');
-    expect(runtime.base).toMatch(/^node:\d+/);
-    expect(runtime.instructions).toContainEqual(expect.stringMatching(/^RUN npm ci .*--omit=dev/));
+    expect(stages.get('production-deps')!.instructions).toContainEqual(
+      expect.stringMatching(/^RUN npm ci .*--omit=dev .*--ignore-scripts/),
+    );
     const copies = runtime.instructions.filter((instruction) => instruction.startsWith('COPY'));
-    expect(copies).toEqual(['COPY package.json package-lock.json ./', 'COPY --from=build /app/dist ./dist']);
+    expect(copies).toEqual([
+      'COPY package.json ./',
+      'COPY --from=production-deps /app/node_modules ./node_modules',
+      'COPY --from=build /app/dist ./dist',
+      'COPY ops/container/start-app.js ops/container/check-health.js ./',
+    ]);
   });
 
-  it('builds every application of nest-cli.json and runs the one APP names', () => {
+  it('removes npm, npx and corepack from the runtime stage and runs nothing through them', () => {
+    const removals = runtime.instructions.filter((instruction) => instruction.startsWith('RUN rm '));
+    expect(removals).toHaveLength(1);
+    expect(removals[0]).toMatch(/^RUN rm -rf(\s+\S+)+$/);
+    const removed = removals[0].split(/\s+/).slice(3);
+    expect(removed).toEqual(expect.arrayContaining(PACKAGE_MANAGERS));
+    const others = runtime.instructions.filter((instruction) => instruction !== removals[0]);
+    expect(others.filter((instruction) => /\b(npm|npx|corepack|yarn)\b/.test(instruction))).toEqual([]);
+    expect(runtime.instructions.filter((instruction) => instruction.startsWith('RUN '))).toEqual(removals);
+  });
+
+  it('builds every application of nest-cli.json and runs the one APP names with node itself as PID 1', () => {
     expect(stages.get('build')!.instructions.join('\n')).toMatch(/nest-cli\.json.*project\.type === 'application'.*nest build/);
     expect(runtime.instructions).toContainEqual(expect.stringMatching(/^ARG APP=(\S+)$/));
     expect(applications).toContain(/^ARG APP=(\S+)$/m.exec(runtime.instructions.join('\n'))![1]);
-    expect(runtime.instructions.find((instruction) => instruction.startsWith('CMD'))).toContain('exec node dist/apps/${APP}/main.js');
+    const cmd = runtime.instructions.filter((instruction) => instruction.startsWith('CMD'));
+    expect(cmd).toEqual(['CMD ["node", "start-app.js"]']);
+    expect(runtime.instructions).not.toContainEqual(expect.stringMatching(/^ENTRYPOINT/));
   });
 
-  it('runs as a non-root user and checks liveness', () => {
+  it('runs as a non-root user and checks liveness with node alone', () => {
     for (const stage of ['runtime', 'simulators']) {
       const users = stages.get(stage)!.instructions.filter((instruction) => instruction.startsWith('USER'));
       expect({ stage, user: users.pop() }).toEqual({ stage, user: 'USER node' });
     }
-    expect(runtime.instructions.find((instruction) => instruction.startsWith('HEALTHCHECK'))).toMatch(/\/health\/live/);
+    const healthCheck = runtime.instructions.find((instruction) => instruction.startsWith('HEALTHCHECK'))!;
+    expect(healthCheck).toMatch(/ CMD \["node", "check-health.js", "\/health\/live"\]$/);
   });
 });
 
@@ -119,6 +164,9 @@ describe('docker-compose.yml', () => {
     expect(new URL(config.meta.baseUrl)).toMatchObject({ hostname: 'simulators', port: simulators.META_SIM_PORT });
     expect(config.tenantService.token).toBe(simulators.TENANT_SERVICE_TOKEN);
     expect(service.ports).toContain(`${config.http.port}:${config.http.port}`);
+    // The published port reaches the container's own interface, not its loopback.
+    expect(config.http.host).toBe('0.0.0.0');
+    expect(service.healthcheck!.test).toEqual(['CMD', 'node', 'check-health.js', '/health/ready']);
     expect(seconds(service.stop_grace_period!) * 1000).toBeGreaterThan(config.rabbitmq.shutdownTimeoutMs);
   });
 

@@ -56,4 +56,12 @@ describe('runDlq (command line)', () => {
     expect(code).toBe(2);
     expect(err).toContain('RABBITMQ_PORT');
   });
+
+  it('prints nothing a terminal would act on, whatever the text it reports carries', async () => {
+    const { code, err } = await run(['show\u001b[2J\u009b31m\r']);
+    expect(code).toBe(2);
+    expect(err).toContain("unknown command 'show\\u001b[2J\\u009b31m\\u000d'");
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point of the check
+    expect(err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
 });

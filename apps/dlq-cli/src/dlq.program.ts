@@ -10,6 +10,7 @@ import { showCommand } from './commands/show.command';
 import { brokerUrlFromEnv } from './config/dlq-broker-url';
 import { BrokerError, ExitCode, UsageError } from './dlq-errors';
 import { FilterFlags, positiveInteger, withFilterFlags } from './filter-options';
+import { terminalSafeIo } from './output/terminal-safe';
 
 interface GlobalFlags {
   url?: string;
@@ -28,7 +29,9 @@ function amqpUrl(value: string): string {
  * code. Defaults target the whatsapp-api-service; `--queue` and `--exchange` point it at another
  * service built on the same messaging lib.
  */
-export async function runDlq(argv: string[], io: CliIo): Promise<number> {
+export async function runDlq(argv: string[], terminalIo: CliIo): Promise<number> {
+  // Entries carry text from whoever published them; nothing printed may drive the operator's terminal.
+  const io = terminalSafeIo(terminalIo);
   let exitCode: number = ExitCode.OK;
   const withBroker = async (command: Command, run: (connection: ChannelModel, flags: GlobalFlags) => Promise<number>) => {
     const flags = command.optsWithGlobals<GlobalFlags>();

@@ -2,7 +2,7 @@ import { TopologyDeclarer } from '@lib/messaging';
 import { createTestVhost, TestVhost, waitUntil } from '@lib/testing';
 import * as amqplib from 'amqplib';
 import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound-topology';
-import { spawnDlq } from './run-dlq';
+import { dlq, spawnDlq } from './run-dlq';
 
 const ENTRIES = 3000;
 const KEPT_CONNECTION = 'dlq-cli-spec';
@@ -74,6 +74,47 @@ describe('dlq command (separate process, real broker)', () => {
     const noQueue = await spawnDlq(['list', '--queue', 'no-such-queue'], { RABBITMQ_URL: vhost.url }).result;
     expect(noQueue.code).toBe(3);
     expect(noQueue.err).toContain("queue 'no-such-queue' does not exist");
+  });
+
+  it('shows what a hostile dead letter carries as visible escapes: tables, details and JSON, in process and as a process', async () => {
+    const internalId = 'evil\u001b[2J';
+    const headers = {
+      'x-error-category': 'INVALID_ENVELOPE',
+      'x-error-message': 'bad\r\u001b[32mall good\u0007',
+      'x-tenant-id': 'acme\u009b2J',
+      'x-internal-id': internalId,
+      'x-original-routing-key': 'outbound.processed.acme',
+      'x-note\u001b]0;owned\u0007': 'v\u009b31m\u007f',
+    };
+    const body = 'not json\r\u001b[2J\u009b31m\u0008';
+    channel.publish(OUTBOUND_QUEUE.deadLetterExchange, OUTBOUND_QUEUE.deadLetterRoutingKey, Buffer.from(body), {
+      persistent: true,
+      headers,
+    });
+    await channel.waitForConfirms();
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point of the check
+    const terminalControl = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+    const list = await dlq(['--url', vhost.url, 'list']);
+    expect(list.out).not.toMatch(terminalControl);
+    expect(list.out).toMatch(/evil\\u001b\[2J +acme\\u009b2J +INVALID_ENVELOPE .* bad\\u000d\\u001b\[32mall good\\u0007/);
+
+    const show = await dlq(['--url', vhost.url, 'show', internalId]);
+    expect(show.code).toBe(0);
+    expect(show.out).not.toMatch(terminalControl);
+    expect(show.out).toContain('x-note\\u001b]0;owned\\u0007: "v\\u009b31m\\u007f"');
+    expect(show.out).toContain('not json\\u000d\\u001b[2J\\u009b31m\\u0008');
+
+    // JSON output stays valid and, parsed, gives back exactly what the message carried.
+    const json = await dlq(['--url', vhost.url, 'list', '--json']);
+    expect(json.out).not.toMatch(terminalControl);
+    expect(JSON.parse(json.out).entries[0]).toMatchObject({ internalId, tenantId: 'acme\u009b2J', headers });
+    const spawned = await spawnDlq(['show', internalId, '--json'], { RABBITMQ_URL: vhost.url }).result;
+    expect(spawned.code).toBe(0);
+    expect(spawned.out + spawned.err).not.toMatch(terminalControl);
+    expect(JSON.parse(spawned.out)).toEqual([
+      expect.objectContaining({ internalId, headers, body: { bytes: Buffer.byteLength(body), text: body } }),
+    ]);
   });
 
   it('loses nothing when killed in the middle of a replay', async () => {

@@ -49,7 +49,7 @@ async function bootstrap(): Promise<void> {
   // A stray rejection is a defect to log, never a reason to drop every in-flight message.
   process.on('unhandledRejection', (reason) => new NestLogger('Process').error({ event: 'unhandled_rejection', reason: String(reason) }));
   exitGracefullyOnSignals(app, config);
-  await app.listen(config.http.port, '0.0.0.0');
+  await app.listen(config.http.port, config.http.host);
 }
 
 bootstrap().catch(reportStartupFailure);

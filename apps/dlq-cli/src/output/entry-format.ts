@@ -1,4 +1,5 @@
 import { DeadLetterEntry } from '@lib/messaging/dead-letter-ops';
+import { terminalSafe } from './terminal-safe';
 import { textTable } from './text-table';
 
 const dash = (value: string | number | boolean | null | undefined) =>
@@ -36,7 +37,10 @@ export function entriesTable(entries: DeadLetterEntry[], now: Date): string {
   );
 }
 
-/** Everything known about one entry: summary, properties, headers and the body, pretty-printed when JSON. */
+/**
+ * Everything known about one entry: summary, properties, headers and the body, pretty-printed when JSON;
+ * terminal-safe, since all of it comes from whoever published the message.
+ */
 export function entryDetails(entry: DeadLetterEntry, queue: string, now: Date): string {
   const summary = textTable(
     ['entry', `${entry.position} in ${queue}`],
@@ -57,7 +61,7 @@ export function entryDetails(entry: DeadLetterEntry, queue: string, now: Date): 
   const properties = Object.entries(entry.properties).map(([name, value]) => `  ${name}: ${JSON.stringify(value)}`);
   const headers = Object.entries(entry.headers).map(([name, value]) => `  ${name}: ${JSON.stringify(value)}`);
   const body = entry.body.json !== undefined ? JSON.stringify(entry.body.json, null, 2) : (entry.body.text ?? '');
-  return [
+  const details = [
     summary,
     '',
     'properties',
@@ -69,6 +73,7 @@ export function entryDetails(entry: DeadLetterEntry, queue: string, now: Date): 
     `body (${entry.body.bytes} bytes${entry.body.json === undefined ? ', not JSON' : ''})`,
     body,
   ].join('\n');
+  return terminalSafe(details);
 }
 
 /** An entry without its body, for machine output of lists and replay reports. */

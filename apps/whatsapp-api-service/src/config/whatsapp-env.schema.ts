@@ -1,8 +1,19 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, isFQDN, isIP, Matches, Max, Min, ValidateBy } from 'class-validator';
 
 const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** An address to listen on: an IPv4 or IPv6 literal (no brackets, no port) or a host name. */
+function IsListenHost(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isListenHost',
+    validator: {
+      validate: (value) => typeof value === 'string' && (isIP(value) || isFQDN(value, { require_tld: false })),
+      defaultMessage: () => 'HTTP_HOST must be an IPv4 or IPv6 address or a host name',
+    },
+  });
+}
 
 /**
  * Every environment variable the whatsapp-api-service reads, with its default. This class is the only
@@ -148,6 +159,10 @@ export class WhatsappEnv {
   @Min(0)
   @IsInt()
   RATE_LIMIT_MAX_WAIT_MS: number = 1000;
+
+  /** Address the HTTP server (health, metrics) binds; 127.0.0.1 keeps it off the network. */
+  @IsListenHost()
+  HTTP_HOST: string = '0.0.0.0';
 
   @Min(0)
   @Max(65535)

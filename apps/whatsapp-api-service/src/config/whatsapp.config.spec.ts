@@ -61,6 +61,17 @@ describe('loadWhatsappConfig', () => {
     expect(loadWhatsappConfig({ ...required, PORT: '', REDIS_URL: '' }).http.port).toBe(8080);
   });
 
+  it('listens on every interface by default, or on the address or host name HTTP_HOST names', () => {
+    expect(loadWhatsappConfig(required).http).toEqual({ host: '0.0.0.0', port: 8080 });
+    for (const host of ['127.0.0.1', '::', '::1', 'fe80::1%eth0', 'localhost', 'egress.internal']) {
+      expect(loadWhatsappConfig({ ...required, HTTP_HOST: host }).http.host).toBe(host);
+    }
+  });
+
+  it.each(['http://0.0.0.0', '[::1]', '10.0.0.1:8080', '256.1.1.1', 'two words', 'under_score'])('refuses HTTP_HOST %j', (host) => {
+    expect(problemsOf({ ...required, HTTP_HOST: host })).toEqual(['HTTP_HOST must be an IPv4 or IPv6 address or a host name']);
+  });
+
   it('names each missing required variable', () => {
     const problems = problemsOf({});
     expect(problems).toEqual(expect.arrayContaining(['TENANT_SERVICE_URL must be an http(s) URL', 'TENANT_SERVICE_TOKEN must be set']));

@@ -10,7 +10,7 @@ export const SERVICE_NAME = 'whatsapp-api-service';
 /** Typed, validated configuration of the whatsapp-api-service; injected by class. */
 export class WhatsappConfig {
   readonly service = { name: SERVICE_NAME, version };
-  readonly http: { port: number };
+  readonly http: { host: string; port: number };
   readonly logLevel: WhatsappEnv['LOG_LEVEL'];
   readonly rabbitmq: { url: string; prefetch: number; publishTimeoutMs: number; connectTimeoutMs: number; shutdownTimeoutMs: number };
   readonly tenantService: { url: string; token: string; timeoutMs: number };
@@ -28,7 +28,7 @@ export class WhatsappConfig {
   };
 
   constructor(env: WhatsappEnv) {
-    this.http = { port: env.PORT };
+    this.http = { host: env.HTTP_HOST, port: env.PORT };
     this.logLevel = env.LOG_LEVEL;
     this.rabbitmq = {
       url: env.RABBITMQ_URL ?? amqpUrlFromParts(env),
