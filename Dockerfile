@@ -1,6 +1,6 @@
 # One image for every app of the monorepo: each application project of nest-cli.json is built, and
 # APP chooses the one to run (--build-arg APP=… sets the default, -e APP=… overrides it at run time).
-# Node 24 is the Active LTS line; the tag pins a release so that builds repeat: 24.21.0 was the newest
+# Node 24 is an LTS line (security fixes until April 2028); the tag pins a release so that builds repeat: 24.21.0 was the newest
 # 24.x release when this was written (September 2026). Move it on with Node's security releases. The
 # code itself keeps running on Node 20 and later (package.json engines), which CI uses.
 FROM node:24.21.0-bookworm-slim AS node
