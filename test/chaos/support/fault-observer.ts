@@ -52,11 +52,16 @@ export class FaultObserver {
 
   /** Publishes envelopes with `outbound.processed.{tenantId}`, persistent, and waits for the broker's confirms. */
   async publish(envelopes: { metadata: { tenantId: string } }[]): Promise<void> {
+    await this.publishRaw(envelopes.map((envelope) => ({ routingKey: `outbound.processed.${envelope.metadata.tenantId}`, body: envelope })));
+  }
+
+  /** Publishes bodies with routing keys and headers of the caller's choosing (a hostile publisher's), and waits for the confirms. */
+  async publishRaw(messages: { routingKey: string; body: unknown; headers?: Record<string, unknown> }[]): Promise<void> {
     const channel = this.channel!;
-    for (const envelope of envelopes) {
-      const content = Buffer.from(JSON.stringify(envelope));
-      const options = { persistent: true, contentType: 'application/json' };
-      if (!channel.publish(EXCHANGE, `outbound.processed.${envelope.metadata.tenantId}`, content, options)) await once(channel, 'drain');
+    for (const { routingKey, body, headers } of messages) {
+      const content = Buffer.from(JSON.stringify(body));
+      const options = { persistent: true, contentType: 'application/json', headers };
+      if (!channel.publish(EXCHANGE, routingKey, content, options)) await once(channel, 'drain');
     }
     await channel.waitForConfirms();
   }
