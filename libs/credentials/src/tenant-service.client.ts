@@ -4,7 +4,8 @@ import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { AxiosError } from 'axios';
 import { ExponentialBackoff, handleWhen, retry, RetryPolicy } from 'cockatiel';
 import { CREDENTIALS_OPTIONS, CredentialsOptions } from './credentials.options';
-import { TenantCredentials, TenantCredentialsRecord } from './tenant-credentials.types';
+import { TenantCredentials } from './tenant-credentials.types';
+import { checkRecord } from './tenant-record.validator';
 
 const MAX_ATTEMPTS = 3;
 const PROBE_TENANT = '__readiness-probe__';
@@ -16,7 +17,8 @@ const isUnavailable = (error: Error) =>
 /**
  * Fetches one tenant's credentials. Timeouts, 5xx and network errors are tried 3 times with backoff,
  * then reported as TENANT_SERVICE_UNAVAILABLE (a transient condition); 404 and 403 / inactive
- * tenants are final answers.
+ * tenants are final answers, and so is a malformed record (ACCOUNT_ERROR: the tenant's
+ * configuration is broken, naming each bad field but never its value).
  */
 @Injectable()
 export class TenantServiceClient<T = unknown> {
@@ -54,7 +56,7 @@ export class TenantServiceClient<T = unknown> {
   /** `GET …/tenants/{tenantId}/credentials?type=…` with our service token; every HTTP answer resolves. */
   private requestCredentials(tenantId: string, timeoutMs: number) {
     const url = `${this.options.tenantServiceUrl}/api/v1/tenants/${encodeURIComponent(tenantId)}/credentials`;
-    return this.http.axiosRef.get<TenantCredentialsRecord>(url, {
+    return this.http.axiosRef.get<unknown>(url, {
       params: { type: this.options.credentialType },
       headers: { Authorization: `Bearer ${this.options.tenantServiceToken}` },
       timeout: timeoutMs,
@@ -73,7 +75,7 @@ export class TenantServiceClient<T = unknown> {
     return this.interpret(tenantId, response.status, response.data);
   }
 
-  private interpret(tenantId: string, status: number, body: TenantCredentialsRecord) {
+  private interpret(tenantId: string, status: number, body: unknown) {
     if (status === 404) {
       throw new DeliveryError(DeliveryErrorCategory.TENANT_NOT_FOUND, `tenant '${tenantId}' not found by the tenant service`, {
         httpStatus: status,
@@ -86,24 +88,31 @@ export class TenantServiceClient<T = unknown> {
       // 401 here means our own service token is wrong: an operator problem, not the tenant's; retried.
       throw unavailable(`tenant service answered HTTP ${status}`, status);
     }
-    if (typeof body !== 'object' || body === null || typeof body.status !== 'string') {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw unavailable('tenant service answered 200 without a credentials record', status);
     }
-    if (body.status !== 'active') throw inactive(tenantId, `status is '${body.status}'`, status);
-    const expiresAt = body.expiresAt ? Date.parse(body.expiresAt) : undefined;
-    if (expiresAt !== undefined && expiresAt <= Date.now()) {
-      throw inactive(tenantId, `credentials expired at ${body.expiresAt}`, status);
+    const check = checkRecord(body as Record<string, unknown>, tenantId, this.options.credentialType);
+    if (!check.ok) throw this.unusable(tenantId, check.problems);
+    const { record } = check;
+    if (record.status !== 'active') throw inactive(tenantId, `status is '${record.status}'`, status);
+    if (record.expiresAt !== undefined && record.expiresAt <= Date.now()) {
+      throw inactive(tenantId, `credentials expired at ${new Date(record.expiresAt).toISOString()}`, status);
     }
     let credentials: T;
     try {
-      credentials = this.options.parseCredentials(body.credentials);
+      credentials = this.options.parseCredentials(record.credentials);
     } catch (error) {
-      throw new DeliveryError(
-        DeliveryErrorCategory.ACCOUNT_ERROR,
-        `tenant '${tenantId}' has unusable ${this.options.credentialType} credentials: ${(error as Error).message}`,
-      );
+      throw this.unusable(tenantId, [(error as Error).message]);
     }
-    return { tenantId, credentials, expiresAt };
+    return { tenantId, credentials, expiresAt: record.expiresAt };
+  }
+
+  /** A record this service cannot use: the tenant's configuration is broken, so no retry helps. */
+  private unusable(tenantId: string, problems: string[]): DeliveryError {
+    return new DeliveryError(
+      DeliveryErrorCategory.ACCOUNT_ERROR,
+      `tenant '${tenantId}' has an unusable ${this.options.credentialType} credentials record: ${problems.join('; ')}`,
+    );
   }
 }
 
