@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { DeliveryErrorCategory } from '@lib/resilience';
 import { SimulatedTenant, TenantServiceSimulator } from '@lib/testing';
-import axios, { AxiosAdapter } from 'axios';
+import axios, { AxiosAdapter, AxiosError } from 'axios';
 import { CredentialsOptions } from './credentials.options';
 import { TenantServiceClient } from './tenant-service.client';
 
@@ -22,6 +22,7 @@ describe(TenantServiceClient.name, () => {
   afterAll(() => simulator.stop());
   afterEach(() => {
     simulator.mode = 'up';
+    simulator.redirect = { status: 302, to: 'http://127.0.0.1:9' };
   });
 
   function clientFor(url: string, token: string, overrides: Partial<CredentialsOptions<Creds>> = {}, http = axios.create()) {
@@ -158,15 +159,85 @@ describe(TenantServiceClient.name, () => {
     });
   });
 
-  it('probes readiness with one request that the service answers 404', async () => {
-    const before = simulator.requestsFor('__readiness-probe__');
-    await expect(client.probe()).resolves.toBeUndefined();
-    expect(simulator.requestsFor('__readiness-probe__') - before).toBe(1);
-    await expect(clientFor(simulator.url, 'wrong').probe()).resolves.toContain('HTTP 401');
-    simulator.mode = 'unavailable';
-    await expect(client.probe()).resolves.toContain('HTTP 503');
-    simulator.mode = 'unreachable';
-    await expect(client.probe()).resolves.toContain('unreachable');
+  describe('redirects', () => {
+    const elsewhere = new TenantServiceSimulator('svc-token');
+
+    beforeAll(async () => {
+      await elsewhere.start();
+      elsewhere.addTenant({ tenantId: 'acme', phoneNumberId: '1065', accessToken: 'EAAG-elsewhere' });
+    });
+    afterAll(() => elsewhere.stop());
+
+    it.each([301, 302, 303, 307, 308] as const)(
+      'never follows a %s, so the service token never reaches another host, and reports the service unavailable',
+      async (status) => {
+        simulator.mode = 'redirect';
+        simulator.redirect = { status, to: elsewhere.url };
+        await expect(client.fetch('acme')).rejects.toMatchObject({
+          category: DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE,
+          message: `tenant service answered HTTP ${status} (a redirect, not followed)`,
+          details: { httpStatus: status },
+        });
+        expect(elsewhere.totalRequests).toBe(0);
+      },
+    );
+
+    it('holds even when the HTTP client it is given follows redirects by default', async () => {
+      simulator.mode = 'redirect';
+      simulator.redirect = { status: 307, to: elsewhere.url };
+      const lenient = clientFor(simulator.url, 'svc-token', {}, axios.create({ maxRedirects: 21 }));
+      await expect(lenient.fetch('acme')).rejects.toMatchObject({ category: DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE });
+      await expect(lenient.probe()).resolves.toMatchObject({ reason: 'redirected', httpStatus: 307 });
+      expect(elsewhere.totalRequests).toBe(0);
+    });
+  });
+
+  describe('readiness probe', () => {
+    it('makes one request, which the service answers 404, and finds nothing wrong', async () => {
+      const before = simulator.requestsFor('__readiness-probe__');
+      await expect(client.probe()).resolves.toBeUndefined();
+      expect(simulator.requestsFor('__readiness-probe__') - before).toBe(1);
+    });
+
+    it.each([
+      ['a refused service token', () => clientFor(simulator.url, 'wrong'), { reason: 'token-refused', httpStatus: 401 }],
+      ['an error status', () => ((simulator.mode = 'unavailable'), client), { reason: 'error-status', httpStatus: 503 }],
+      ['a redirect', () => ((simulator.mode = 'redirect'), client), { reason: 'redirected', httpStatus: 302 }],
+      ['a reset connection', () => ((simulator.mode = 'unreachable'), client), { reason: 'unreachable', errorCode: 'ECONNRESET' }],
+    ] as const)('reports %s with its status or error code', async (_name, arrange, expected) => {
+      await expect(arrange().probe()).resolves.toEqual({ ...expected, note: expect.any(String) });
+    });
+
+    it('reports a refused connection by its error code', async () => {
+      const closed = new TenantServiceSimulator();
+      const url = await closed.start();
+      await closed.stop();
+      await expect(clientFor(url, 'svc-token').probe()).resolves.toMatchObject({ reason: 'unreachable', errorCode: 'ECONNREFUSED' });
+    });
+
+    it.each([
+      [400, 'error-status'],
+      [429, 'error-status'],
+      [502, 'error-status'],
+    ])('counts an unexpected HTTP %s as a problem', async (status, reason) => {
+      const adapter: AxiosAdapter = (config) => Promise.resolve({ status, statusText: '', data: {}, headers: {}, config });
+      await expect(clientFor('http://tenants', 'svc-token', {}, axios.create({ adapter })).probe()).resolves.toMatchObject({
+        reason,
+        httpStatus: status,
+      });
+    });
+
+    it('never quotes the answer or the error message of the tenant service', async () => {
+      const body = { message: 'db at 10.1.2.3 refused password hunter2' };
+      const answering: AxiosAdapter = (config) => Promise.resolve({ status: 500, statusText: 'hunter2', data: body, headers: {}, config });
+      const failing: AxiosAdapter = (config) =>
+        Promise.reject(new AxiosError('connect to 10.1.2.3 with hunter2 failed', 'E hunter2 \n', config));
+      for (const adapter of [answering, failing]) {
+        const problem = await clientFor('http://tenants', 'svc-token', {}, axios.create({ adapter })).probe();
+        expect(problem).toBeDefined();
+        expect(JSON.stringify(problem)).not.toMatch(/hunter2|10\.1\.2\.3/);
+      }
+    });
   });
 
   it('reports a connection failure as unavailable', async () => {

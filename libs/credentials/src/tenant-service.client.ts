@@ -1,11 +1,11 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
-import { AxiosError } from 'axios';
 import { ExponentialBackoff, handleWhen, retry, RetryPolicy } from 'cockatiel';
 import { CREDENTIALS_OPTIONS, CredentialsOptions } from './credentials.options';
 import { TenantCredentials } from './tenant-credentials.types';
 import { checkRecord } from './tenant-record.validator';
+import { isRedirect, networkErrorCode, problemOfError, problemOfStatus, TenantServiceProblem } from './tenant-service.problem';
 
 const MAX_ATTEMPTS = 3;
 const PROBE_TENANT = '__readiness-probe__';
@@ -39,27 +39,29 @@ export class TenantServiceClient<T = unknown> {
   }
 
   /**
-   * One cheap request for a tenant that does not exist, for readiness: a 404 (or any other answer
-   * below 500 but 401) means the service is there and accepts our token. Resolves with the problem,
-   * or undefined when reachable.
+   * One cheap request for a tenant that does not exist, for readiness: a 404 (or a 200 or 403) means the
+   * service is there and accepts our token. Resolves with the problem, or undefined when it serves.
    */
-  async probe(): Promise<string | undefined> {
+  async probe(): Promise<TenantServiceProblem | undefined> {
     try {
       const response = await this.requestCredentials(PROBE_TENANT, Math.min(this.options.tenantServiceTimeoutMs, PROBE_TIMEOUT_MS));
-      if (response.status === 401) return 'the tenant service refuses our service token (HTTP 401)';
-      return response.status >= 500 ? `the tenant service answers HTTP ${response.status}` : undefined;
+      return problemOfStatus(response.status);
     } catch (error) {
-      return `the tenant service is unreachable (${(error as AxiosError).code ?? 'network error'})`;
+      return problemOfError(error);
     }
   }
 
-  /** `GET …/tenants/{tenantId}/credentials?type=…` with our service token; every HTTP answer resolves. */
+  /**
+   * `GET …/tenants/{tenantId}/credentials?type=…` with our service token; every HTTP answer resolves.
+   * Redirects are never followed, whatever the HTTP client's defaults: the token goes to the configured host only.
+   */
   private requestCredentials(tenantId: string, timeoutMs: number) {
     const url = `${this.options.tenantServiceUrl}/api/v1/tenants/${encodeURIComponent(tenantId)}/credentials`;
     return this.http.axiosRef.get<unknown>(url, {
       params: { type: this.options.credentialType },
       headers: { Authorization: `Bearer ${this.options.tenantServiceToken}` },
       timeout: timeoutMs,
+      maxRedirects: 0,
       validateStatus: () => true,
     });
   }
@@ -69,8 +71,7 @@ export class TenantServiceClient<T = unknown> {
     try {
       response = await this.requestCredentials(tenantId, this.options.tenantServiceTimeoutMs);
     } catch (error) {
-      const code = (error as AxiosError).code ?? 'network error';
-      throw unavailable(`tenant service request failed (${code})`);
+      throw unavailable(`tenant service request failed (${networkErrorCode(error)})`);
     }
     return this.interpret(tenantId, response.status, response.data);
   }
@@ -83,6 +84,10 @@ export class TenantServiceClient<T = unknown> {
     }
     if (status === 403) {
       throw inactive(tenantId, 'refused by the tenant service (HTTP 403)', status);
+    }
+    if (isRedirect(status)) {
+      // Most likely a wrong TENANT_SERVICE_URL (http behind an https redirect): an operator problem, like a 401.
+      throw unavailable(`tenant service answered HTTP ${status} (a redirect, not followed)`, status);
     }
     if (status !== 200) {
       // 401 here means our own service token is wrong: an operator problem, not the tenant's; retried.
