@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
-import { DeliveryErrorCategory } from '@lib/resilience';
+import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { SimulatedTenant, TenantServiceSimulator } from '@lib/testing';
-import axios, { AxiosAdapter, AxiosError } from 'axios';
+import axios, { AxiosAdapter } from 'axios';
 import { CredentialsOptions } from './credentials.options';
 import { TenantServiceClient } from './tenant-service.client';
 
@@ -159,6 +159,55 @@ describe(TenantServiceClient.name, () => {
     });
   });
 
+  describe('request slots', () => {
+    const notFound = (config: Parameters<AxiosAdapter>[0]) => ({ status: 404, statusText: '', data: {}, headers: {}, config });
+
+    it('keeps at most maxConcurrentRequests requests in flight however many distinct tenants are asked for', async () => {
+      let inFlight = 0;
+      let most = 0;
+      const adapter: AxiosAdapter = async (config) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight -= 1;
+        return notFound(config);
+      };
+      const limited = clientFor(
+        'http://tenants',
+        'svc-token',
+        { maxConcurrentRequests: 4, tenantServiceTimeoutMs: 60_000 },
+        axios.create({ adapter }),
+      );
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => limited.fetch(`ghost-${i}`).catch((error: DeliveryError) => error.category)),
+      );
+      expect(new Set(outcomes)).toEqual(new Set([DeliveryErrorCategory.TENANT_NOT_FOUND]));
+      expect(most).toBe(4);
+    });
+
+    it('refuses a fetch that found no free slot within the request timeout as the service being unavailable, without a request', async () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const adapter = jest.fn<ReturnType<AxiosAdapter>, Parameters<AxiosAdapter>>(async (config) => {
+        await released;
+        return notFound(config);
+      });
+      const limited = clientFor(
+        'http://tenants',
+        'svc-token',
+        { maxConcurrentRequests: 1, tenantServiceTimeoutMs: 30 },
+        axios.create({ adapter }),
+      );
+      const first = limited.fetch('slow').catch((error: DeliveryError) => error.category);
+      await expect(limited.fetch('other')).rejects.toMatchObject({
+        category: DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE,
+        message: 'tenant service busy: 1 request(s) of this replica already in flight',
+      });
+      expect(adapter).toHaveBeenCalledTimes(1);
+      release();
+      expect(await first).toBe(DeliveryErrorCategory.TENANT_NOT_FOUND);
+    });
+  });
+
   describe('redirects', () => {
     const elsewhere = new TenantServiceSimulator('svc-token');
 
@@ -189,54 +238,6 @@ describe(TenantServiceClient.name, () => {
       await expect(lenient.fetch('acme')).rejects.toMatchObject({ category: DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE });
       await expect(lenient.probe()).resolves.toMatchObject({ reason: 'redirected', httpStatus: 307 });
       expect(elsewhere.totalRequests).toBe(0);
-    });
-  });
-
-  describe('readiness probe', () => {
-    it('makes one request, which the service answers 404, and finds nothing wrong', async () => {
-      const before = simulator.requestsFor('__readiness-probe__');
-      await expect(client.probe()).resolves.toBeUndefined();
-      expect(simulator.requestsFor('__readiness-probe__') - before).toBe(1);
-    });
-
-    it.each([
-      ['a refused service token', () => clientFor(simulator.url, 'wrong'), { reason: 'token-refused', httpStatus: 401 }],
-      ['an error status', () => ((simulator.mode = 'unavailable'), client), { reason: 'error-status', httpStatus: 503 }],
-      ['a redirect', () => ((simulator.mode = 'redirect'), client), { reason: 'redirected', httpStatus: 302 }],
-      ['a reset connection', () => ((simulator.mode = 'unreachable'), client), { reason: 'unreachable', errorCode: 'ECONNRESET' }],
-    ] as const)('reports %s with its status or error code', async (_name, arrange, expected) => {
-      await expect(arrange().probe()).resolves.toEqual({ ...expected, note: expect.any(String) });
-    });
-
-    it('reports a refused connection by its error code', async () => {
-      const closed = new TenantServiceSimulator();
-      const url = await closed.start();
-      await closed.stop();
-      await expect(clientFor(url, 'svc-token').probe()).resolves.toMatchObject({ reason: 'unreachable', errorCode: 'ECONNREFUSED' });
-    });
-
-    it.each([
-      [400, 'error-status'],
-      [429, 'error-status'],
-      [502, 'error-status'],
-    ])('counts an unexpected HTTP %s as a problem', async (status, reason) => {
-      const adapter: AxiosAdapter = (config) => Promise.resolve({ status, statusText: '', data: {}, headers: {}, config });
-      await expect(clientFor('http://tenants', 'svc-token', {}, axios.create({ adapter })).probe()).resolves.toMatchObject({
-        reason,
-        httpStatus: status,
-      });
-    });
-
-    it('never quotes the answer or the error message of the tenant service', async () => {
-      const body = { message: 'db at 10.1.2.3 refused password hunter2' };
-      const answering: AxiosAdapter = (config) => Promise.resolve({ status: 500, statusText: 'hunter2', data: body, headers: {}, config });
-      const failing: AxiosAdapter = (config) =>
-        Promise.reject(new AxiosError('connect to 10.1.2.3 with hunter2 failed', 'E hunter2 \n', config));
-      for (const adapter of [answering, failing]) {
-        const problem = await clientFor('http://tenants', 'svc-token', {}, axios.create({ adapter })).probe();
-        expect(problem).toBeDefined();
-        expect(JSON.stringify(problem)).not.toMatch(/hunter2|10\.1\.2\.3/);
-      }
     });
   });
 

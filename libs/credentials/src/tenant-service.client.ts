@@ -2,7 +2,8 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { ExponentialBackoff, handleWhen, retry, RetryPolicy } from 'cockatiel';
-import { CREDENTIALS_OPTIONS, CredentialsOptions } from './credentials.options';
+import { CREDENTIALS_OPTIONS, CredentialsOptions, DEFAULT_MAX_CONCURRENT_REQUESTS } from './credentials.options';
+import { RequestSlots, RequestSlotsBusyError } from './request-slots';
 import { TenantCredentials } from './tenant-credentials.types';
 import { checkRecord } from './tenant-record.validator';
 import { isRedirect, networkErrorCode, problemOfError, problemOfStatus, TenantServiceProblem } from './tenant-service.problem';
@@ -23,6 +24,7 @@ const isUnavailable = (error: Error) =>
 @Injectable()
 export class TenantServiceClient<T = unknown> {
   private readonly retryPolicy: RetryPolicy;
+  private readonly slots: RequestSlots;
 
   constructor(
     private readonly http: HttpService,
@@ -32,10 +34,22 @@ export class TenantServiceClient<T = unknown> {
       maxAttempts: MAX_ATTEMPTS - 1,
       backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }),
     });
+    this.slots = new RequestSlots(options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS, options.tenantServiceTimeoutMs);
   }
 
-  fetch(tenantId: string): Promise<TenantCredentials<T> & { expiresAt?: number }> {
-    return this.retryPolicy.execute(() => this.fetchOnce(tenantId));
+  /**
+   * One fetch holds one request slot through its tries and backoff, so at most `maxConcurrentRequests`
+   * requests are in flight, fewer while the service is failing.
+   */
+  async fetch(tenantId: string): Promise<TenantCredentials<T> & { expiresAt?: number }> {
+    try {
+      return await this.slots.run(() => this.retryPolicy.execute(() => this.fetchOnce(tenantId)));
+    } catch (error) {
+      if (!(error instanceof RequestSlotsBusyError)) throw error;
+      throw unavailable(
+        `tenant service busy: ${this.options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS} request(s) of this replica already in flight`,
+      );
+    }
   }
 
   /**
