@@ -24,6 +24,7 @@ const isUnavailable = (error: Error) =>
 @Injectable()
 export class TenantServiceClient<T = unknown> {
   private readonly retryPolicy: RetryPolicy;
+  private readonly maxConcurrentRequests: number;
   private readonly slots: RequestSlots;
 
   constructor(
@@ -34,7 +35,8 @@ export class TenantServiceClient<T = unknown> {
       maxAttempts: MAX_ATTEMPTS - 1,
       backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }),
     });
-    this.slots = new RequestSlots(options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS, options.tenantServiceTimeoutMs);
+    this.maxConcurrentRequests = options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS;
+    this.slots = new RequestSlots(this.maxConcurrentRequests, options.tenantServiceTimeoutMs);
   }
 
   /**
@@ -46,9 +48,7 @@ export class TenantServiceClient<T = unknown> {
       return await this.slots.run(() => this.retryPolicy.execute(() => this.fetchOnce(tenantId)));
     } catch (error) {
       if (!(error instanceof RequestSlotsBusyError)) throw error;
-      throw unavailable(
-        `tenant service busy: ${this.options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS} request(s) of this replica already in flight`,
-      );
+      throw unavailable(`tenant service busy: ${this.maxConcurrentRequests} request(s) of this replica already in flight`);
     }
   }
 
