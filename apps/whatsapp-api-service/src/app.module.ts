@@ -53,6 +53,8 @@ export class AppModule {
             tenantServiceTimeoutMs: c.tenantService.timeoutMs,
             credentialType: 'whatsapp',
             cacheTtlMs: c.credentials.cacheTtlMs,
+            negativeCacheTtlMs: c.credentials.negativeCacheTtlMs,
+            maxConcurrentRequests: c.tenantService.maxInFlight,
             parseCredentials: parseWhatsappCredentials,
           }),
           inject: [WhatsappConfig],

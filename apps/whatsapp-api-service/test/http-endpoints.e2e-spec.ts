@@ -29,7 +29,8 @@ describe('whatsapp-api-service HTTP: health and metrics only', () => {
     await new Promise((resolve) => setTimeout(resolve, 5100));
     const response = await request(sandbox().app.getHttpServer()).get('/health/ready').expect(200);
     sandbox().tenants.mode = 'up';
-    expect(response.body.info.tenantService).toMatchObject({ status: 'up', mode: 'degraded' });
+    expect(response.body.info.tenantService).toMatchObject({ status: 'up', mode: 'degraded', reason: 'error-status', httpStatus: 503 });
+    expect(JSON.stringify(response.body)).not.toContain('Service Unavailable');
   });
 
   it('exports the delivery metrics under the service prefix', async () => {

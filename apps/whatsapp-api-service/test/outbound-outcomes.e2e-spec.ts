@@ -185,13 +185,13 @@ describe('whatsapp-api-service outcomes (real RabbitMQ, simulated Meta and tenan
     it.each([
       ['suspended-co', '100000000000009'],
       ['forbidden-co', '100000000000010'],
-    ])('dead-letters the suspended tenant %s without calling Meta, and does not cache the answer', async (tenantId, phoneNumberId) => {
+    ])('dead-letters the suspended tenant %s without calling Meta, and remembers the answer briefly', async (tenantId, phoneNumberId) => {
       const before = sandbox().tenants.requestsFor(tenantId);
       const first = await send({ tenantId, phoneNumberId });
       expect(await first.status()).toMatchObject({ status: 'failed', error: { category: 'TENANT_INACTIVE' } });
       const second = await send({ tenantId, phoneNumberId });
       expect(await second.status()).toMatchObject({ status: 'failed', error: { category: 'TENANT_INACTIVE' } });
-      expect(sandbox().tenants.requestsFor(tenantId) - before).toBe(2);
+      expect(sandbox().tenants.requestsFor(tenantId) - before).toBe(1);
       expect(callsTo(first.to)).toHaveLength(0);
     });
 

@@ -85,25 +85,112 @@ describe(CredentialsCache.name, () => {
     expect((await cache.get('acme')).credentials.token).toBe('new');
   });
 
-  it.each([
-    [DeliveryErrorCategory.TENANT_NOT_FOUND],
-    [DeliveryErrorCategory.TENANT_INACTIVE],
-    [DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE],
-  ])('never caches a %s answer', async (category) => {
-    const fetch = jest.fn().mockRejectedValueOnce(new DeliveryError(category, 'no')).mockResolvedValueOnce(record('acme', 'tok-1'));
-    const cache = cacheWith(fetch);
-    await expect(cache.get('acme')).rejects.toMatchObject({ category });
-    expect((await cache.get('acme')).credentials.token).toBe('tok-1');
-    expect(fetch).toHaveBeenCalledTimes(2);
+  describe('refresh', () => {
+    it('fetches a cached tenant anew, then not again within the negative-cache TTL', async () => {
+      const fetch = jest
+        .fn()
+        .mockResolvedValueOnce(record('acme', 'tok-1'))
+        .mockResolvedValueOnce(record('acme', 'tok-2'))
+        .mockResolvedValueOnce(record('acme', 'tok-3'));
+      const cache = cacheWith(fetch, { negativeCacheTtlMs: 50 });
+      await cache.get('acme');
+      expect(await cache.refresh('acme')).toMatchObject({ credentials: { token: 'tok-2' }, refreshed: true });
+      expect(await cache.refresh('acme')).toMatchObject({ credentials: { token: 'tok-2' }, refreshed: false });
+      expect(fetch).toHaveBeenCalledTimes(2);
+      await sleep(120);
+      expect(await cache.refresh('acme')).toMatchObject({ credentials: { token: 'tok-3' }, refreshed: true });
+    });
+
+    it('makes one request for many concurrent refreshes of one tenant', async () => {
+      const fetch = jest.fn().mockResolvedValueOnce(record('acme', 'old'));
+      const cache = cacheWith(fetch);
+      await cache.get('acme');
+      let resolve!: (value: unknown) => void;
+      fetch.mockReturnValueOnce(new Promise((r) => (resolve = r)));
+      const waiting = Array.from({ length: 50 }, () => cache.refresh('acme'));
+      resolve(record('acme', 'new'));
+      const results = await Promise.all(waiting);
+      expect(fetch).toHaveBeenCalledTimes(2);
+      expect(new Set(results.map((r) => r.credentials.token))).toEqual(new Set(['new']));
+      expect(results.filter((r) => r.refreshed)).toHaveLength(1);
+    });
+  });
+
+  describe('negative answers', () => {
+    const refusal = (category: DeliveryErrorCategory) => new DeliveryError(category, `tenant refused (${category})`, { httpStatus: 404 });
+
+    it.each([[DeliveryErrorCategory.TENANT_NOT_FOUND], [DeliveryErrorCategory.TENANT_INACTIVE], [DeliveryErrorCategory.ACCOUNT_ERROR]])(
+      'remembers a %s answer for the negative-cache TTL, then asks again',
+      async (category) => {
+        const fetch = jest.fn().mockRejectedValueOnce(refusal(category)).mockResolvedValueOnce(record('acme', 'tok-1'));
+        const cache = cacheWith(fetch, { negativeCacheTtlMs: 50 });
+        await expect(cache.get('acme')).rejects.toMatchObject({
+          category,
+          message: `tenant refused (${category})`,
+          details: { httpStatus: 404 },
+        });
+        await expect(cache.get('acme')).rejects.toMatchObject({ category });
+        expect(fetch).toHaveBeenCalledTimes(1);
+        await sleep(120);
+        expect((await cache.get('acme')).credentials.token).toBe('tok-1');
+        expect(fetch).toHaveBeenCalledTimes(2);
+      },
+    );
+
+    it('never remembers the tenant service being unavailable', async () => {
+      const fetch = jest
+        .fn()
+        .mockRejectedValueOnce(refusal(DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE))
+        .mockResolvedValueOnce(record('acme', 'tok-1'));
+      const cache = cacheWith(fetch);
+      await expect(cache.get('acme')).rejects.toMatchObject({ category: DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE });
+      expect((await cache.get('acme')).credentials.token).toBe('tok-1');
+      expect(fetch).toHaveBeenCalledTimes(2);
+    });
+
+    it('makes one request for many concurrent look-ups of one unknown tenant, and none for the next ones', async () => {
+      let reject!: (error: Error) => void;
+      const fetch = jest.fn().mockReturnValue(new Promise((_resolve, r) => (reject = r)));
+      const cache = cacheWith(fetch);
+      const waiting = Array.from({ length: 50 }, () => cache.get('ghost').catch((error: DeliveryError) => error.category));
+      reject(refusal(DeliveryErrorCategory.TENANT_NOT_FOUND));
+      expect(new Set(await Promise.all(waiting))).toEqual(new Set([DeliveryErrorCategory.TENANT_NOT_FOUND]));
+      await expect(cache.get('ghost')).rejects.toMatchObject({ category: DeliveryErrorCategory.TENANT_NOT_FOUND });
+      expect(fetch).toHaveBeenCalledTimes(1);
+    });
+
+    it('keeps at most maxCachedTenants refusals, dropping the least recently used', async () => {
+      const fetch = jest.fn((_tenantId: string) => Promise.reject(refusal(DeliveryErrorCategory.TENANT_NOT_FOUND)));
+      const cache = cacheWith(fetch, { maxCachedTenants: 2 });
+      for (const tenantId of ['a', 'b', 'c', 'a']) await cache.get(tenantId).catch(() => undefined);
+      expect(fetch.mock.calls.map(([tenantId]) => tenantId)).toEqual(['a', 'b', 'c', 'a']);
+    });
+
+    it('forgets a refusal on invalidation', async () => {
+      const fetch = jest
+        .fn()
+        .mockRejectedValueOnce(refusal(DeliveryErrorCategory.TENANT_NOT_FOUND))
+        .mockResolvedValueOnce(record('acme', 'tok-1'));
+      const cache = cacheWith(fetch);
+      await expect(cache.get('acme')).rejects.toMatchObject({ category: DeliveryErrorCategory.TENANT_NOT_FOUND });
+      cache.invalidate('acme');
+      expect((await cache.get('acme')).credentials.token).toBe('tok-1');
+    });
   });
 
   it('counts hits and misses', async () => {
-    const fetch = jest.fn().mockResolvedValue(record('acme', 'tok'));
+    const fetch = jest.fn((tenantId: string) =>
+      tenantId === 'acme'
+        ? Promise.resolve(record('acme', 'tok'))
+        : Promise.reject(new DeliveryError(DeliveryErrorCategory.TENANT_NOT_FOUND, 'no')),
+    );
     const cache = cacheWith(fetch);
     await cache.get('acme');
     await cache.get('acme');
+    await cache.get('ghost').catch(() => undefined);
+    await cache.get('ghost').catch(() => undefined);
     const metric = await register.getSingleMetric('cache_spec_credential_cache_requests_total')!.get();
-    expect(Object.fromEntries(metric.values.map((v) => [v.labels.result, v.value]))).toEqual({ miss: 1, hit: 1 });
+    expect(Object.fromEntries(metric.values.map((v) => [v.labels.result, v.value]))).toEqual({ miss: 2, hit: 2 });
   });
 
   it('confirms a tenant as verified once its credentials were fetched, and only then', async () => {

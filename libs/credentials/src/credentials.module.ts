@@ -1,9 +1,9 @@
 import { HttpModule } from '@nestjs/axios';
 import { TerminusModule } from '@nestjs/terminus';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, FactoryProvider, Module } from '@nestjs/common';
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { CREDENTIALS_OPTIONS, CredentialsOptions } from './credentials.options';
+import { CREDENTIALS_OPTIONS, CredentialsOptions, DEFAULT_MAX_CONCURRENT_REQUESTS } from './credentials.options';
 import { CredentialsCache } from './credentials-cache.service';
 import { TenantServiceClient } from './tenant-service.client';
 import { TenantServiceHealthIndicator } from './tenant-service.health';
@@ -17,23 +17,27 @@ export interface CredentialsAsyncOptions<T> {
 @Module({})
 export class CredentialsModule {
   static forRootAsync<T>(options: CredentialsAsyncOptions<T>): DynamicModule {
+    const optionsProvider: FactoryProvider = { provide: CREDENTIALS_OPTIONS, useFactory: options.useFactory, inject: options.inject };
     return {
       module: CredentialsModule,
       global: true,
       imports: [
         TerminusModule,
-        HttpModule.register({
-          httpAgent: new Agent({ keepAlive: true, maxSockets: 32 }),
-          httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 32 }),
-          maxRedirects: 0,
+        HttpModule.registerAsync({
+          extraProviders: [optionsProvider],
+          inject: [CREDENTIALS_OPTIONS],
+          useFactory: (credentials: CredentialsOptions<T>) => {
+            // One socket per request slot, and one for the readiness probe: no request waits unseen for a socket.
+            const maxSockets = (credentials.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS) + 1;
+            return {
+              httpAgent: new Agent({ keepAlive: true, maxSockets }),
+              httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+              maxRedirects: 0,
+            };
+          },
         }),
       ],
-      providers: [
-        { provide: CREDENTIALS_OPTIONS, useFactory: options.useFactory, inject: options.inject },
-        TenantServiceClient,
-        CredentialsCache,
-        TenantServiceHealthIndicator,
-      ],
+      providers: [optionsProvider, TenantServiceClient, CredentialsCache, TenantServiceHealthIndicator],
       exports: [CredentialsCache, TenantServiceHealthIndicator],
     };
   }

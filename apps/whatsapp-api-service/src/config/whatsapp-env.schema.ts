@@ -76,6 +76,12 @@ export class WhatsappEnv {
   @IsInt()
   TENANT_SERVICE_TIMEOUT_MS: number = 5000;
 
+  /** Credential fetches in flight per replica; more wait up to TENANT_SERVICE_TIMEOUT_MS for a slot, then are deferred. */
+  @Min(1)
+  @Max(256)
+  @IsInt()
+  TENANT_SERVICE_MAX_IN_FLIGHT: number = 16;
+
   @IsUrl(HTTP_URL, { message: 'META_API_BASE_URL must be an http(s) URL' })
   META_API_BASE_URL: string = 'https://graph.facebook.com';
 
@@ -89,6 +95,15 @@ export class WhatsappEnv {
   @Min(0)
   @IsInt()
   CREDENTIAL_CACHE_TTL_MS: number = 900000;
+
+  /**
+   * How long a tenant the tenant service refused (404, 403, not active, malformed record) stays refused
+   * without asking again; also the shortest time between two refreshes of one tenant after a sender mismatch.
+   */
+  @Min(1000)
+  @Max(300000)
+  @IsInt()
+  TENANT_NEGATIVE_CACHE_TTL_MS: number = 30000;
 
   /** Total Meta calls one message may cost: 3 means the first call and two retries. */
   @Min(1)

@@ -23,9 +23,9 @@ describe('loadWhatsappConfig', () => {
       connectTimeoutMs: 30000,
       shutdownTimeoutMs: 30000,
     });
-    expect(config.tenantService).toEqual({ url: 'http://tenants.internal:3000', token: 'svc-token', timeoutMs: 5000 });
+    expect(config.tenantService).toEqual({ url: 'http://tenants.internal:3000', token: 'svc-token', timeoutMs: 5000, maxInFlight: 16 });
     expect(config.meta).toEqual({ baseUrl: 'https://graph.facebook.com', apiVersion: 'v26.0', timeoutMs: 10000 });
-    expect(config.credentials.cacheTtlMs).toBe(900000);
+    expect(config.credentials).toEqual({ cacheTtlMs: 900000, negativeCacheTtlMs: 30000 });
     expect(config.retry).toEqual({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60000 });
     expect(config.http.port).toBe(8080);
     expect(config.logLevel).toBe('info');
@@ -85,6 +85,9 @@ describe('loadWhatsappConfig', () => {
     ['META_API_VERSION', '26', 'META_API_VERSION must look like v26.0'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of the following values'],
     ['REDIS_URL', 'localhost:6379', 'REDIS_URL must be a redis:// or rediss:// URL'],
+    ['TENANT_NEGATIVE_CACHE_TTL_MS', '0', 'TENANT_NEGATIVE_CACHE_TTL_MS must not be less than 1000'],
+    ['TENANT_NEGATIVE_CACHE_TTL_MS', '3600000', 'TENANT_NEGATIVE_CACHE_TTL_MS must not be greater than 300000'],
+    ['TENANT_SERVICE_MAX_IN_FLIGHT', '0', 'TENANT_SERVICE_MAX_IN_FLIGHT must not be less than 1'],
   ])('refuses a malformed %s', (name, value, expected) => {
     const problems = problemsOf({ ...required, [name]: value });
     expect(problems).toHaveLength(1);

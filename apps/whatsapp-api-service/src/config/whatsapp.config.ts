@@ -13,9 +13,9 @@ export class WhatsappConfig {
   readonly http: { host: string; port: number };
   readonly logLevel: WhatsappEnv['LOG_LEVEL'];
   readonly rabbitmq: { url: string; prefetch: number; publishTimeoutMs: number; connectTimeoutMs: number; shutdownTimeoutMs: number };
-  readonly tenantService: { url: string; token: string; timeoutMs: number };
+  readonly tenantService: { url: string; token: string; timeoutMs: number; maxInFlight: number };
   readonly meta: { baseUrl: string; apiVersion: string; timeoutMs: number };
-  readonly credentials: { cacheTtlMs: number };
+  readonly credentials: { cacheTtlMs: number; negativeCacheTtlMs: number };
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   readonly resilience: { failureThreshold: number; halfOpenAfterMs: number; maxInFlightPerTenant: number; handlerTimeoutMs: number };
   readonly messageMaxBytes: number;
@@ -41,13 +41,14 @@ export class WhatsappConfig {
       url: env.TENANT_SERVICE_URL.replace(/\/+$/, ''),
       token: env.TENANT_SERVICE_TOKEN,
       timeoutMs: env.TENANT_SERVICE_TIMEOUT_MS,
+      maxInFlight: env.TENANT_SERVICE_MAX_IN_FLIGHT,
     };
     this.meta = {
       baseUrl: env.META_API_BASE_URL.replace(/\/+$/, ''),
       apiVersion: env.META_API_VERSION,
       timeoutMs: env.META_API_TIMEOUT_MS,
     };
-    this.credentials = { cacheTtlMs: env.CREDENTIAL_CACHE_TTL_MS };
+    this.credentials = { cacheTtlMs: env.CREDENTIAL_CACHE_TTL_MS, negativeCacheTtlMs: env.TENANT_NEGATIVE_CACHE_TTL_MS };
     this.retry = {
       maxAttempts: env.RETRY_MAX_ATTEMPTS,
       baseDelayMs: env.RETRY_BASE_DELAY_MS,

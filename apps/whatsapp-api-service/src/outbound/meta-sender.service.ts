@@ -10,9 +10,10 @@ import { OutboundEnvelope } from './envelope-parser';
 import { MetaCallFailure } from './meta-call-failure';
 
 /**
- * One delivery try: the tenant's credentials, the sender check, a rate-limit slot of the tenant's
- * phone number, then the Meta call, with one credential refresh on an auth error. Resolves with
- * Meta's 200 body; throws a `DeliveryError` (nothing was sent) or a `MetaCallFailure` (Meta refused).
+ * One delivery try: the tenant's credentials, the sender check (after one refresh on a mismatch), a
+ * rate-limit slot of the tenant's phone number, then the Meta call, with one credential refresh on an
+ * auth error. Resolves with Meta's 200 body; throws a `DeliveryError` (nothing was sent) or a
+ * `MetaCallFailure` (Meta refused).
  */
 @Injectable()
 export class MetaSender {
@@ -28,6 +29,7 @@ export class MetaSender {
   async send(envelope: OutboundEnvelope, state: DeliveryState): Promise<unknown> {
     const { tenantId, phoneNumberId } = envelope.metadata;
     let { credentials } = await this.credentials.get(tenantId);
+    if (credentials.phoneNumberId !== phoneNumberId) credentials = await this.refreshAfterMismatch(tenantId, phoneNumberId);
     this.assertSender(tenantId, phoneNumberId, credentials);
     const slot = await this.rateLimiter.acquire(tenantId, phoneNumberId, credentials.rateLimits?.messagesPerSecond, state.slotAt);
     state.slotAt = slot.granted ? undefined : slot.slotAt;
@@ -52,6 +54,19 @@ export class MetaSender {
       ({ credentials } = await this.credentials.get(tenantId));
       this.assertSender(tenantId, phoneNumberId, credentials);
     }
+  }
+
+  /**
+   * The tenant may have changed its number since its credentials were cached: ask the tenant service
+   * again before refusing. The cache refreshes a tenant at most once per short interval, so a flood of
+   * mismatching messages costs one request.
+   */
+  private async refreshAfterMismatch(tenantId: string, phoneNumberId: string): Promise<WhatsappCredentials> {
+    const { credentials, refreshed } = await this.credentials.refresh(tenantId);
+    if (refreshed && credentials.phoneNumberId === phoneNumberId) {
+      this.logger.log({ event: 'credentials_refreshed', reason: 'phone_number_changed' });
+    }
+    return credentials;
   }
 
   /** One tenant's message must never leave through another tenant's number. */

@@ -10,10 +10,18 @@ export interface SimulatedTenant {
   expiresAt?: string;
   /** Answer 403 instead of a 200 record with a non-active status. */
   forbidden?: boolean;
+  /**
+   * Fields that replace the well-formed ones of the 200 record (`credentials` is merged into the
+   * credentials object): a tenant service whose data for this tenant is broken. `undefined` removes a field.
+   */
+  malformed?: { record?: Record<string, unknown>; credentials?: Record<string, unknown> };
 }
 
-/** `up`: normal; `unavailable`: 503 to every request; `unreachable`: connections reset. */
-export type TenantServiceMode = 'up' | 'unavailable' | 'unreachable';
+/**
+ * `up`: normal; `unavailable`: 503 to every request; `unreachable`: connections reset; `redirect`:
+ * every request is answered with `redirect.status` and a `Location` on `redirect.to` (same path and query).
+ */
+export type TenantServiceMode = 'up' | 'unavailable' | 'unreachable' | 'redirect';
 
 const PATH = /^\/api\/v1\/tenants\/([^/]+)\/credentials$/;
 
@@ -27,6 +35,8 @@ export class TenantServiceSimulator extends JsonHttpSimulator {
   /** Credential requests received, by tenant id. */
   readonly requestsByTenant = new Map<string, number>();
   mode: TenantServiceMode = 'up';
+  /** Where `redirect` mode sends clients. */
+  redirect: { status: 301 | 302 | 303 | 307 | 308; to: string } = { status: 302, to: 'http://127.0.0.1:9' };
 
   constructor(readonly serviceToken = 'tenant-service-token') {
     super();
@@ -41,6 +51,11 @@ export class TenantServiceSimulator extends JsonHttpSimulator {
     return this.requestsByTenant.get(tenantId) ?? 0;
   }
 
+  /** Credential requests received for all tenants together. */
+  get totalRequests(): number {
+    return [...this.requestsByTenant.values()].reduce((sum, count) => sum + count, 0);
+  }
+
   protected answer(request: JsonRequest): SimulatedAnswer {
     const match = PATH.exec(request.path);
     if (request.method !== 'GET' || !match) return json(404, nestError(404, `Cannot ${request.method} ${request.path}`));
@@ -49,6 +64,10 @@ export class TenantServiceSimulator extends JsonHttpSimulator {
 
     if (this.mode === 'unreachable') return { kind: 'reset' };
     if (this.mode === 'unavailable') return json(503, nestError(503, 'Service Unavailable'));
+    if (this.mode === 'redirect') {
+      const location = `${this.redirect.to}${request.path}?${request.query.toString()}`;
+      return json(this.redirect.status, nestError(this.redirect.status, `Moved to ${location}`), { location });
+    }
     if (request.headers.authorization !== `Bearer ${this.serviceToken}`) return json(401, nestError(401, 'Unauthorized'));
     const type = request.query.get('type');
     if (!type) return json(400, nestError(400, 'type must be one of the following values: whatsapp, genesys'));
@@ -65,15 +84,22 @@ export class TenantServiceSimulator extends JsonHttpSimulator {
         phoneNumberId: tenant.phoneNumberId,
         businessAccountId: tenant.businessAccountId ?? `waba-${tenantId}`,
         rateLimits: { messagesPerSecond: tenant.messagesPerSecond ?? 80, messagesPerDay: 100_000 },
+        ...tenant.malformed?.credentials,
       },
       status,
       ...(tenant.expiresAt ? { expiresAt: tenant.expiresAt } : {}),
       lastValidated: new Date().toISOString(),
+      ...tenant.malformed?.record,
     });
   }
 }
 
 const ERROR_NAMES: Record<number, string> = {
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',

@@ -1,0 +1,54 @@
+import { TenantStatus } from './tenant-credentials.types';
+
+const TENANT_STATUSES: readonly TenantStatus[] = ['active', 'suspended', 'expired'];
+
+/** RFC 3339 date-time: a date, a time with seconds, an optional fraction and a zone (`Z` or `±hh:mm`). */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/** The record's own fields, checked; `credentials` is left to the service's parser. */
+export interface CheckedRecord {
+  status: TenantStatus;
+  /** Epoch milliseconds. */
+  expiresAt?: number;
+  credentials: unknown;
+}
+
+export type RecordCheck = { ok: true; record: CheckedRecord } | { ok: false; problems: string[] };
+
+/**
+ * Epoch milliseconds of an ISO-8601 date-time with a zone, or undefined when `value` is not one. A
+ * day the calendar does not have (Feb 30) is refused rather than rolled over as `Date.parse` does.
+ */
+export function parseIsoDateTime(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = DATE_TIME.exec(value);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return Date.parse(value);
+}
+
+/**
+ * Checks the envelope of a tenant-service record against what was asked for. Problems name the
+ * field and what is wrong with it, never its value (a record may carry anything).
+ */
+export function checkRecord(body: Record<string, unknown>, tenantId: string, credentialType: string): RecordCheck {
+  const problems: string[] = [];
+  if (body.tenantId !== tenantId) problems.push('tenantId is not the tenant asked for');
+  if (body.credentialType !== credentialType) problems.push(`credentialType is not '${credentialType}'`);
+  const status = body.status as TenantStatus;
+  if (!TENANT_STATUSES.includes(status)) problems.push(`status must be one of ${TENANT_STATUSES.join(', ')}`);
+  const expiresAt = optionalDateTime(body, 'expiresAt', problems);
+  optionalDateTime(body, 'lastValidated', problems);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, record: { status, expiresAt, credentials: body.credentials } };
+}
+
+/** Absent and `null` both mean "not given". */
+function optionalDateTime(body: Record<string, unknown>, field: string, problems: string[]): number | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  const parsed = parseIsoDateTime(value);
+  if (parsed === undefined) problems.push(`${field} must be an ISO-8601 date-time string`);
+  return parsed;
+}
