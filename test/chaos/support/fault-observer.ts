@@ -52,7 +52,9 @@ export class FaultObserver {
 
   /** Publishes envelopes with `outbound.processed.{tenantId}`, persistent, and waits for the broker's confirms. */
   async publish(envelopes: { metadata: { tenantId: string } }[]): Promise<void> {
-    await this.publishRaw(envelopes.map((envelope) => ({ routingKey: `outbound.processed.${envelope.metadata.tenantId}`, body: envelope })));
+    await this.publishRaw(
+      envelopes.map((envelope) => ({ routingKey: `outbound.processed.${envelope.metadata.tenantId}`, body: envelope })),
+    );
   }
 
   /** Publishes bodies with routing keys and headers of the caller's choosing (a hostile publisher's), and waits for the confirms. */
