@@ -39,7 +39,7 @@ const listQueues = (vhost: TestVhost) => () =>
  * at all, bodies that name a real tenant under another routing key with forged bookkeeping headers.
  * Beside it one real tenant whose Meta path is failing (its breaker open).
  */
-describe('scenario 9: hostile publisher (real RabbitMQ and Redis)', () => {
+describe('scenario 8: hostile publisher (real RabbitMQ and Redis)', () => {
   let vhost: TestVhost;
   let redis: PrivateRedisServer;
   let rig: FaultRig;
@@ -146,7 +146,7 @@ describe('scenario 9: hostile publisher (real RabbitMQ and Redis)', () => {
     const halfOpenProbes = Math.ceil(floodMs / HALF_OPEN_AFTER_MS) + 1;
 
     recordScenario({
-      scenario: '9 hostile publisher: 100,000 unknown tenants, junk keys, forged headers',
+      scenario: '8 hostile publisher: 100,000 unknown tenants, junk keys, forged headers',
       published: outcome.published,
       sent: outcome.sent,
       duplicates: outcome.duplicates,
