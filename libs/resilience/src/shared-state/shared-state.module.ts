@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AccountHoldStore } from './account-hold.store';
 import { DeliveryLedger } from './delivery-ledger.service';
 import { RedisConnection } from './redis-connection.service';
 import { RedisHealthIndicator } from './redis.health';
@@ -11,7 +12,7 @@ export interface SharedStateAsyncOptions {
   inject?: any[];
 }
 
-/** State that must hold across replicas (rate limits, de-duplication), in Redis with an in-process fallback. */
+/** State that must hold across replicas (rate limits, de-duplication, account holds), in Redis with an in-process fallback. */
 @Module({})
 export class SharedStateModule {
   static forRootAsync(options: SharedStateAsyncOptions): DynamicModule {
@@ -23,10 +24,11 @@ export class SharedStateModule {
         { provide: SHARED_STATE_OPTIONS, useFactory: options.useFactory, inject: options.inject },
         RedisConnection,
         DeliveryLedger,
+        AccountHoldStore,
         TenantRateLimiter,
         RedisHealthIndicator,
       ],
-      exports: [SHARED_STATE_OPTIONS, RedisConnection, DeliveryLedger, TenantRateLimiter, RedisHealthIndicator],
+      exports: [SHARED_STATE_OPTIONS, RedisConnection, DeliveryLedger, AccountHoldStore, TenantRateLimiter, RedisHealthIndicator],
     };
   }
 }
