@@ -149,6 +149,15 @@ export class WhatsappEnv {
   @IsInt()
   RATE_LIMIT_MAX_WAIT_MS: number = 1000;
 
+  /**
+   * How often one message probes a tenant whose account Meta refused as a whole (locked, blocked,
+   * unpaid). Unset: the classifier's interval for the error code (30 min to 6 h).
+   */
+  @IsOptional()
+  @Min(1000)
+  @IsInt()
+  ACCOUNT_HOLD_PROBE_MS?: number;
+
   @Min(0)
   @Max(65535)
   @IsInt()

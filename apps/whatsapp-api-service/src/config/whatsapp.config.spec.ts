@@ -30,6 +30,7 @@ describe('loadWhatsappConfig', () => {
     expect(config.http.port).toBe(8080);
     expect(config.logLevel).toBe('info');
     expect(config.messageMaxBytes).toBe(262144);
+    expect(config.accountHold).toEqual({ probeMs: undefined });
     expect(config.resilience).toEqual({ failureThreshold: 5, halfOpenAfterMs: 60000, maxInFlightPerTenant: 400, handlerTimeoutMs: 60000 });
     expect(config.sharedState).toEqual({
       redisUrl: undefined,
@@ -57,6 +58,10 @@ describe('loadWhatsappConfig', () => {
     expect(config.rabbitmq.url).toBe('amqps://u:p@mq:5671/v');
   });
 
+  it('takes ACCOUNT_HOLD_PROBE_MS as the probe interval of every account hold', () => {
+    expect(loadWhatsappConfig({ ...required, ACCOUNT_HOLD_PROBE_MS: '900000' }).accountHold).toEqual({ probeMs: 900000 });
+  });
+
   it('treats empty values as unset', () => {
     expect(loadWhatsappConfig({ ...required, PORT: '', REDIS_URL: '' }).http.port).toBe(8080);
   });
@@ -74,6 +79,7 @@ describe('loadWhatsappConfig', () => {
     ['META_API_VERSION', '26', 'META_API_VERSION must look like v26.0'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of the following values'],
     ['REDIS_URL', 'localhost:6379', 'REDIS_URL must be a redis:// or rediss:// URL'],
+    ['ACCOUNT_HOLD_PROBE_MS', '500', 'ACCOUNT_HOLD_PROBE_MS must not be less than 1000'],
   ])('refuses a malformed %s', (name, value, expected) => {
     const problems = problemsOf({ ...required, [name]: value });
     expect(problems).toHaveLength(1);

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AccountHoldHealthIndicator } from './account-hold.health';
+import { AccountHoldMetrics } from './account-hold.metrics';
 import { AccountHoldStore } from './account-hold.store';
 import { DeliveryLedger } from './delivery-ledger.service';
 import { RedisConnection } from './redis-connection.service';
@@ -25,10 +27,21 @@ export class SharedStateModule {
         RedisConnection,
         DeliveryLedger,
         AccountHoldStore,
+        AccountHoldMetrics,
+        AccountHoldHealthIndicator,
         TenantRateLimiter,
         RedisHealthIndicator,
       ],
-      exports: [SHARED_STATE_OPTIONS, RedisConnection, DeliveryLedger, AccountHoldStore, TenantRateLimiter, RedisHealthIndicator],
+      exports: [
+        SHARED_STATE_OPTIONS,
+        RedisConnection,
+        DeliveryLedger,
+        AccountHoldStore,
+        AccountHoldMetrics,
+        AccountHoldHealthIndicator,
+        TenantRateLimiter,
+        RedisHealthIndicator,
+      ],
     };
   }
 }
