@@ -4,10 +4,12 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound-topology';
 import { connectToBroker, onQueue } from './broker-connection';
 import { CliIo } from './cli-io';
+import { HoldsFlags, holdsCommand } from './commands/holds.command';
 import { listCommand } from './commands/list.command';
 import { ReplayFlags, replayCommand } from './commands/replay.command';
 import { showCommand } from './commands/show.command';
 import { brokerUrlFromEnv } from './config/dlq-broker-url';
+import { redisSettingsFrom } from './config/dlq-redis-settings';
 import { BrokerError, ExitCode, UsageError } from './dlq-errors';
 import { FilterFlags, positiveInteger, withFilterFlags } from './filter-options';
 
@@ -20,6 +22,11 @@ interface GlobalFlags {
 
 function amqpUrl(value: string): string {
   if (!/^amqps?:\/\/\S+$/.test(value)) throw new InvalidArgumentError('must be an amqp:// or amqps:// URL');
+  return value;
+}
+
+function redisUrl(value: string): string {
+  if (!/^rediss?:\/\/\S+$/.test(value)) throw new InvalidArgumentError('must be a redis:// or rediss:// URL');
   return value;
 }
 
@@ -83,6 +90,18 @@ export async function runDlq(argv: string[], io: CliIo): Promise<number> {
       if (!flags.dryRun && !flags.yes && !io.interactive)
         throw new UsageError('replay asks for confirmation: pass --yes when not run from a terminal, or --dry-run to preview');
       return withBroker(command, (connection, global) => replayCommand(connection, global, flags, io));
+    });
+
+  program
+    .command('holds')
+    .description('tenants whose WhatsApp account the service holds (Meta refused it): code, reason, since, next probe')
+    .option('--redis-url <redis-url>', "the service's Redis (default: REDIS_URL)", redisUrl)
+    .option('--key-prefix <prefix>', "the service's key prefix (default: REDIS_KEY_PREFIX, or the service's default)")
+    .option('--limit <n>', 'holds to print, oldest first (default 20; the count covers all)', positiveInteger)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (flags: HoldsFlags & { redisUrl?: string; keyPrefix?: string }, command: Command) => {
+      const settings = redisSettingsFrom(flags, io.env);
+      exitCode = await holdsCommand(settings, command.optsWithGlobals<GlobalFlags>().connectTimeout, flags, io);
     });
 
   try {
