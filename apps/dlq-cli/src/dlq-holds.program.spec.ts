@@ -17,15 +17,16 @@ async function run(argv: string[], env: Record<string, string> = {}) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-describe('runDlq holds (command line)', () => {
+describe('runDlq holds and lift-hold (command line)', () => {
   it('is listed in the help', async () => {
     const { code, out } = await run(['--help']);
     expect(code).toBe(0);
     expect(out).toMatch(/holds \[options\]/);
+    expect(out).toMatch(/lift-hold \[options\] <tenantId>/);
   });
 
-  it('exits 2 and says where holds live when no Redis is named', async () => {
-    const { code, err } = await run(['holds']);
+  it.each([[['holds']], [['lift-hold', 'acme']]])('%j exits 2 and says where holds live when no Redis is named', async (argv) => {
+    const { code, err } = await run(argv);
     expect(code).toBe(2);
     expect(err).toContain('REDIS_URL');
   });

@@ -5,6 +5,7 @@ import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound
 import { connectToBroker, onQueue } from './broker-connection';
 import { CliIo } from './cli-io';
 import { HoldsFlags, holdsCommand } from './commands/holds.command';
+import { liftHoldCommand } from './commands/lift-hold.command';
 import { listCommand } from './commands/list.command';
 import { ReplayFlags, replayCommand } from './commands/replay.command';
 import { showCommand } from './commands/show.command';
@@ -92,16 +93,26 @@ export async function runDlq(argv: string[], io: CliIo): Promise<number> {
       return withBroker(command, (connection, global) => replayCommand(connection, global, flags, io));
     });
 
-  program
-    .command('holds')
-    .description('tenants whose WhatsApp account the service holds (Meta refused it): code, reason, since, next probe')
-    .option('--redis-url <redis-url>', "the service's Redis (default: REDIS_URL)", redisUrl)
-    .option('--key-prefix <prefix>', "the service's key prefix (default: REDIS_KEY_PREFIX, or the service's default)")
+  withRedisFlags(
+    program
+      .command('holds')
+      .description('tenants whose WhatsApp account the service holds (Meta refused it): code, reason, since, next probe'),
+  )
     .option('--limit <n>', 'holds to print, oldest first (default 20; the count covers all)', positiveInteger)
     .option('--json', 'print JSON instead of a table')
-    .action(async (flags: HoldsFlags & { redisUrl?: string; keyPrefix?: string }, command: Command) => {
+    .action(async (flags: HoldsFlags & RedisFlags, command: Command) => {
       const settings = redisSettingsFrom(flags, io.env);
       exitCode = await holdsCommand(settings, command.optsWithGlobals<GlobalFlags>().connectTimeout, flags, io);
+    });
+
+  withRedisFlags(
+    program.command('lift-hold').description("end a tenant's account hold now (its account was fixed); its waiting messages follow"),
+  )
+    .argument('<tenantId>')
+    .option('--json', 'print JSON')
+    .action(async (tenantId: string, flags: { json?: boolean } & RedisFlags, command: Command) => {
+      const settings = redisSettingsFrom(flags, io.env);
+      exitCode = await liftHoldCommand(settings, command.optsWithGlobals<GlobalFlags>().connectTimeout, tenantId, flags, io);
     });
 
   try {
@@ -110,6 +121,18 @@ export async function runDlq(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     return failure(error, io);
   }
+}
+
+interface RedisFlags {
+  redisUrl?: string;
+  keyPrefix?: string;
+}
+
+/** Where the service keeps its account holds. */
+function withRedisFlags(command: Command): Command {
+  return command
+    .option('--redis-url <redis-url>', "the service's Redis (default: REDIS_URL)", redisUrl)
+    .option('--key-prefix <prefix>', "the service's key prefix (default: REDIS_KEY_PREFIX, or the service's default)");
 }
 
 function failure(error: unknown, io: CliIo): number {

@@ -68,4 +68,15 @@ describe('dead-letter tool: account holds (real broker and Redis, simulated Meta
     });
     expect(entry.reason).toContain('(#368) Temporarily blocked for policies violations');
   });
+
+  it('lifts a hold on request, once', async () => {
+    const lifted = await spawnDlq(['lift-hold', BLOCKED.tenantId, '--json'], redisEnv()).result;
+    expect(lifted.code).toBe(0);
+    expect(JSON.parse(lifted.out)).toMatchObject({ lifted: { tenantId: BLOCKED.tenantId, code: 368 } });
+    const listed = await spawnDlq(['holds'], redisEnv()).result;
+    expect(listed.out).toContain('no tenant on account hold');
+    const again = await spawnDlq(['lift-hold', BLOCKED.tenantId], redisEnv()).result;
+    expect(again.code).toBe(1);
+    expect(again.err).toContain("tenant 'blocked' is not on account hold");
+  });
 });

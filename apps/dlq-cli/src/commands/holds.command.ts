@@ -24,7 +24,7 @@ export async function holdsCommand(settings: DlqRedisSettings, connectTimeoutMs:
   }
 }
 
-function holdJson(hold: AccountHold) {
+export function holdJson(hold: AccountHold) {
   return {
     tenantId: hold.tenantId,
     code: hold.code,

@@ -8,7 +8,7 @@ import {
   SharedStateOptions,
 } from '@lib/resilience';
 import { WhatsappConfig } from '../config/whatsapp.config';
-import { AccountHoldGate } from './account-hold-gate.service';
+import { AccountHoldGate, MAX_HOLD_WAIT_MS } from './account-hold-gate.service';
 import { OUTBOUND_QUEUE } from './outbound-topology';
 
 const OPTIONS: SharedStateOptions = {
@@ -38,11 +38,12 @@ describe(AccountHoldGate.name, () => {
     transitions = [];
   });
 
-  it("holds the tenant on an account refusal; the message waits in its tenant's queue until the next probe", async () => {
+  it("holds the tenant on an account refusal; the message waits in its tenant's queue for the next probe", async () => {
     const wait = await gate().refused('acme', locked(), fresh(), false);
     expect(wait.category).toBe(Category.ACCOUNT_ON_HOLD);
     expect(wait.details).toMatchObject({ code: 131031, inTenantQueue: true });
-    expect(wait.details.minRetryDelayMs).toBeGreaterThan(6 * HOUR - 1000);
+    expect(wait.details.minRetryDelayMs).toBeGreaterThan(MAX_HOLD_WAIT_MS - 1000);
+    expect(wait.details.minRetryDelayMs).toBeLessThanOrEqual(MAX_HOLD_WAIT_MS);
     expect(transitions).toEqual(['started']);
     await expect(gate().admit('acme', fresh())).rejects.toMatchObject({ category: Category.ACCOUNT_ON_HOLD });
   });

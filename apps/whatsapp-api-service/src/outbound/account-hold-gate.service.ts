@@ -5,6 +5,13 @@ import { WhatsappConfig } from '../config/whatsapp.config';
 import { OUTBOUND_QUEUE } from './outbound-topology';
 
 /**
+ * Longest single wait behind a hold. Per-message TTLs expire only at the head of the tenant's delay
+ * queue, so a message due sooner (its 24 h bound) can sit behind one due later: bounding every wait
+ * bounds that lateness too, for one broker round trip per waiting message per period.
+ */
+export const MAX_HOLD_WAIT_MS = 15 * 60_000;
+
+/**
  * Pauses a tenant whose WhatsApp Business account Meta refuses as a whole (locked, blocked, unpaid,
  * misconfigured), instead of dead-lettering its backlog one Meta call at a time. While the hold lasts
  * its messages wait in the tenant's own delay queue without spending attempts; one message per probe
@@ -80,13 +87,14 @@ export class AccountHoldGate {
   }
 }
 
-/** Waits until `until`, or until the message's 24 h bound if that comes first, so it expires on time. */
+/** Waits until `until`, its 24 h bound or `MAX_HOLD_WAIT_MS` from now, whichever comes first. */
 function waitBehind(hold: AccountHold, until: number, state: DeliveryState): DeliveryError {
-  const expiresAt = state.firstSeenAt + OUTBOUND_QUEUE.messageTtlMs + 1;
+  const now = Date.now();
+  const latest = Math.min(until, state.firstSeenAt + OUTBOUND_QUEUE.messageTtlMs + 1, now + MAX_HOLD_WAIT_MS);
   return new DeliveryError(
     Category.ACCOUNT_ON_HOLD,
     `the tenant's WhatsApp account is on hold since ${iso(hold.since)} after Meta error ${hold.code}; next probe at ${iso(hold.nextProbeAt)}`,
-    { code: hold.code, minRetryDelayMs: Math.max(0, Math.min(until, expiresAt) - Date.now()), inTenantQueue: true },
+    { code: hold.code, minRetryDelayMs: Math.max(0, latest - now), inTenantQueue: true },
   );
 }
 
