@@ -92,6 +92,7 @@ describe('ops/prometheus/alerts.yml', () => {
     expect(exprs).toMatch(/messages_failed_total[\s\S]*\/[\s\S]*messages_consumed_total[\s\S]*> 0\.01/);
     expect(exprs).toContain(`${PREFIX}circuit_breaker_state`);
     expect(exprs).toContain(`${PREFIX}broker_connected) == 0`);
+    expect(exprs).toContain(`${PREFIX}account_holds`);
   });
 });
 
@@ -149,7 +150,7 @@ describe('ops/grafana/whatsapp-api-service.dashboard.json', () => {
     }
   });
 
-  it('shows throughput, errors, latency percentiles, breakers, queues, the cache, the broker and in-flight messages', () => {
+  it('shows throughput, errors, latency percentiles, breakers, account holds, queues, the cache, the broker and in-flight messages', () => {
     const exprs = dataPanels.flatMap((panel) => panel.targets!.map((target) => target.expr)).join('\n');
     for (const metric of [
       'messages_consumed_total',
@@ -158,6 +159,7 @@ describe('ops/grafana/whatsapp-api-service.dashboard.json', () => {
       'credential_cache_requests_total',
       'broker_connected',
       'messages_in_flight',
+      'account_holds',
     ]) {
       expect(exprs).toContain(PREFIX + metric);
     }

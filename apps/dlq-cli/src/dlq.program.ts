@@ -4,10 +4,13 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound-topology';
 import { connectToBroker, onQueue } from './broker-connection';
 import { CliIo } from './cli-io';
+import { HoldsFlags, holdsCommand } from './commands/holds.command';
+import { liftHoldCommand } from './commands/lift-hold.command';
 import { listCommand } from './commands/list.command';
 import { ReplayFlags, replayCommand } from './commands/replay.command';
 import { showCommand } from './commands/show.command';
 import { brokerUrlFromEnv } from './config/dlq-broker-url';
+import { redisSettingsFrom } from './config/dlq-redis-settings';
 import { BrokerError, ExitCode, UsageError } from './dlq-errors';
 import { FilterFlags, positiveInteger, withFilterFlags } from './filter-options';
 import { terminalSafeIo } from './output/terminal-safe';
@@ -21,6 +24,11 @@ interface GlobalFlags {
 
 function amqpUrl(value: string): string {
   if (!/^amqps?:\/\/\S+$/.test(value)) throw new InvalidArgumentError('must be an amqp:// or amqps:// URL');
+  return value;
+}
+
+function redisUrl(value: string): string {
+  if (!/^rediss?:\/\/\S+$/.test(value)) throw new InvalidArgumentError('must be a redis:// or rediss:// URL');
   return value;
 }
 
@@ -88,12 +96,46 @@ export async function runDlq(argv: string[], terminalIo: CliIo): Promise<number>
       return withBroker(command, (connection, global) => replayCommand(connection, global, flags, io));
     });
 
+  withRedisFlags(
+    program
+      .command('holds')
+      .description('tenants whose WhatsApp account the service holds (Meta refused it): code, reason, since, next probe'),
+  )
+    .option('--limit <n>', 'holds to print, oldest first (default 20; the count covers all)', positiveInteger)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (flags: HoldsFlags & RedisFlags, command: Command) => {
+      const settings = redisSettingsFrom(flags, io.env);
+      exitCode = await holdsCommand(settings, command.optsWithGlobals<GlobalFlags>().connectTimeout, flags, io);
+    });
+
+  withRedisFlags(
+    program.command('lift-hold').description("end a tenant's account hold now (its account was fixed); its waiting messages follow"),
+  )
+    .argument('<tenantId>')
+    .option('--json', 'print JSON')
+    .action(async (tenantId: string, flags: { json?: boolean } & RedisFlags, command: Command) => {
+      const settings = redisSettingsFrom(flags, io.env);
+      exitCode = await liftHoldCommand(settings, command.optsWithGlobals<GlobalFlags>().connectTimeout, tenantId, flags, io);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     return failure(error, io);
   }
+}
+
+interface RedisFlags {
+  redisUrl?: string;
+  keyPrefix?: string;
+}
+
+/** Where the service keeps its account holds. */
+function withRedisFlags(command: Command): Command {
+  return command
+    .option('--redis-url <redis-url>', "the service's Redis (default: REDIS_URL)", redisUrl)
+    .option('--key-prefix <prefix>', "the service's key prefix (default: REDIS_KEY_PREFIX, or the service's default)");
 }
 
 function failure(error: unknown, io: CliIo): number {

@@ -14,6 +14,7 @@ const PREFIX = metricPrefixFor(SERVICE_NAME);
 const ACME = { tenantId: 'acme', phoneNumberId: '500000000000001', accessToken: 'EAAG-metrics-acme' };
 const PACED = { tenantId: 'paced', phoneNumberId: '500000000000002', accessToken: 'EAAG-metrics-paced', messagesPerSecond: 2 };
 const FRAGILE = { tenantId: 'fragile', phoneNumberId: '500000000000003', accessToken: 'EAAG-metrics-fragile' };
+const LOCKED = { tenantId: 'locked', phoneNumberId: '500000000000004', accessToken: 'EAAG-metrics-locked' };
 /** Labels Prometheus adds to every scraped series; the service does not export them itself. */
 const TARGET_LABELS = ['instance', 'job'];
 
@@ -31,6 +32,8 @@ const PROMISED: [name: string, type: string, labels: string[]][] = [
   ['credential_fetch_duration_seconds', 'histogram', []],
   ['credential_cache_requests_total', 'counter', ['result']],
   ['circuit_breaker_state', 'gauge', ['tenant']],
+  ['account_holds', 'gauge', ['tenant', 'code']],
+  ['account_hold_transitions_total', 'counter', ['tenant', 'transition']],
   ['rate_limit_delayed_total', 'counter', ['tenant']],
   ['messages_in_flight', 'gauge', []],
   ['queue_depth', 'gauge', ['queue']],
@@ -49,7 +52,7 @@ describe('metrics on GET /metrics after every outcome (real RabbitMQ and Redis)'
       redisUrl: REDIS_URL,
       env: { CB_FAILURE_THRESHOLD: '2', CB_HALF_OPEN_AFTER_MS: '1000', RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '400' },
     },
-    [ACME, PACED, FRAGILE],
+    [ACME, PACED, FRAGILE, LOCKED],
   );
   const scrape = async () => PrometheusExposition.parse((await request(sandbox().app.getHttpServer()).get('/metrics').expect(200)).text);
   const valueOf = (metrics: PrometheusExposition, name: string, labels: Record<string, string>) =>
@@ -96,6 +99,13 @@ describe('metrics on GET /metrics after every outcome (real RabbitMQ and Redis)'
     sandbox().meta.clearFaults();
     await Promise.all(fragile.map((envelope) => sandbox().waitForStatus(envelope.metadata.internalId, 30_000)));
 
+    sandbox().meta.inject('131031', { match: { phoneNumberId: LOCKED.phoneNumberId }, times: Infinity });
+    await sandbox().publish(outboundEnvelope({ ...LOCKED, to: '+4917400000001' }));
+    await waitUntil(
+      "locked's account hold",
+      async () => valueOf(await scrape(), 'account_holds', { tenant: 'locked', code: '131031' }) === 1,
+    );
+
     // A status event goes out just before its message is acked: let the last ones settle.
     await waitUntil('every message to settle', async () => valueOf(await scrape(), 'messages_in_flight', {}) === 0);
     metrics = await scrape();
@@ -139,6 +149,9 @@ describe('metrics on GET /metrics after every outcome (real RabbitMQ and Redis)'
     expect(count('messages_retried_total', { tenant: 'fragile', category: 'TENANT_CIRCUIT_OPEN' })).toBeGreaterThanOrEqual(1);
     expect(breakerOpened).toBe(true);
     expect(count('circuit_breaker_state', { tenant: 'fragile' })).toBe(0);
+    expect(count('account_holds', { tenant: 'locked', code: '131031' })).toBe(1);
+    expect(count('account_hold_transitions_total', { tenant: 'locked', transition: 'started' })).toBe(1);
+    expect(count('messages_retried_total', { tenant: 'locked', category: 'ACCOUNT_ON_HOLD' })).toBe(1);
     expect(count('messages_in_flight', {})).toBe(0);
     expect(count('broker_connected', {})).toBe(1);
     expect(count('broker_blocked', {})).toBe(0);

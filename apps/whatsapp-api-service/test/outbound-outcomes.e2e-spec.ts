@@ -115,7 +115,8 @@ describe('whatsapp-api-service outcomes (real RabbitMQ, simulated Meta and tenan
       ['131047', 'WINDOW_EXPIRED', 131047],
       ['131026', 'RECIPIENT_UNAVAILABLE', 131026],
       ['100/33', 'ACCOUNT_ERROR', 100],
-      ['368', 'ACCOUNT_ERROR', 368],
+      ['130497', 'ACCOUNT_ERROR', 130497],
+      ['131053', 'INVALID_REQUEST', 131053],
     ] as const)('Meta %s → %s after one call', async (fault, category, code) => {
       const to = recipient();
       sandbox().meta.inject(fault, { match: { to } });

@@ -15,3 +15,8 @@ export * from './shared-state/redis.health';
 export * from './shared-state/shared-state.module';
 export * from './shared-state/shared-state.options';
 export * from './shared-state/tenant-rate-limiter.service';
+export * from './shared-state/account-hold';
+export * from './shared-state/account-hold.health';
+export * from './shared-state/account-hold.metrics';
+export * from './shared-state/account-hold.redis';
+export * from './shared-state/account-hold.store';

@@ -179,6 +179,15 @@ export class WhatsappEnv {
   @IsListenHost()
   HTTP_HOST: string = '0.0.0.0';
 
+  /**
+   * How often one message probes a tenant whose account Meta refused as a whole (locked, blocked,
+   * unpaid). Unset: the classifier's interval for the error code (30 min to 6 h).
+   */
+  @IsOptional()
+  @Min(1000)
+  @IsInt()
+  ACCOUNT_HOLD_PROBE_MS?: number;
+
   @Min(0)
   @Max(65535)
   @IsInt()

@@ -30,6 +30,7 @@ describe('loadWhatsappConfig', () => {
     expect(config.http.port).toBe(8080);
     expect(config.logLevel).toBe('info');
     expect(config.messageMaxBytes).toBe(262144);
+    expect(config.accountHold).toEqual({ probeMs: undefined });
     expect(config.resilience).toEqual({ failureThreshold: 5, halfOpenAfterMs: 60000, maxInFlightPerTenant: 400, handlerTimeoutMs: 60000 });
     expect(config.sharedState).toEqual({
       redisUrl: undefined,
@@ -55,6 +56,10 @@ describe('loadWhatsappConfig', () => {
   it('prefers RABBITMQ_URL over the parts', () => {
     const config = loadWhatsappConfig({ ...required, RABBITMQ_URL: 'amqps://u:p@mq:5671/v', RABBITMQ_HOST: 'ignored' });
     expect(config.rabbitmq.url).toBe('amqps://u:p@mq:5671/v');
+  });
+
+  it('takes ACCOUNT_HOLD_PROBE_MS as the probe interval of every account hold', () => {
+    expect(loadWhatsappConfig({ ...required, ACCOUNT_HOLD_PROBE_MS: '900000' }).accountHold).toEqual({ probeMs: 900000 });
   });
 
   it('treats empty values as unset', () => {
@@ -88,6 +93,7 @@ describe('loadWhatsappConfig', () => {
     ['TENANT_NEGATIVE_CACHE_TTL_MS', '0', 'TENANT_NEGATIVE_CACHE_TTL_MS must not be less than 1000'],
     ['TENANT_NEGATIVE_CACHE_TTL_MS', '3600000', 'TENANT_NEGATIVE_CACHE_TTL_MS must not be greater than 300000'],
     ['TENANT_SERVICE_MAX_IN_FLIGHT', '0', 'TENANT_SERVICE_MAX_IN_FLIGHT must not be less than 1'],
+    ['ACCOUNT_HOLD_PROBE_MS', '500', 'ACCOUNT_HOLD_PROBE_MS must not be less than 1000'],
   ])('refuses a malformed %s', (name, value, expected) => {
     const problems = problemsOf({ ...required, [name]: value });
     expect(problems).toHaveLength(1);

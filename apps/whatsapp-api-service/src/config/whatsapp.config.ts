@@ -19,6 +19,8 @@ export class WhatsappConfig {
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   readonly resilience: { failureThreshold: number; halfOpenAfterMs: number; maxInFlightPerTenant: number; handlerTimeoutMs: number };
   readonly messageMaxBytes: number;
+  /** `probeMs` overrides the per-code probe interval of an account hold. */
+  readonly accountHold: { probeMs?: number };
   readonly sharedState: {
     redisUrl?: string;
     keyPrefix: string;
@@ -61,6 +63,7 @@ export class WhatsappConfig {
       handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
     };
     this.messageMaxBytes = env.MESSAGE_MAX_BYTES;
+    this.accountHold = { probeMs: env.ACCOUNT_HOLD_PROBE_MS };
     this.sharedState = {
       redisUrl: env.REDIS_URL,
       keyPrefix: env.REDIS_KEY_PREFIX,

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { TenantServiceHealthIndicator } from '@lib/credentials';
 import { RabbitMqHealthIndicator } from '@lib/messaging';
-import { RedisHealthIndicator } from '@lib/resilience';
+import { AccountHoldHealthIndicator, RedisHealthIndicator } from '@lib/resilience';
 
 @Controller('health')
 export class HealthController {
@@ -11,6 +11,7 @@ export class HealthController {
     private readonly rabbitmq: RabbitMqHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly tenantService: TenantServiceHealthIndicator,
+    private readonly accountHolds: AccountHoldHealthIndicator,
   ) {}
 
   /** The process answers; no dependency is checked, so a broker outage never restarts the pod. */
@@ -19,10 +20,18 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 503 while the service cannot do its job (no broker connection); Redis or the tenant service down is reported as degraded. */
+  /**
+   * 503 while the service cannot do its job (no broker connection); Redis or the tenant service down is
+   * reported as degraded, and tenants whose account is on hold are listed: neither stops the others.
+   */
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.rabbitmq.isHealthy(), () => this.redis.isHealthy(), () => this.tenantService.isHealthy()]);
+    return this.health.check([
+      () => this.rabbitmq.isHealthy(),
+      () => this.redis.isHealthy(),
+      () => this.tenantService.isHealthy(),
+      () => this.accountHolds.isHealthy(),
+    ]);
   }
 }

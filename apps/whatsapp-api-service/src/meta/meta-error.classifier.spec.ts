@@ -1,10 +1,15 @@
-import { DeliveryErrorCategory as Category } from '@lib/resilience';
+import { countsAgainstTenantHealth, DeliveryErrorCategory as Category } from '@lib/resilience';
 import { META_ERROR_CATALOG, metaErrorBody, MetaErrorKey } from '@lib/testing';
 import { MetaErrorClassifier } from './meta-error.classifier';
 import { MetaTransportError } from './meta-transport.error';
 
-/** One row per documented code: catalog key → expected class (and Meta's pause / attempt cap). */
-const EXPECTED: Array<[key: MetaErrorKey, category: Category, extra?: { minRetryDelayMs?: number; attemptLimit?: number }]> = [
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** One row per documented code: catalog key → expected class (and Meta's pause / attempt cap / account-hold probe interval). */
+const EXPECTED: Array<
+  [key: MetaErrorKey, category: Category, extra?: { minRetryDelayMs?: number; attemptLimit?: number; accountHoldProbeMs?: number }]
+> = [
   ['0', Category.AUTH],
   ['190', Category.AUTH],
   ['190/460', Category.AUTH],
@@ -15,7 +20,6 @@ const EXPECTED: Array<[key: MetaErrorKey, category: Category, extra?: { minRetry
   ['131057', Category.TRANSIENT, { minRetryDelayMs: 60_000 }],
   ['133004', Category.TRANSIENT],
   ['2494100', Category.TRANSIENT, { minRetryDelayMs: 60_000 }],
-  ['131053', Category.TRANSIENT, { attemptLimit: 2 }],
   ['4', Category.RATE_LIMITED, { minRetryDelayMs: 60_000 }],
   ['80007', Category.RATE_LIMITED, { minRetryDelayMs: 60_000 }],
   ['130429', Category.RATE_LIMITED, { minRetryDelayMs: 1_000 }],
@@ -40,27 +44,28 @@ const EXPECTED: Array<[key: MetaErrorKey, category: Category, extra?: { minRetry
   ['131009', Category.INVALID_REQUEST],
   ['131021', Category.INVALID_REQUEST],
   ['131051', Category.INVALID_REQUEST],
+  ['131053', Category.INVALID_REQUEST],
   ['131055', Category.INVALID_REQUEST],
   ['132068', Category.INVALID_REQUEST],
   ['132069', Category.INVALID_REQUEST],
   ['135000', Category.INVALID_REQUEST],
   ['100/33', Category.ACCOUNT_ERROR],
-  ['3', Category.ACCOUNT_ERROR],
-  ['10', Category.ACCOUNT_ERROR],
-  ['200', Category.ACCOUNT_ERROR],
-  ['33', Category.ACCOUNT_ERROR],
-  ['368', Category.ACCOUNT_ERROR],
   ['130497', Category.ACCOUNT_ERROR],
-  ['131005', Category.ACCOUNT_ERROR],
-  ['131031', Category.ACCOUNT_ERROR],
-  ['131037', Category.ACCOUNT_ERROR],
-  ['131042', Category.ACCOUNT_ERROR],
-  ['131045', Category.ACCOUNT_ERROR],
-  ['131048', Category.ACCOUNT_ERROR],
   ['131063', Category.ACCOUNT_ERROR],
-  ['131064', Category.ACCOUNT_ERROR],
-  ['133010', Category.ACCOUNT_ERROR],
   ['134011', Category.ACCOUNT_ERROR],
+  ['3', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 30 * MINUTE }],
+  ['10', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 30 * MINUTE }],
+  ['200', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 30 * MINUTE }],
+  ['33', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 30 * MINUTE }],
+  ['131005', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 30 * MINUTE }],
+  ['131037', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 30 * MINUTE }],
+  ['131042', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 30 * MINUTE }],
+  ['131045', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 30 * MINUTE }],
+  ['133010', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 30 * MINUTE }],
+  ['131048', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 2 * HOUR }],
+  ['131031', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 6 * HOUR }],
+  ['368', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 6 * HOUR }],
+  ['131064', Category.ACCOUNT_ERROR, { accountHoldProbeMs: 6 * HOUR }],
 ];
 
 describe(MetaErrorClassifier.name, () => {
@@ -79,8 +84,33 @@ describe(MetaErrorClassifier.name, () => {
       expect(error.details).toMatchObject({ code: spec.code, httpStatus: spec.httpStatus, traceId: 'AbCdEfGh123' });
       expect(error.details.minRetryDelayMs).toBe(extra.minRetryDelayMs);
       expect(attemptLimit).toBe(extra.attemptLimit);
+      expect(error.details.accountHoldProbeMs).toBe(extra.accountHoldProbeMs);
       expect(error.message).toContain(spec.message.slice(0, 20));
     });
+  });
+
+  describe('account-level refusals', () => {
+    it('asks to hold the tenant for exactly the codes Meta uses for a locked, restricted, unpaid or misconfigured account', () => {
+      const held = (Object.keys(META_ERROR_CATALOG) as MetaErrorKey[]).filter((key) => {
+        const spec = META_ERROR_CATALOG[key];
+        return classifier.classifyResponse(spec.httpStatus, metaErrorBody(spec)).error.details.accountHoldProbeMs !== undefined;
+      });
+      expect(held.sort()).toEqual(
+        ['10', '131005', '131031', '131037', '131042', '131045', '131048', '131064', '133010', '200', '3', '33', '368'].sort(),
+      );
+    });
+
+    it('never counts them against the tenant health: the hold, not the breaker, answers them', () => {
+      const { error } = classifier.classifyResponse(403, metaErrorBody(META_ERROR_CATALOG['131031']));
+      expect(countsAgainstTenantHealth(error)).toBe(false);
+    });
+  });
+
+  it("dead-letters a media upload error (131053) as the message's own fault, never counted against the tenant", () => {
+    const { error, attemptLimit } = classifier.classifyResponse(400, metaErrorBody(META_ERROR_CATALOG['131053']));
+    expect(error.category).toBe(Category.INVALID_REQUEST);
+    expect(attemptLimit).toBeUndefined();
+    expect(countsAgainstTenantHealth(error)).toBe(false);
   });
 
   describe('classifies by code, not by HTTP status', () => {

@@ -11,7 +11,14 @@ interface CodeRule {
   attemptLimit?: number;
   recipientScoped?: boolean;
   ownPace?: boolean;
+  /** The whole account is refused: hold the tenant and probe it once per this many ms. */
+  accountHoldProbeMs?: number;
 }
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** A setting someone fixes (permissions, billing, registration): probe often so the backlog follows the fix soon. */
+const AFTER_A_FIX = 30 * MINUTE;
 
 const rule = (category: Category, extra: Omit<CodeRule, 'category'> = {}): CodeRule => ({ category, ...extra });
 
@@ -31,8 +38,6 @@ const CODE_RULES = new Map<number, CodeRule>([
   [131057, rule(Category.TRANSIENT, { minRetryDelayMs: 60_000 })],
   [133004, rule(Category.TRANSIENT)],
   [2494100, rule(Category.TRANSIENT, { minRetryDelayMs: 60_000 })],
-  // Meta could not fetch our media link; worth exactly one more try in case the host was briefly down.
-  [131053, rule(Category.TRANSIENT, { attemptLimit: 2 })],
 
   // The number's throughput: our pace overshot it (sliding-second jitter), a reason to slow down, not to open the breaker.
   [130429, rule(Category.RATE_LIMITED, { minRetryDelayMs: 1_000, ownPace: true })],
@@ -65,27 +70,38 @@ const CODE_RULES = new Map<number, CodeRule>([
   [131009, rule(Category.INVALID_REQUEST)],
   [131021, rule(Category.INVALID_REQUEST)],
   [131051, rule(Category.INVALID_REQUEST)],
+  // Meta could not use the media of this message (link, size, MIME type): its own fault, not the tenant's.
+  [131053, rule(Category.INVALID_REQUEST)],
   [131055, rule(Category.INVALID_REQUEST)],
   [132068, rule(Category.INVALID_REQUEST)],
   // The flow's hourly quota is spent: a retry within our backoff window would fail again.
   [132069, rule(Category.INVALID_REQUEST)],
   [135000, rule(Category.INVALID_REQUEST)],
 
-  [3, rule(Category.ACCOUNT_ERROR)],
-  [10, rule(Category.ACCOUNT_ERROR)],
-  [33, rule(Category.ACCOUNT_ERROR)],
-  [368, rule(Category.ACCOUNT_ERROR)],
+  // Account-level refusals: every message of the tenant would fail alike, so the tenant is held and probed.
+  [3, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: AFTER_A_FIX })],
+  [10, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: AFTER_A_FIX })],
+  // The business phone number was deleted.
+  [33, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: AFTER_A_FIX })],
+  [131005, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: AFTER_A_FIX })],
+  // The display name of the number is not approved yet.
+  [131037, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: AFTER_A_FIX })],
+  // Billing: payment method, credit line, or the WABA suspended for it.
+  [131042, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: AFTER_A_FIX })],
+  // Registration of the number (certificate).
+  [131045, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: AFTER_A_FIX })],
+  [133010, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: AFTER_A_FIX })],
+  // Quality-based spam limit: Meta lifts it after hours and a look at the number's quality, not after a retry.
+  [131048, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: 2 * HOUR })],
+  // Locked (policy, or a wrong two-step PIN), blocked for policy violations, or restricted for an
+  // enforcement period: lifted after a review or a period, not within hours.
+  [131031, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: 6 * HOUR })],
+  [368, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: 6 * HOUR })],
+  [131064, rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: 6 * HOUR })],
+  // Account restrictions that refuse only some messages (recipients in some countries, marketing
+  // templates, payment messages): the tenant's other messages still go, so no hold.
   [130497, rule(Category.ACCOUNT_ERROR)],
-  [131005, rule(Category.ACCOUNT_ERROR)],
-  [131031, rule(Category.ACCOUNT_ERROR)],
-  [131037, rule(Category.ACCOUNT_ERROR)],
-  [131042, rule(Category.ACCOUNT_ERROR)],
-  [131045, rule(Category.ACCOUNT_ERROR)],
-  // Quality-based spam limit: lifting it takes hours and a look at the number's quality, not a retry.
-  [131048, rule(Category.ACCOUNT_ERROR)],
   [131063, rule(Category.ACCOUNT_ERROR)],
-  [131064, rule(Category.ACCOUNT_ERROR)],
-  [133010, rule(Category.ACCOUNT_ERROR)],
   [134011, rule(Category.ACCOUNT_ERROR)],
 ]);
 
@@ -116,13 +132,14 @@ export class MetaErrorClassifier {
       return { error: new DeliveryError(Category.ACCOUNT_ERROR, message, details) };
     }
     if (code !== undefined && (CODE_RULES.has(code) || isPermissionCode(code))) {
-      const found = CODE_RULES.get(code) ?? rule(Category.ACCOUNT_ERROR);
+      const found = CODE_RULES.get(code) ?? rule(Category.ACCOUNT_ERROR, { accountHoldProbeMs: AFTER_A_FIX });
       return {
         error: new DeliveryError(found.category, message, {
           ...details,
           minRetryDelayMs: found.minRetryDelayMs,
           ...(found.recipientScoped ? { recipientScoped: true } : {}),
           ...(found.ownPace ? { ownPace: true } : {}),
+          ...(found.accountHoldProbeMs !== undefined ? { accountHoldProbeMs: found.accountHoldProbeMs } : {}),
         }),
         attemptLimit: found.attemptLimit,
       };

@@ -5,6 +5,7 @@ import { DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger, nextS
 import { ConsumeMessage } from 'amqplib';
 import { WhatsappConfig } from '../config/whatsapp.config';
 import { MetaSendResponse } from '../meta/types/meta-graph.types';
+import { AccountHoldGate } from './account-hold-gate.service';
 import { ConversationGate } from './conversation-gate.service';
 import { EnvelopeParser, OutboundEnvelope } from './envelope-parser';
 import { MetaCallFailure } from './meta-call-failure';
@@ -27,6 +28,7 @@ export class MessageDeliveryService {
     private readonly conversations: ConversationGate,
     private readonly ledger: DeliveryLedger,
     private readonly sender: MetaSender,
+    private readonly accountHolds: AccountHoldGate,
     private readonly metrics: DeliveryMetrics,
     private readonly states: DeliveryStateReader,
     private readonly config: WhatsappConfig,
@@ -67,13 +69,7 @@ export class MessageDeliveryService {
   /** Sends unless the ledger says it was sent already (or is being sent right now). */
   private async deliverOnce(envelope: OutboundEnvelope, context: OutcomeContext, redelivered: boolean): Promise<DeliveryOutcome> {
     const ageMs = Date.now() - context.state.firstSeenAt;
-    if (ageMs > OUTBOUND_QUEUE.messageTtlMs) {
-      const error = new DeliveryError(
-        Category.MESSAGE_EXPIRED,
-        `message first seen ${Math.round(ageMs / 60000)} minutes ago, beyond the 24 h limit`,
-      );
-      return this.deadLetter(envelope, context, error);
-    }
+    if (ageMs > OUTBOUND_QUEUE.messageTtlMs) return this.deadLetter(envelope, context, await this.expired(envelope, ageMs));
     const { tenantId, internalId } = envelope.metadata;
     const claim = await this.ledger.claim(tenantId, internalId);
     if (claim.outcome === 'sent') {
@@ -137,6 +133,15 @@ export class MessageDeliveryService {
       case 'dead-letter':
         return this.deadLetter(envelope, context, error);
     }
+  }
+
+  /** Beyond the 24 h bound; behind an account hold, the account's reason is what the operator needs. */
+  private async expired(envelope: OutboundEnvelope, ageMs: number): Promise<DeliveryError> {
+    const message = `message first seen ${Math.round(ageMs / 60000)} minutes ago, beyond the 24 h limit`;
+    const hold = await this.accountHolds.holdBehind(envelope.metadata.tenantId);
+    return hold
+      ? new DeliveryError(Category.MESSAGE_EXPIRED, `${message}, ${hold.note}`, { code: hold.code })
+      : new DeliveryError(Category.MESSAGE_EXPIRED, message);
   }
 
   private deadLetter(envelope: OutboundEnvelope, context: OutcomeContext, error: DeliveryError): DeliveryOutcome {

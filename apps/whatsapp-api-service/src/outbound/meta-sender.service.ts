@@ -6,14 +6,16 @@ import { WhatsappCredentials } from '../credentials/whatsapp-credentials';
 import { MetaErrorClassifier } from '../meta/meta-error.classifier';
 import { MetaGraphClient } from '../meta/meta-graph.client';
 import { MetaTransportError } from '../meta/meta-transport.error';
+import { AccountHoldGate } from './account-hold-gate.service';
 import { OutboundEnvelope } from './envelope-parser';
 import { MetaCallFailure } from './meta-call-failure';
 
 /**
- * One delivery try: the tenant's credentials, the sender check (after one refresh on a mismatch), a
- * rate-limit slot of the tenant's phone number, then the Meta call, with one credential refresh on an
- * auth error. Resolves with Meta's 200 body; throws a `DeliveryError` (nothing was sent) or a
- * `MetaCallFailure` (Meta refused).
+ * One delivery try: the tenant's credentials, the sender check (after one refresh on a mismatch), the
+ * tenant's account hold (if Meta refused its whole account), a rate-limit slot of the tenant's phone
+ * number, then the Meta call, with one credential refresh on an auth error. Resolves with Meta's 200
+ * body; throws a `DeliveryError` (nothing was sent, or the account is on hold) or a `MetaCallFailure`
+ * (Meta refused the message).
  */
 @Injectable()
 export class MetaSender {
@@ -24,6 +26,7 @@ export class MetaSender {
     private readonly rateLimiter: TenantRateLimiter,
     private readonly meta: MetaGraphClient,
     private readonly classifier: MetaErrorClassifier,
+    private readonly accountHolds: AccountHoldGate,
   ) {}
 
   async send(envelope: OutboundEnvelope, state: DeliveryState): Promise<unknown> {
@@ -31,6 +34,7 @@ export class MetaSender {
     let { credentials } = await this.credentials.get(tenantId);
     if (credentials.phoneNumberId !== phoneNumberId) credentials = await this.refreshAfterMismatch(tenantId, phoneNumberId);
     this.assertSender(tenantId, phoneNumberId, credentials);
+    const probe = await this.accountHolds.admit(tenantId, state);
     const slot = await this.rateLimiter.acquire(tenantId, phoneNumberId, credentials.rateLimits?.messagesPerSecond, state.slotAt);
     state.slotAt = slot.granted ? undefined : slot.slotAt;
     if (!slot.granted) {
@@ -42,7 +46,15 @@ export class MetaSender {
     for (let refreshed = false; ; refreshed = true) {
       state.attempts += 1;
       const result = await this.callMeta(tenantId, credentials, envelope.wabaPayload);
-      if (result.ok) return result.body;
+      if (result.ok) {
+        await this.accountHolds.succeeded(tenantId, probe);
+        return result.body;
+      }
+      if (result.failure.error.details.accountHoldProbeMs !== undefined) {
+        // A refused account is not this message's failure: the hold and the 24 h bound limit its tries, not the budget.
+        state.attempts -= 1;
+        throw await this.accountHolds.refused(tenantId, result.failure.error, state, probe);
+      }
       if (result.failure.error.category !== Category.AUTH || refreshed) throw result.failure;
       this.credentials.invalidate(tenantId);
       this.logger.warn({

@@ -41,6 +41,11 @@ export enum DeliveryErrorCategory {
   DUPLICATE_IN_PROGRESS = 'DUPLICATE_IN_PROGRESS',
   /** An earlier message of the same conversation is waiting for a retry; this one waits behind it. */
   CONVERSATION_HELD = 'CONVERSATION_HELD',
+  /**
+   * The tenant's business account is on hold: the vendor refused it as a whole (locked, restricted,
+   * unpaid). The message waits for the hold's next probe without spending an attempt.
+   */
+  ACCOUNT_ON_HOLD = 'ACCOUNT_ON_HOLD',
   /** Handling took longer than its time limit. */
   HANDLING_TIMEOUT = 'HANDLING_TIMEOUT',
   /** Every allowed vendor call was spent on transient failures. */

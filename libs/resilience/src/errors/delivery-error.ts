@@ -24,6 +24,11 @@ export interface DeliveryErrorDetails {
    * that is to slow down, not to stop the tenant, so it does not count against the tenant's health.
    */
   ownPace?: boolean;
+  /**
+   * The vendor refused the tenant's whole account (locked, restricted, unpaid, misconfigured), not this
+   * message: hold the tenant and let one message probe the account once per this many ms.
+   */
+  accountHoldProbeMs?: number;
 }
 
 /**

@@ -13,6 +13,7 @@ describe('nextStepFor', () => {
       DeliveryErrorCategory.TENANT_BUSY,
       DeliveryErrorCategory.THROTTLED,
       DeliveryErrorCategory.CONVERSATION_HELD,
+      DeliveryErrorCategory.ACCOUNT_ON_HOLD,
     ]) {
       expect(nextStepFor(category)).toBe('defer');
     }

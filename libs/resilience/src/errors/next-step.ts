@@ -20,6 +20,7 @@ export function nextStepFor(category: DeliveryErrorCategory): NextStep {
     case DeliveryErrorCategory.THROTTLED:
     case DeliveryErrorCategory.DUPLICATE_IN_PROGRESS:
     case DeliveryErrorCategory.CONVERSATION_HELD:
+    case DeliveryErrorCategory.ACCOUNT_ON_HOLD:
     case DeliveryErrorCategory.HANDLING_TIMEOUT:
       return 'defer';
     case DeliveryErrorCategory.AUTH:

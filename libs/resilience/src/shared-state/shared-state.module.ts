@@ -1,5 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AccountHoldHealthIndicator } from './account-hold.health';
+import { AccountHoldMetrics } from './account-hold.metrics';
+import { AccountHoldStore } from './account-hold.store';
 import { DeliveryLedger } from './delivery-ledger.service';
 import { RedisConnection } from './redis-connection.service';
 import { RedisHealthIndicator } from './redis.health';
@@ -11,7 +14,7 @@ export interface SharedStateAsyncOptions {
   inject?: any[];
 }
 
-/** State that must hold across replicas (rate limits, de-duplication), in Redis with an in-process fallback. */
+/** State that must hold across replicas (rate limits, de-duplication, account holds), in Redis with an in-process fallback. */
 @Module({})
 export class SharedStateModule {
   static forRootAsync(options: SharedStateAsyncOptions): DynamicModule {
@@ -23,10 +26,22 @@ export class SharedStateModule {
         { provide: SHARED_STATE_OPTIONS, useFactory: options.useFactory, inject: options.inject },
         RedisConnection,
         DeliveryLedger,
+        AccountHoldStore,
+        AccountHoldMetrics,
+        AccountHoldHealthIndicator,
         TenantRateLimiter,
         RedisHealthIndicator,
       ],
-      exports: [SHARED_STATE_OPTIONS, RedisConnection, DeliveryLedger, TenantRateLimiter, RedisHealthIndicator],
+      exports: [
+        SHARED_STATE_OPTIONS,
+        RedisConnection,
+        DeliveryLedger,
+        AccountHoldStore,
+        AccountHoldMetrics,
+        AccountHoldHealthIndicator,
+        TenantRateLimiter,
+        RedisHealthIndicator,
+      ],
     };
   }
 }
