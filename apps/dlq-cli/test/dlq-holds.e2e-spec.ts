@@ -1,6 +1,5 @@
 import { outboundEnvelope } from '@lib/testing';
 import { useEgressSandbox } from '../../whatsapp-api-service/sandbox/use-egress-sandbox';
-import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound-topology';
 import { spawnDlq } from './run-dlq';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -21,9 +20,7 @@ describe('dead-letter tool: account holds (real broker and Redis, simulated Meta
   beforeAll(async () => {
     sandbox().meta.inject('368', { match: { phoneNumberId: BLOCKED.phoneNumberId }, times: Infinity });
     // A message a day old but for a second: Meta's refusal holds the tenant, and it expires waiting.
-    await sandbox().probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${BLOCKED.tenantId}`, aged, {
-      headers: { 'x-first-seen-at': Date.now() - DAY_MS + 1000, 'x-original-routing-key': `outbound.processed.${BLOCKED.tenantId}` },
-    });
+    await sandbox().publishAsReturning(aged, { 'x-first-seen-at': Date.now() - DAY_MS + 1000 });
     expect(await sandbox().waitForStatus(aged.metadata.internalId, 20_000)).toMatchObject({ error: { category: 'MESSAGE_EXPIRED' } });
   });
 

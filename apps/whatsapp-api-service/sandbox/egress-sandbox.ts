@@ -93,6 +93,21 @@ export class EgressSandbox {
     await this.probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant}`, message);
   }
 
+  /**
+   * Publishes an envelope as if it came back from one of the service's own wait queues, carrying the
+   * bookkeeping `headers` the service would have written (e.g. an `x-first-seen-at` a day ago): it
+   * goes into the first tier's wait queue and expires from there into the work queue at once. The
+   * only way in for such headers, since the service ignores them on a publisher's first delivery.
+   */
+  async publishAsReturning(envelope: ReturnType<typeof outboundEnvelope>, headers: Record<string, unknown>): Promise<void> {
+    const [firstTier] = outboundTopology(loadWhatsappConfig(this.env).retry).retryDelayTiersMs;
+    const waitQueue = `${OUTBOUND_QUEUE.queue}.retry.${firstTier}ms`;
+    await this.probe.publish('', waitQueue, envelope, {
+      expiration: '0',
+      headers: { 'x-original-routing-key': `outbound.processed.${envelope.metadata.tenantId}`, ...headers },
+    });
+  }
+
   statusOf(internalId: string): any {
     return this.statusEvents.map((event) => event.json()).find((event) => event.internalId === internalId);
   }

@@ -2,7 +2,6 @@ import { CircuitState } from 'cockatiel';
 import { TenantPolicyRegistry } from '@lib/resilience';
 import { outboundEnvelope, waitUntil, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
 import request from 'supertest';
-import { OUTBOUND_QUEUE } from '../src/outbound/outbound-topology';
 import { useEgressSandbox } from '../sandbox/use-egress-sandbox';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -91,9 +90,7 @@ describe('account holds (real RabbitMQ and Redis, simulated Meta)', () => {
     await waitUntil('the first refusal', () => callsOf(BLOCKED).length === 1);
 
     const aged = outboundEnvelope({ ...BLOCKED, to: recipient() });
-    await sandbox().probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${BLOCKED.tenantId}`, aged, {
-      headers: { 'x-first-seen-at': Date.now() - DAY_MS + 1000, 'x-original-routing-key': `outbound.processed.${BLOCKED.tenantId}` },
-    });
+    await sandbox().publishAsReturning(aged, { 'x-first-seen-at': Date.now() - DAY_MS + 1000 });
     const failed = await sandbox().waitForStatus(aged.metadata.internalId, 20_000);
     expect(failed).toMatchObject({ status: 'failed', error: { category: 'MESSAGE_EXPIRED', code: 368 } });
     expect(failed.error.message).toContain('account');
