@@ -25,6 +25,14 @@ describe(EnvelopeParser.name, () => {
     });
   });
 
+  it('says where a body is not JSON without quoting it', () => {
+    for (const body of ['{"metadata": SECRET-TEXT}', 'SECRET-TEXT', '{"text": "SECRET-TEXT', '[SECRET-TEXT]']) {
+      const reason = reasonFor(Buffer.from(body));
+      expect(reason).toMatch(/^message body is not JSON: .* at position \d+$/);
+      expect(reason).not.toMatch(/SECRET|TEXT/);
+    }
+  });
+
   it('accepts epoch milliseconds as the timestamp and the optional metadata', () => {
     const envelope = outboundEnvelope(owner);
     const withOptional = { ...envelope, metadata: { ...envelope.metadata, timestamp: Date.now(), priority: 'high', retryCount: 2 } };

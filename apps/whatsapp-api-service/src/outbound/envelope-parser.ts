@@ -3,6 +3,7 @@ import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { WhatsappConfig } from '../config/whatsapp.config';
 import { hostileShapeOf } from './hostile-json.guard';
+import { locateJsonSyntaxError } from './json-syntax-error';
 import { EnvelopeMetadataDto, OutboundEnvelopeDto } from './outbound-envelope.dto';
 import { isWabaMessageType, MARK_AS_READ, MARK_AS_READ_DTO, WABA_MESSAGE_DTOS } from './payload-validation/waba-payload.registry';
 
@@ -25,7 +26,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Turns a queue message's raw body into a validated envelope, or says precisely why it is not one.
  * Order matters for hostile input: size before decoding, decoding before parsing, one parse only, and
- * the shape (pollution keys, depth) checked before class-transformer copies anything.
+ * the shape (pollution keys, depth) checked before class-transformer copies anything. Reasons name
+ * fields and positions, never the message's content.
  */
 @Injectable()
 export class EnvelopeParser {
@@ -45,8 +47,12 @@ export class EnvelopeParser {
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch (error) {
-      return { ok: false, reason: `message body is not JSON: ${(error as Error).message.slice(0, 120)}` };
+    } catch {
+      const syntax = locateJsonSyntaxError(text);
+      return {
+        ok: false,
+        reason: `message body is not JSON: ${syntax ? `${syntax.problem} at position ${syntax.position}` : 'unreadable'}`,
+      };
     }
     const hostile = hostileShapeOf(json);
     if (hostile) return { ok: false, reason: hostile, ...identityOf(json) };
