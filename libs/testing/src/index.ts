@@ -7,6 +7,7 @@ export * from './simulators/json-http.simulator';
 export * from './simulators/meta/meta-error-catalog';
 export * from './simulators/meta/meta-graph.simulator';
 export * from './simulators/meta/meta-request.validator';
+export * from './simulators/meta/meta-status-webhook';
 export * from './simulators/tenant-service/tenant-service.simulator';
 export * from './rabbitmq/private-broker-node';
 export * from './redis/private-redis-server';
