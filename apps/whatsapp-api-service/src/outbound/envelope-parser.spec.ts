@@ -229,6 +229,17 @@ describe(EnvelopeParser.name, () => {
     expect(result).toMatchObject({ ok: false, tenantId: 'acme', internalId: 'm-1' });
   });
 
+  it('caps the number of payload problems it lists', () => {
+    const reason = reasonFor({
+      ...outboundEnvelope(owner),
+      wabaPayload: { messaging_product: 'sms', to: '', recipient_type: 'x', context: {}, text: { body: '' }, a: 1, b: 2 },
+    });
+    expect(reason).toBe(
+      'wabaPayload.recipient_type must be one of: individual, group; wabaPayload.a is not allowed; wabaPayload.b is not allowed; ' +
+        'wabaPayload.messaging_product must be "whatsapp"; wabaPayload.to must not be empty; and 2 more',
+    );
+  });
+
   it('caps the number of problems it lists', () => {
     const reason = reasonFor({
       metadata: { tenantId: 1, phoneNumberId: 2, internalId: 3, timestamp: 'x', correlationId: 5, retryCount: 'x' },
