@@ -5,6 +5,7 @@ export * from './rabbitmq/test-vhost';
 export * from './random/seeded-random';
 export * from './simulators/json-http.simulator';
 export * from './simulators/meta/meta-error-catalog';
+export * from './simulators/meta/meta-fault-injector';
 export * from './simulators/meta/meta-graph.simulator';
 export * from './simulators/meta/meta-request.validator';
 export * from './simulators/meta/meta-status-webhook';

@@ -1,15 +1,8 @@
 import { IncomingHttpHeaders } from 'node:http';
-import { SeededRandom } from '../../random/seeded-random';
 import { json, JsonHttpSimulator, JsonRequest, SimulatedAnswer } from '../json-http.simulator';
 import { IssuedMessageIds } from './issued-message-ids';
-import {
-  META_ERROR_CATALOG,
-  MetaErrorKey,
-  metaErrorBody,
-  metaErrorHeaders,
-  MetaErrorSpec,
-  unknownPathComponents,
-} from './meta-error-catalog';
+import { META_ERROR_CATALOG, metaErrorBody, metaErrorHeaders, MetaErrorSpec, unknownPathComponents } from './meta-error-catalog';
+import { FaultRule, InjectedFault, MetaFaultInjector, RandomFault, RandomFaultMode } from './meta-fault-injector';
 import { validateMetaRequest } from './meta-request.validator';
 import { ASYNC_ONLY_ERRORS, AsyncSendFailure, statusWebhookError } from './meta-status-webhook';
 import { SlidingWindowLimiter } from './sliding-window.limiter';
@@ -21,45 +14,6 @@ export interface SimulatedPhoneNumber {
   /** Meta's per-number throughput (80 by default, 1,000 after upgrade). */
   messagesPerSecond?: number;
 }
-
-/**
- * A scripted failure: an error from the catalog, or a transport fault. Served only to a call that passed
- * every check; an error Meta reports only by webhook (`ASYNC_ONLY_ERRORS`) is answered 200 and recorded
- * in `asyncFailures`.
- */
-export type InjectedFault = MetaErrorKey | 'timeout' | 'reset' | 'html-502';
-
-export interface FaultRule {
-  fault: InjectedFault;
-  /** Only requests whose JSON body matches these top-level fields (e.g. `{ to }`) and phone number. */
-  match?: { phoneNumberId?: string; to?: string; token?: string };
-  /** How many matching requests fail; Infinity for all of them. */
-  times: number;
-}
-
-/**
- * Faults drawn at random for every `/messages` call, as a degraded Graph API shows them. Rates are
- * shares of calls (0–1); the draws come from a seeded sequence, so a run can be replayed.
- */
-export interface RandomFaultMode {
-  /** Calls answered with a transient 5xx from the error catalog (131000, 2, 131016, 133004). */
-  serverErrorRate: number;
-  /** Calls never answered and never processed: the client times out and nothing was sent. */
-  timeoutRate: number;
-  /**
-   * Calls processed (the message goes out) but answered only after `lateAnswerMs`, past the client's
-   * timeout: the client cannot tell them from `timeoutRate` calls, and a retry sends the message again.
-   */
-  lateAcceptRate?: number;
-  /** Delay of a late answer; set it above the client's timeout. Default 30 s. */
-  lateAnswerMs?: number;
-  seed: number;
-}
-
-/** The catalog's errors that Meta answers with HTTP 5xx and that a retry may cure. */
-export const TRANSIENT_SERVER_ERRORS: readonly MetaErrorKey[] = ['131000', '2', '131016', '133004'];
-
-export type RandomFault = 'server-error' | 'timeout' | 'late-accept';
 
 export interface RecordedRequest {
   phoneNumberId: string;
@@ -109,10 +63,9 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
   apiVersions: readonly string[];
   private readonly numbers = new Map<string, SimulatedPhoneNumber & { limiter: SlidingWindowLimiter }>();
   private readonly revokedTokens = new Set<string>();
-  private readonly faults: FaultRule[] = [];
+  private readonly faults = new MetaFaultInjector();
   private readonly pairLimiter = new SlidingWindowLimiter(PAIR_BURST, PAIR_WINDOW_MS);
   private readonly messageIds = new IssuedMessageIds();
-  private randomFaults?: { mode: RandomFaultMode; random: SeededRandom };
 
   constructor(options: MetaGraphSimulatorOptions = {}) {
     super();
@@ -143,22 +96,18 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     this.revokedTokens.delete(token);
   }
 
+  /** `fault` for the next `times` calls (default 1) matching `match` that Meta would have accepted. */
   inject(fault: InjectedFault, options: { match?: FaultRule['match']; times?: number } = {}): void {
-    this.faults.push({ fault, match: options.match, times: options.times ?? 1 });
+    this.faults.inject(fault, options);
   }
 
   clearFaults(): void {
-    this.faults.length = 0;
-    this.randomFaults = undefined;
+    this.faults.clear();
   }
 
   /** From now on, every call may fail at random (after any scripted fault); `clearFaults()` ends it. */
   injectRandomFaults(mode: RandomFaultMode): void {
-    const total = mode.serverErrorRate + mode.timeoutRate + (mode.lateAcceptRate ?? 0);
-    if (total > 1 || [mode.serverErrorRate, mode.timeoutRate, mode.lateAcceptRate ?? 0].some((rate) => rate < 0)) {
-      throw new Error(`random fault rates must be non-negative and add up to at most 1 (got ${total})`);
-    }
-    this.randomFaults = { mode, random: new SeededRandom(mode.seed) };
+    this.faults.injectRandom(mode);
   }
 
   /** Accepted sends and read receipts, in the order Meta received them. */
@@ -188,31 +137,20 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     if (refused) return this.fail(record, refused);
 
     // Faults strike only calls Meta would have accepted, so a fault test cannot pass with a wrong token.
-    const fault = this.takeFault(phoneNumberId, body, token);
+    const fault = this.faults.take(phoneNumberId, body?.to, token);
     if (fault === 'timeout') return { kind: 'hang' };
     if (fault === 'reset') return { kind: 'reset' };
     if (fault === 'html-502') return this.settle(record, { kind: 'text', status: 502, body: '<html><body>502 Bad Gateway</body></html>' });
     if (fault && !ASYNC_ONLY_ERRORS.includes(fault)) return this.fail(record, META_ERROR_CATALOG[fault]);
 
-    record.randomFault = fault ? undefined : this.drawRandomFault();
+    record.randomFault = fault ? undefined : this.faults.draw();
     if (record.randomFault === 'timeout') return { kind: 'hang' };
-    if (record.randomFault === 'server-error')
-      return this.fail(record, META_ERROR_CATALOG[this.randomFaults!.random.pick(TRANSIENT_SERVER_ERRORS)]);
+    if (record.randomFault === 'server-error') return this.fail(record, META_ERROR_CATALOG[this.faults.serverError()]);
 
     const answer = this.accept(record, body);
     if (fault) this.failLater(record, META_ERROR_CATALOG[fault]);
     if (record.randomFault !== 'late-accept') return answer;
-    return { kind: 'late', afterMs: this.randomFaults!.mode.lateAnswerMs ?? 30_000, answer };
-  }
-
-  private drawRandomFault(): RandomFault | undefined {
-    if (!this.randomFaults) return undefined;
-    const { mode, random } = this.randomFaults;
-    const draw = random.next();
-    if (draw < mode.serverErrorRate) return 'server-error';
-    if (draw < mode.serverErrorRate + mode.timeoutRate) return 'timeout';
-    if (draw < mode.serverErrorRate + mode.timeoutRate + (mode.lateAcceptRate ?? 0)) return 'late-accept';
-    return undefined;
+    return { kind: 'late', afterMs: this.faults.lateAnswerMs(), answer };
   }
 
   private check(phoneNumberId: string, token: string | undefined, body: unknown): MetaErrorSpec | undefined {
@@ -278,19 +216,5 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
   private settle(record: RecordedRequest, answer: SimulatedAnswer): SimulatedAnswer {
     record.status = answer.kind === 'json' || answer.kind === 'text' ? answer.status : 0;
     return answer;
-  }
-
-  private takeFault(phoneNumberId: string, body: any, token: string | undefined): InjectedFault | undefined {
-    const index = this.faults.findIndex(
-      ({ match }) =>
-        (!match?.phoneNumberId || match.phoneNumberId === phoneNumberId) &&
-        (!match?.to || match.to === body?.to) &&
-        (!match?.token || match.token === token),
-    );
-    if (index === -1) return undefined;
-    const rule = this.faults[index];
-    rule.times -= 1;
-    if (rule.times <= 0) this.faults.splice(index, 1);
-    return rule.fault;
   }
 }
