@@ -16,14 +16,11 @@ import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { ConsumeMessage, Options } from 'amqplib';
 import { OutboundEnvelopeDto } from '../apps/whatsapp-api-service/src/outbound/outbound-envelope.dto';
 import { OUTBOUND_QUEUE, statusRoutingKey } from '../apps/whatsapp-api-service/src/outbound/outbound-topology';
-import {
-  MARK_AS_READ_DTO,
-  WABA_MESSAGE_DTOS,
-  WabaMessageType,
-} from '../apps/whatsapp-api-service/src/outbound/payload-validation/waba-payload.registry';
+import { WabaPayloadValidator } from '../apps/whatsapp-api-service/src/outbound/payload-validation/waba-payload.validator';
 import { failedEvent, identityOf, sentEvent } from '../apps/whatsapp-api-service/src/outbound/status-event.factory';
 import { AsyncApiDocument, Json } from './checks/asyncapi-document';
 import { dtoSchemaDrift } from './checks/dto-schema-drift';
+import { payloadSchemaDrift } from './checks/payload-schema-drift';
 
 /** docs/asyncapi.yaml against the code that produces and consumes what it describes. */
 const document = AsyncApiDocument.load();
@@ -80,34 +77,40 @@ describe('docs/asyncapi.yaml', () => {
       expect(dtoSchemaDrift(document, OutboundEnvelopeDto, schemas.OutboundEnvelope, 'OutboundEnvelope')).toEqual([]);
     });
 
-    it('offers one wabaPayload schema per type of the registry, plus mark-as-read', () => {
-      const options: Json[] = schemas.OutboundEnvelope.properties.wabaPayload.oneOf.map((option: Json) => document.flatten(option));
-      const types = options.map((option) => option.properties.type?.const).filter(Boolean);
-      expect(sorted(types)).toEqual(sorted(Object.keys(WABA_MESSAGE_DTOS)));
-      expect(options.filter((option) => option.properties.status?.const === 'read')).toHaveLength(1);
+    it('documents the payload as the validator checks it: Meta’s Message, the documented limits, mark-as-read', () => {
+      expect(payloadSchemaDrift(document)).toEqual([]);
     });
 
-    it.each(Object.keys(WABA_MESSAGE_DTOS))('documents the %s payload as its DTO validates it', (type) => {
-      const option = schemas.OutboundEnvelope.properties.wabaPayload.oneOf.find(
-        (candidate: Json) => document.flatten(candidate).properties.type?.const === type,
-      );
-      expect(dtoSchemaDrift(document, WABA_MESSAGE_DTOS[type as WabaMessageType], option, type)).toEqual([]);
-    });
-
-    it('documents mark-as-read as its DTO validates it', () => {
-      expect(dtoSchemaDrift(document, MARK_AS_READ_DTO, schemas.MarkAsRead, 'MarkAsRead')).toEqual([]);
+    it('offers the message types the validator knows, through the vendored Message', () => {
+      const [message] = schemas.OutboundEnvelope.properties.wabaPayload.oneOf[0].allOf;
+      expect(Object.keys(document.pointer(message.$ref).discriminator.mapping)).toEqual(new WabaPayloadValidator().messageTypes);
     });
 
     it('reports a property the DTO validates but the document leaves out', () => {
       const trimmed = AsyncApiDocument.load();
-      delete trimmed.raw.components.schemas.TextContent.properties.preview_url;
       trimmed.raw.components.schemas.EnvelopeMetadata.required.pop();
+      delete trimmed.raw.components.schemas.EnvelopeMetadata.properties.correlationId;
       expect(dtoSchemaDrift(trimmed, OutboundEnvelopeDto, trimmed.raw.components.schemas.OutboundEnvelope, 'envelope')).toEqual([
         'envelope.metadata.timestamp is required in EnvelopeMetadataDto but optional in the document',
+        'envelope.metadata.correlationId is validated by EnvelopeMetadataDto but not documented',
       ]);
-      expect(dtoSchemaDrift(trimmed, WABA_MESSAGE_DTOS.text, trimmed.raw.components.schemas.TextMessage, 'text')).toEqual([
-        'text.text.preview_url is validated by TextContentDto but not documented',
+    });
+
+    it('reports a payload schema that differs from what the validator compiles', () => {
+      const drifted = AsyncApiDocument.load();
+      const { wabaPayload } = drifted.raw.components.schemas.OutboundEnvelope.properties;
+      drifted.raw.components.schemas.MetaDocumentedLimits.properties.text.properties.body.maxLength = 4000;
+      delete drifted.raw.components.schemas.MarkAsRead.properties.typing_indicator;
+      delete wabaPayload['x-meta-schema-corrections']['type-optional'];
+      expect(payloadSchemaDrift(drifted)).toEqual([
+        'MetaDocumentedLimits.properties.text.properties.body.maxLength: the document says 4000 but the code 4096',
+        'MarkAsRead.properties.typing_indicator: the document says nothing but the code {"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"const":"text"}}}',
+        expect.stringMatching(/^x-meta-schema-corrections names \[closed-objects-see-all-their-parts, recipient-type-optional, biz-opaque/),
       ]);
+      wabaPayload.oneOf[0].allOf[0].$ref = '#/components/schemas/EnvelopeMetadata';
+      expect(payloadSchemaDrift(drifted)[0]).toBe(
+        'the message option must reference the vendored #/components/schemas/Message, not #/components/schemas/EnvelopeMetadata',
+      );
     });
   });
 

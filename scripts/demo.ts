@@ -51,7 +51,12 @@ async function main(): Promise<void> {
     });
   };
 
-  for (const [kind, sample] of Object.entries(WABA_PAYLOAD_SAMPLES)) add(`${kind} message`, 'sent', ACME, sample);
+  for (const [kind, sample] of Object.entries(WABA_PAYLOAD_SAMPLES)) {
+    // Meta marks as read only a message the number received: the user's message comes first.
+    const received = (to: string) =>
+      void sandbox.meta.receiveUserMessage(ACME.phoneNumberId, to, { wamid: WABA_PAYLOAD_SAMPLES.markAsRead().message_id });
+    add(`${kind} message`, 'sent', ACME, sample, kind === 'markAsRead' ? received : undefined);
+  }
   add('Meta 500 (131000) once', 'sent', ACME, undefined, (to) => sandbox.meta.inject('131000', { match: { to } }));
   add('throughput limit (130429, HTTP 400) once', 'sent', ACME, undefined, (to) => sandbox.meta.inject('130429', { match: { to } }));
   add('Meta 500 on every call', 'failed RETRIES_EXHAUSTED', ACME, undefined, (to) =>

@@ -4,8 +4,9 @@
  *
  *   META_SIM_PORT (9090)  TENANT_SIM_PORT (9091)  TENANT_SERVICE_TOKEN (tenant-service-token)
  *   META_SIM_LATENCY_MS (0)  SIM_TENANTS: JSON array of tenants (default: acme and globex)
+ *   META_SIM_API_VERSIONS: comma-separated Graph versions served (default: v26.0, v25.0, v24.0, v23.0)
  */
-import { MetaGraphSimulator, SimulatedTenant, TenantServiceSimulator } from '@lib/testing';
+import { DEFAULT_API_VERSIONS, MetaGraphSimulator, SimulatedTenant, TenantServiceSimulator } from '@lib/testing';
 
 const DEFAULT_TENANTS: SimulatedTenant[] = [
   { tenantId: 'acme', phoneNumberId: '106540352242922', accessToken: 'EAAG-local-acme' },
@@ -20,7 +21,9 @@ const numberFrom = (name: string, fallback: number) => {
 
 async function main(): Promise<void> {
   const tenants: SimulatedTenant[] = process.env.SIM_TENANTS ? JSON.parse(process.env.SIM_TENANTS) : DEFAULT_TENANTS;
-  const meta = new MetaGraphSimulator();
+  const listed = (process.env.META_SIM_API_VERSIONS ?? '').split(',').flatMap((version) => (version.trim() ? [version.trim()] : []));
+  const apiVersions = listed.length > 0 ? listed : DEFAULT_API_VERSIONS;
+  const meta = new MetaGraphSimulator({ apiVersions });
   const tenantService = new TenantServiceSimulator(process.env.TENANT_SERVICE_TOKEN ?? 'tenant-service-token');
   meta.latencyMs = numberFrom('META_SIM_LATENCY_MS', 0);
   for (const tenant of tenants) {
@@ -34,7 +37,9 @@ async function main(): Promise<void> {
   const host = process.env.SIM_HOST ?? '127.0.0.1';
   await meta.start(numberFrom('META_SIM_PORT', 9090), host);
   await tenantService.start(numberFrom('TENANT_SIM_PORT', 9091), host);
-  console.log(`Meta Graph API simulator on ${meta.url}; tenant service simulator on ${tenantService.url}`);
+  console.log(
+    `Meta Graph API simulator on ${meta.url} (versions ${apiVersions.join(', ')}); tenant service simulator on ${tenantService.url}`,
+  );
   console.log(`Tenants: ${tenants.map((t) => `${t.tenantId} (phone-number-id ${t.phoneNumberId})`).join(', ')}`);
   const stop = async () => {
     await Promise.all([meta.stop(), tenantService.stop()]);

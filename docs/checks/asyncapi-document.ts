@@ -1,29 +1,59 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 
-/** The AsyncAPI document, read as plain data, with local `$ref`s resolved on demand. */
-export const ASYNCAPI_FILE = join(__dirname, '../asyncapi.yaml');
+/** The AsyncAPI document, read as plain data, with `$ref`s resolved on demand. */
+export const ASYNCAPI_FILE = resolve(__dirname, '../asyncapi.yaml');
 
 export type Json = Record<string, any>;
 
 export class AsyncApiDocument {
-  private constructor(readonly raw: Json) {}
+  private readonly files = new Map<string, Json>();
+
+  private constructor(
+    readonly raw: Json,
+    private readonly file: string,
+  ) {}
 
   static load(file = ASYNCAPI_FILE): AsyncApiDocument {
-    return new AsyncApiDocument(parse(readFileSync(file, 'utf8')));
+    return new AsyncApiDocument(parse(readFileSync(file, 'utf8')), file);
   }
 
-  /** The node a local `$ref` (`#/components/schemas/X`) points at; throws if there is none. */
+  /**
+   * The node a `$ref` points at: local (`#/components/schemas/X`) or in a file beside the document
+   * (`../path/schema.json#/components/schemas/X`, a copy the code uses too); throws if there is none.
+   */
   pointer(ref: string): Json {
-    if (!ref.startsWith('#/')) throw new Error(`only local $refs are supported: ${ref}`);
-    const node = ref
-      .slice(2)
+    const [file, fragment = ''] = ref.split('#');
+    if (!fragment.startsWith('/')) throw new Error(`$ref ${ref} must point into a document (#/...)`);
+    const root = file === '' ? this.raw : this.external(file);
+    const node = fragment
+      .slice(1)
       .split('/')
       .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce<any>((current, part) => current?.[part], this.raw);
+      .reduce<any>((current, part) => current?.[part], root);
     if (node === undefined) throw new Error(`$ref ${ref} resolves to nothing`);
     return node;
+  }
+
+  /** The path of a file a `$ref` names, relative to the document. */
+  fileOf(ref: string): string | undefined {
+    const [file] = ref.split('#');
+    return file === '' ? undefined : resolve(dirname(this.file), file);
+  }
+
+  private external(file: string): Json {
+    const path = resolve(dirname(this.file), file);
+    if (!this.files.has(path)) {
+      let content: Json | undefined;
+      try {
+        content = parse(readFileSync(path, 'utf8'));
+      } catch {
+        content = undefined;
+      }
+      this.files.set(path, content ?? {});
+    }
+    return this.files.get(path)!;
   }
 
   /** Follows `$ref`s until a node without one. */

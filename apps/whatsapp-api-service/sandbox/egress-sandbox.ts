@@ -61,6 +61,8 @@ export class EgressSandbox {
       ...options.env,
     };
     const config = loadWhatsappConfig(env);
+    // Meta refuses versions it does not serve; the simulated one serves exactly the service's.
+    meta.apiVersions = [config.meta.apiVersion];
     // Without the in-process service nobody has declared the topology yet, and the probe binds to it.
     if (options.inProcessService === false) await new TopologyDeclarer(options.rabbitmqUrl, 10_000).declare(outboundTopology(config.retry));
     const service = options.inProcessService === false ? undefined : await startService(config);

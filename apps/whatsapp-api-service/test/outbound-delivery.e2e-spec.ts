@@ -10,7 +10,10 @@ describe('whatsapp-api-service delivery (real RabbitMQ, simulated Meta)', () => 
     'forwards a %s payload to Meta unchanged and reports it sent',
     async (kind) => {
       const to = `+4915100${Object.keys(WABA_PAYLOAD_SAMPLES).indexOf(kind)}0001`;
-      const envelope = outboundEnvelope({ ...ACME, wabaPayload: WABA_PAYLOAD_SAMPLES[kind](to) });
+      const wabaPayload = WABA_PAYLOAD_SAMPLES[kind](to);
+      // Meta marks as read only a message the number received: the user's message comes first.
+      if ('status' in wabaPayload) sandbox().meta.receiveUserMessage(ACME.phoneNumberId, to, { wamid: wabaPayload.message_id });
+      const envelope = outboundEnvelope({ ...ACME, wabaPayload });
       await sandbox().publish(envelope);
 
       const status = await sandbox().waitForStatus(envelope.metadata.internalId);
@@ -21,6 +24,7 @@ describe('whatsapp-api-service delivery (real RabbitMQ, simulated Meta)', () => 
       expect(received!.body).toEqual(envelope.wabaPayload);
       expect(received!.phoneNumberId).toBe(ACME.phoneNumberId);
       expect(received!.version).toBe('v26.0');
+      expect(sandbox().meta.apiVersions).toEqual(['v26.0']);
       expect(received!.headers.authorization).toBe(`Bearer ${ACME.accessToken}`);
       expect(received!.headers['content-type']).toMatch(/^application\/json/);
       expect(received!.headers['user-agent']).toMatch(/^whatsapp-api-service\/\d+\.\d+\.\d+$/);

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { WhatsappConfig } from '../config/whatsapp.config';
 import { hostileShapeOf } from './hostile-json.guard';
+import { locateJsonSyntaxError } from './json-syntax-error';
 import { EnvelopeMetadataDto, OutboundEnvelopeDto } from './outbound-envelope.dto';
-import { isWabaMessageType, MARK_AS_READ, MARK_AS_READ_DTO, WABA_MESSAGE_DTOS } from './payload-validation/waba-payload.registry';
+import { WabaPayloadValidator } from './payload-validation/waba-payload.validator';
 
 export interface OutboundEnvelope {
   metadata: OutboundEnvelopeDto['metadata'];
@@ -25,10 +26,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Turns a queue message's raw body into a validated envelope, or says precisely why it is not one.
  * Order matters for hostile input: size before decoding, decoding before parsing, one parse only, and
- * the shape (pollution keys, depth) checked before class-transformer copies anything.
+ * the shape (pollution keys, depth) checked before class-transformer copies anything. Reasons name
+ * fields and positions, never the message's content.
  */
 @Injectable()
 export class EnvelopeParser {
+  /** Compiled once, when the service starts. */
+  private readonly payloads = new WabaPayloadValidator();
+
   constructor(private readonly config: WhatsappConfig) {}
 
   /** `routedTenantId`: the tenant the message's routing key names; an envelope naming another is refused. */
@@ -45,8 +50,12 @@ export class EnvelopeParser {
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch (error) {
-      return { ok: false, reason: `message body is not JSON: ${(error as Error).message.slice(0, 120)}` };
+    } catch {
+      const syntax = locateJsonSyntaxError(text);
+      return {
+        ok: false,
+        reason: `message body is not JSON: ${syntax ? `${syntax.problem} at position ${syntax.position}` : 'unreadable'}`,
+      };
     }
     const hostile = hostileShapeOf(json);
     if (hostile) return { ok: false, reason: hostile, ...identityOf(json) };
@@ -58,7 +67,7 @@ export class EnvelopeParser {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       return { ok: false, reason: 'message body must be a JSON object' };
     }
-    // Only the metadata becomes a class instance: the payload is checked once, against its own type's DTO.
+    // Only the metadata becomes a class instance: the payload is checked as it came, by the compiled validator.
     const { metadata, wabaPayload } = json as { metadata?: unknown; wabaPayload?: unknown };
     const envelope = Object.assign(new OutboundEnvelopeDto(), { metadata: plainToInstance(EnvelopeMetadataDto, metadata), wabaPayload });
     const envelopeProblems = describe(validateSync(envelope, VALIDATION));
@@ -73,22 +82,9 @@ export class EnvelopeParser {
     }
 
     const payload = wabaPayload as Record<string, unknown>;
-    const messageType = payload.status !== undefined ? MARK_AS_READ : payload.type;
-    if (messageType !== MARK_AS_READ && !isWabaMessageType(messageType)) {
-      const known = Object.keys(WABA_MESSAGE_DTOS).join(', ');
-      return {
-        ok: false,
-        reason:
-          messageType === undefined
-            ? 'wabaPayload.type is required'
-            : `wabaPayload.type '${typeof messageType === 'string' ? messageType.slice(0, 40) : typeof messageType}' is not one of: ${known}`,
-        ...identity,
-      };
-    }
-    const dto: ClassConstructor<object> = messageType === MARK_AS_READ ? MARK_AS_READ_DTO : WABA_MESSAGE_DTOS[messageType];
-    const payloadProblems = describe(validateSync(plainToInstance(dto, payload), VALIDATION), 'wabaPayload');
-    if (payloadProblems) return { ok: false, reason: payloadProblems, ...identity };
-    return { ok: true, envelope: { metadata: envelope.metadata, wabaPayload: payload, messageType } };
+    const verdict = this.payloads.validate(payload);
+    if (!verdict.ok) return { ok: false, reason: listed(verdict.problems), ...identity };
+    return { ok: true, envelope: { metadata: envelope.metadata, wabaPayload: payload, messageType: verdict.messageType } };
   }
 }
 
@@ -100,9 +96,13 @@ function identityOf(json: unknown): { tenantId?: string; internalId?: string } {
   return { tenantId: text(metadata.tenantId), internalId: text(metadata.internalId) };
 }
 
-function describe(errors: ValidationError[], prefix = ''): string | undefined {
-  const problems = flatten(errors, prefix);
-  if (problems.length === 0) return undefined;
+function describe(errors: ValidationError[]): string | undefined {
+  const problems = flatten(errors, '');
+  return problems.length === 0 ? undefined : listed(problems);
+}
+
+/** At most MAX_REPORTED_PROBLEMS of them, and how many more there were. */
+function listed(problems: string[]): string {
   const shown = problems.slice(0, MAX_REPORTED_PROBLEMS).join('; ');
   return problems.length > MAX_REPORTED_PROBLEMS ? `${shown}; and ${problems.length - MAX_REPORTED_PROBLEMS} more` : shown;
 }

@@ -220,12 +220,26 @@ export function metaErrorBody(spec: MetaErrorSpec, fbtraceId = fakeFbTraceId()):
   };
 }
 
-/** Headers Meta adds to token and object-access errors. */
+/**
+ * Graph's answer to a path it cannot route, e.g. a version it does not serve (`/v99.0/…`) or a
+ * malformed one (`/v3/…`): 400, code 2500, naming the rest of the path (real captures: koala#611 with
+ * version "v2.80", fbRads#97 with "v3", the latter with an invalid_request header). The fact sheet
+ * documents no version error; `(#2635)` is the Marketing API's deprecated-version error, not seen on
+ * WhatsApp endpoints, so 2500 it is. Graph serves an expired version as the oldest live one, but the
+ * simulator refuses every version it was not given: a service calling one it did not mean to must
+ * fail in tests. Not part of the catalog: the classifier's table mirrors the catalog, and this is a
+ * routing error, not a send error.
+ */
+export function unknownPathComponents(path: string): MetaErrorSpec {
+  return { code: 2500, httpStatus: 400, type: 'OAuthException', message: `Unknown path components: ${path}` };
+}
+
+/** Headers Meta adds to token, object-access and path errors. */
 export function metaErrorHeaders(spec: MetaErrorSpec): Record<string, string> {
   if (spec.code === 190 || spec.code === 0) {
     return { 'www-authenticate': `OAuth "Facebook Platform" "invalid_token" "${spec.message}"` };
   }
-  if (spec.code === 100 && spec.subcode === 33) {
+  if ((spec.code === 100 && spec.subcode === 33) || spec.code === 2500) {
     return { 'www-authenticate': `OAuth "Facebook Platform" "invalid_request" "${spec.message}"` };
   }
   return {};

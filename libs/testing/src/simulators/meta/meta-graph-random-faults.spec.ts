@@ -1,5 +1,6 @@
 import { META_ERROR_CATALOG } from './meta-error-catalog';
-import { MetaGraphSimulator, RandomFaultMode, TRANSIENT_SERVER_ERRORS } from './meta-graph.simulator';
+import { RandomFaultMode, TRANSIENT_SERVER_ERRORS } from './meta-fault-injector';
+import { MetaGraphSimulator } from './meta-graph.simulator';
 
 const NUMBER = { phoneNumberId: '106540352242922', accessTokens: ['EAAG-random'], messagesPerSecond: 100_000 };
 const CLIENT_TIMEOUT_MS = 150;

@@ -25,9 +25,15 @@ const INTERACTIVE_TYPES = [
   'location_request_message',
   'address_message',
   'call_permission_request',
+  'order_details',
+  'order_status',
 ];
 
 const MEDIA_TYPES = new Set(['image', 'document', 'video', 'audio', 'sticker']);
+const CAPTIONED_TYPES = new Set(['image', 'document', 'video']);
+/** Meta's documented limits: text bodies 4,096 characters, captions 1,024. */
+const MAX_TEXT_BODY = 4096;
+const MAX_CAPTION = 1024;
 
 const invalidParameter = (message: string): MetaErrorSpec => ({
   code: 100,
@@ -39,6 +45,16 @@ const invalidParameter = (message: string): MetaErrorSpec => ({
 const missing = (parameter: string): MetaErrorSpec => ({
   ...META_ERROR_CATALOG['131008'],
   details: `The parameter ${parameter} is required.`,
+});
+
+/**
+ * A parameter value Meta refuses. The fact sheet has no recorded body for these limits; 131009
+ * ("Parameter value is not valid") is Meta's documented code for an invalid value, and the classifier
+ * treats it like (#100): a permanent INVALID_REQUEST.
+ */
+const invalidValue = (parameter: string, why: string): MetaErrorSpec => ({
+  ...META_ERROR_CATALOG['131009'],
+  details: `Param ${parameter} ${why}.`,
 });
 
 type Body = Record<string, any>;
@@ -78,12 +94,13 @@ function validateStatusUpdate(body: Body): MetaErrorSpec | undefined {
 }
 
 function validateContent(type: string, content: any): MetaErrorSpec | undefined {
-  if (MEDIA_TYPES.has(type)) {
-    return typeof content.link === 'string' || typeof content.id === 'string' ? undefined : missing(`${type}[link] or ${type}[id]`);
-  }
+  if (MEDIA_TYPES.has(type)) return validateMedia(type, content);
   switch (type) {
     case 'text':
-      return typeof content.body === 'string' && content.body.length > 0 ? undefined : missing('text[body]');
+      if (typeof content.body !== 'string' || content.body.length === 0) return missing('text[body]');
+      return content.body.length > MAX_TEXT_BODY
+        ? invalidValue('text[body]', `must be at most ${MAX_TEXT_BODY} characters long`)
+        : undefined;
     case 'template':
       if (typeof content.name !== 'string') return missing('template[name]');
       return isObject(content.language) && typeof content.language.code === 'string' ? undefined : missing('template[language][code]');
@@ -98,16 +115,46 @@ function validateContent(type: string, content: any): MetaErrorSpec | undefined 
         ? undefined
         : missing('contacts[0][name]');
     case 'interactive':
-      if (!INTERACTIVE_TYPES.includes(content.type)) return missing('interactive[type]');
-      return content.type === 'list' || content.type === 'button' || content.type === 'cta_url' || content.type === 'flow'
-        ? isObject(content.action) && isObject(content.body ?? {})
-          ? undefined
-          : missing('interactive[action]')
-        : undefined;
+      return validateInteractive(content);
     case 'reaction':
       if (typeof content.message_id !== 'string') return missing('reaction[message_id]');
       return typeof content.emoji === 'string' ? undefined : missing('reaction[emoji]');
     default:
       return undefined;
+  }
+}
+
+/** An uploaded media `id` or an http(s) `link`, not both; captions within Meta's limit. */
+function validateMedia(parameter: string, media: Body, captioned = CAPTIONED_TYPES.has(parameter)): MetaErrorSpec | undefined {
+  const hasId = typeof media.id === 'string';
+  const hasLink = typeof media.link === 'string';
+  if (hasId && hasLink) return invalidValue(`${parameter}[id]`, `cannot be used together with ${parameter}[link]`);
+  if (!hasId && !hasLink) return missing(`${parameter}[link] or ${parameter}[id]`);
+  if (hasLink && !isHttpUrl(media.link)) return invalidValue(`${parameter}[link]`, 'must be an http(s) URL');
+  if (captioned && typeof media.caption === 'string' && media.caption.length > MAX_CAPTION) {
+    return invalidValue(`${parameter}[caption]`, `must be at most ${MAX_CAPTION} characters long`);
+  }
+  return undefined;
+}
+
+function validateInteractive(content: Body): MetaErrorSpec | undefined {
+  if (!INTERACTIVE_TYPES.includes(content.type)) return missing('interactive[type]');
+  if (!isObject(content.action)) return missing('interactive[action]');
+  // Meta's interactive reference: reply buttons and lists carry a body.
+  if ((content.type === 'button' || content.type === 'list') && !isObject(content.body)) return missing('interactive[body]');
+  const header = content.header;
+  if (isObject(header) && ['image', 'video', 'document'].includes(header.type)) {
+    if (!isObject(header[header.type])) return missing(`interactive[header][${header.type}]`);
+    return validateMedia(`interactive[header][${header.type}]`, header[header.type], false);
+  }
+  return undefined;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+  } catch {
+    return false;
   }
 }
