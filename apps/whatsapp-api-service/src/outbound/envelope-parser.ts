@@ -15,8 +15,7 @@ export interface OutboundEnvelope {
   messageType: string;
 }
 
-export type ParsedEnvelope =
-  { ok: true; envelope: OutboundEnvelope } | { ok: false; reason: string; tenantId?: string; internalId?: string };
+export type ParsedEnvelope = { ok: true; envelope: OutboundEnvelope } | { ok: false; reason: string; internalId?: string };
 
 const MAX_REPORTED_PROBLEMS = 5;
 /** One problem per field: the first check that fails (type checks sit closest to the property). */
@@ -88,12 +87,15 @@ export class EnvelopeParser {
   }
 }
 
-/** Best-effort tenant and message ids of an invalid envelope, for dead-letter headers and filters. */
-function identityOf(json: unknown): { tenantId?: string; internalId?: string } {
+/**
+ * Best-effort message id of an invalid envelope, for dead-letter headers and filters. Not its tenant:
+ * a refused message is reported to the routing key's tenant, never to one the body merely names.
+ */
+function identityOf(json: unknown): { internalId?: string } {
   const metadata = (json as { metadata?: Record<string, unknown> } | null)?.metadata;
   if (typeof metadata !== 'object' || metadata === null) return {};
-  const text = (value: unknown) => (typeof value === 'string' && value.length <= 128 ? value : undefined);
-  return { tenantId: text(metadata.tenantId), internalId: text(metadata.internalId) };
+  const internalId = metadata.internalId;
+  return typeof internalId === 'string' && internalId.length <= 128 ? { internalId } : {};
 }
 
 function describe(errors: ValidationError[]): string | undefined {
