@@ -1,7 +1,7 @@
 /** Two projects: `unit` (*.spec.ts beside the code) and `e2e` (real RabbitMQ, simulators). */
 const moduleNameMapper = {
-  '^@lib/(messaging|credentials|resilience|observability|testing)$': '<rootDir>/libs/$1/src',
-  '^@lib/(messaging|credentials|resilience|observability|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@lib/(messaging|credentials|resilience|observability|testing|contracts|delivery|service|vendor-http)$': '<rootDir>/libs/$1/src',
+  '^@lib/(messaging|credentials|resilience|observability|testing|contracts|delivery|service|vendor-http)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const transform = { '^.+\\.ts$': 'ts-jest' };
 const shared = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], testEnvironment: 'node', moduleNameMapper, transform };
