@@ -3,6 +3,7 @@ export * from './factories/waba-payload.factory';
 export * from './rabbitmq/broker-probe';
 export * from './rabbitmq/test-vhost';
 export * from './random/seeded-random';
+export * from './simulators/fault-injector';
 export * from './simulators/json-http.simulator';
 export * from './simulators/meta/meta-error-catalog';
 export * from './simulators/meta/meta-graph.simulator';
