@@ -4,6 +4,7 @@ export * from './config/egress-service-env.schema';
 export * from './config/egress-service.config';
 export * from './config/load-service-config';
 export * from './config/rabbitmq-env.schema';
+export * from './config/redis-env.validators';
 export * from './config/service-config.module';
 export * from './bootstrap/bootstrap-service';
 export * from './bootstrap/graceful-shutdown';

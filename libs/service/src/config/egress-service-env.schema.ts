@@ -1,7 +1,8 @@
 // Before any decorator runs: without it the property types (for number conversion) are silently not recorded.
 import 'reflect-metadata';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, isFQDN, isIP, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, isFQDN, isIP, Max, Min, ValidateBy } from 'class-validator';
 import { RabbitMqEnv } from './rabbitmq-env.schema';
+import { IsRedisKeyPrefix, IsRedisUrl } from './redis-env.validators';
 
 const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
@@ -102,12 +103,11 @@ export abstract class EgressServiceEnv extends RabbitMqEnv {
   MESSAGE_MAX_BYTES: number = 262144;
 
   /** Shared rate limits and de-duplication across replicas; without it they hold per process. */
-  @IsOptional()
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @IsRedisUrl()
   REDIS_URL?: string;
 
   /** Each app's default is its own name, so that services sharing one Redis never share keys. */
-  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 letters, digits, :, _ or -' })
+  @IsRedisKeyPrefix()
   abstract REDIS_KEY_PREFIX: string;
 
   /** Replicas sharing the queue; without Redis each keeps to its share of a tenant's limit. */

@@ -6,7 +6,7 @@ import { ConfigValidationError } from './config-validation.error';
 /** An env class: its decorated properties with their defaults, and optionally the checks across them. */
 export interface EnvClass<E extends object> {
   new (): E;
-  problemsAcrossFields?(env: E): string[];
+  problemsAcrossFields?(env: NoInfer<E>): string[];
 }
 
 /**
