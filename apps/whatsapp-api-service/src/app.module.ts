@@ -2,11 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CredentialsModule } from '@lib/credentials';
 import { DeliveryStateReader, MessagingModule } from '@lib/messaging';
 import { ObservabilityModule } from '@lib/observability';
-import { ResilienceModule, SharedStateModule } from '@lib/resilience';
-import { WhatsappConfigModule } from './config/whatsapp-config.module';
+import { AccountHoldHealthIndicator, ResilienceModule, SharedStateModule } from '@lib/resilience';
+import { ServiceConfigModule, ServiceHealthModule } from '@lib/service';
 import { WhatsappConfig } from './config/whatsapp.config';
 import { parseWhatsappCredentials } from './credentials/whatsapp-credentials';
-import { HealthModule } from './health/health.module';
 import { OutboundModule } from './outbound/outbound.module';
 import { outboundTopology } from './outbound/outbound-topology';
 
@@ -17,9 +16,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        WhatsappConfigModule.forRoot(config),
+        ServiceConfigModule.forRoot(config),
         ObservabilityModule.forRootAsync({
-          useFactory: (c: WhatsappConfig) => ({ serviceName: c.service.name, version: c.service.version, logLevel: c.logLevel }),
+          useFactory: (c: WhatsappConfig) => ({ serviceName: c.service.name, version: c.service.version, logLevel: c.log.level }),
           inject: [WhatsappConfig],
         }),
         MessagingModule.forRootAsync({
@@ -60,7 +59,8 @@ export class AppModule {
           inject: [WhatsappConfig],
         }),
         OutboundModule,
-        HealthModule,
+        // Readiness also lists the tenants whose account Meta put on hold; they never fail it.
+        ServiceHealthModule.forRoot({ extraIndicators: [{ key: 'accountHolds', indicator: AccountHoldHealthIndicator }] }),
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { ConfigValidationError } from './config-validation.error';
+import { ConfigValidationError } from '@lib/service';
 import { loadWhatsappConfig } from './whatsapp.config';
 
 const required = { TENANT_SERVICE_URL: 'http://tenants.internal:3000/', TENANT_SERVICE_TOKEN: 'svc-token' };
@@ -28,7 +28,7 @@ describe('loadWhatsappConfig', () => {
     expect(config.credentials).toEqual({ cacheTtlMs: 900000, negativeCacheTtlMs: 30000 });
     expect(config.retry).toEqual({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60000 });
     expect(config.http.port).toBe(8080);
-    expect(config.logLevel).toBe('info');
+    expect(config.log.level).toBe('info');
     expect(config.messageMaxBytes).toBe(262144);
     expect(config.accountHold).toEqual({ probeMs: undefined });
     expect(config.resilience).toEqual({ failureThreshold: 5, halfOpenAfterMs: 60000, maxInFlightPerTenant: 400, handlerTimeoutMs: 60000 });
