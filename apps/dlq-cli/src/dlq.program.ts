@@ -1,7 +1,7 @@
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { redactUrl } from '@lib/messaging/publishing/redact-url.util';
 import { ChannelModel } from 'amqplib';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound-topology';
 import { connectToBroker, onQueue } from './broker-connection';
 import { CliIo } from './cli-io';
 import { HoldsFlags, holdsCommand } from './commands/holds.command';
@@ -61,8 +61,8 @@ export async function runDlq(argv: string[], terminalIo: CliIo): Promise<number>
       'broker URL, vhost included (default: RABBITMQ_URL, or built from RABBITMQ_HOST/PORT/USER/PASSWORD/VHOST as the service does)',
       amqpUrl,
     )
-    .option('--queue <name>', 'dead-letter queue', OUTBOUND_QUEUE.deadLetterQueue)
-    .option('--exchange <name>', 'exchange to replay to', OUTBOUND_QUEUE.exchange)
+    .option('--queue <name>', 'dead-letter queue', WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)
+    .option('--exchange <name>', 'exchange to replay to', WHATSAPP_OUTBOUND_QUEUE.exchange)
     .option('--connect-timeout <ms>', 'how long to wait for the broker', positiveInteger, 5000)
     .showHelpAfterError();
 

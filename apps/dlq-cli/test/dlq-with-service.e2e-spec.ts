@@ -1,6 +1,6 @@
 import { outboundEnvelope, waitUntil } from '@lib/testing';
 import { useEgressSandbox } from '../../whatsapp-api-service/sandbox/use-egress-sandbox';
-import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { dlq, spawnDlq } from './run-dlq';
 
 const ACME = { tenantId: 'acme', phoneNumberId: '100000000000001', accessToken: 'EAAG-acme-token' };
@@ -40,7 +40,7 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
     await sandbox().publish('this is not an envelope', ACME.tenantId);
     await waitUntil(
       'five dead letters in the queue',
-      async () => (await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)) === 5,
+      async () => (await sandbox().probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)) === 5,
       20_000,
     );
   });
@@ -67,7 +67,7 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
     const invalid = listing.entries.find((entry: any) => entry.category === 'INVALID_ENVELOPE');
     expect(invalid).toMatchObject({ tenantId: 'acme', problems: ['body is not JSON'] });
     expect(invalid.internalId).toBeUndefined();
-    expect(await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
+    expect(await sandbox().probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
   });
 
   it('prints a table by default and filters it', async () => {
@@ -93,14 +93,14 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
     expect(code).toBe(1);
     expect(err).toContain(globex.metadata.internalId);
     expect(out).toContain('not replayed: nothing was changed');
-    expect(await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
+    expect(await sandbox().probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
   });
 
   it('changes nothing in a dry run', async () => {
     const { code, out } = await dlq(['--url', url(), 'replay', '--tenant', 'acme', '--dry-run']);
     expect(code).toBe(0);
     expect(out).toContain('dry run: would replay 4 of 5 messages');
-    expect(await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
+    expect(await sandbox().probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
   });
 
   it("replays one tenant's messages once the cause is fixed; each is sent once, from attempt 1", async () => {
@@ -116,7 +116,7 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
     // The invalid body is dead-lettered again, now carrying the replay in its headers; globex's stays.
     await waitUntil(
       'the invalid message back in the queue',
-      async () => (await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)) === 2,
+      async () => (await sandbox().probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)) === 2,
     );
     const { out: listed } = await dlq(['--url', url(), 'list', '--json']);
     const entries = JSON.parse(listed).entries;
