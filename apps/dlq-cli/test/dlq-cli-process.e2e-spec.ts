@@ -113,12 +113,12 @@ describe('dlq command (separate process, real broker)', () => {
     // JSON output stays valid and, parsed, gives back exactly what the message carried.
     const json = await dlq(['--url', vhost.url, 'list', '--json']);
     expect(json.out).not.toMatch(terminalControl);
-    expect(JSON.parse(json.out).entries[0]).toMatchObject({ internalId, tenantId: 'acme\u009b2J', headers });
+    expect(JSON.parse(json.out).entries[0]).toMatchObject({ messageId: internalId, tenantId: 'acme\u009b2J', headers });
     const spawned = await spawnDlq(['show', internalId, '--json'], { RABBITMQ_URL: vhost.url }).result;
     expect(spawned.code).toBe(0);
     expect(spawned.out + spawned.err).not.toMatch(terminalControl);
     expect(JSON.parse(spawned.out)).toEqual([
-      expect.objectContaining({ internalId, headers, body: { bytes: Buffer.byteLength(body), text: body } }),
+      expect.objectContaining({ messageId: internalId, headers, body: { bytes: Buffer.byteLength(body), text: body } }),
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { outboundEnvelope, waitUntil } from '@lib/testing';
-import { useEgressSandbox } from '../../whatsapp-api-service/sandbox/use-egress-sandbox';
+import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
-import { dlq, spawnDlq } from './run-dlq';
+import { dlq, spawnDlq } from '../../apps/dlq-cli/test/run-dlq';
 
 const ACME = { tenantId: 'acme', phoneNumberId: '100000000000001', accessToken: 'EAAG-acme-token' };
 const GLOBEX = { tenantId: 'globex', phoneNumberId: '100000000000002', accessToken: 'EAAG-globex-token' };
@@ -57,7 +57,7 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
       { tenantId: 'acme', category: 'RETRIES_EXHAUSTED', count: 1 },
       { tenantId: 'globex', category: 'RECIPIENT_UNAVAILABLE', count: 1 },
     ]);
-    const exhaustedEntry = listing.entries.find((entry: any) => entry.internalId === exhausted.metadata.internalId);
+    const exhaustedEntry = listing.entries.find((entry: any) => entry.messageId === exhausted.metadata.internalId);
     expect(exhaustedEntry).toMatchObject({
       attempts: 2,
       code: '131000',
@@ -66,7 +66,7 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
     });
     const invalid = listing.entries.find((entry: any) => entry.category === 'INVALID_ENVELOPE');
     expect(invalid).toMatchObject({ tenantId: 'acme', problems: ['body is not JSON'] });
-    expect(invalid.internalId).toBeUndefined();
+    expect(invalid.messageId).toBeUndefined();
     expect(await sandbox().probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
   });
 
