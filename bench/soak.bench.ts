@@ -8,7 +8,7 @@
 import { BrokerProbe, outboundEnvelope } from '@lib/testing';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTBOUND_QUEUE } from '../apps/whatsapp-api-service/src/outbound/outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { ServiceProcess } from '../apps/whatsapp-api-service/sandbox/service-process';
 import { flag } from './support/bench-flags';
 import { startBenchStack } from './support/bench-stack';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const service = await ServiceProcess.start(stack.env, { built: true });
   const sampler = new ProcessSampler(service.child.pid!).start(1000);
   const probe = await BrokerProbe.connect(stack.vhost.url);
-  const statusEvents = await probe.watch(OUTBOUND_QUEUE.exchange, 'outbound.status.*');
+  const statusEvents = await probe.watch(WHATSAPP_OUTBOUND_QUEUE.exchange, 'outbound.status.*');
 
   const publishedAt = new Map<string, number>();
   const startedAt = Date.now();
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       const tenant = stack.tenants[published % stack.tenants.length];
       const envelope = outboundEnvelope({ ...tenant, to: `+49${String(published).padStart(10, '0')}` });
       publishedAt.set(envelope.metadata.internalId, Date.now());
-      await probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant.tenantId}`, envelope);
+      await probe.publish(WHATSAPP_OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant.tenantId}`, envelope);
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -14,7 +14,7 @@ import * as amqplib from 'amqplib';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTBOUND_QUEUE } from '../apps/whatsapp-api-service/src/outbound/outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { ServiceProcess } from '../apps/whatsapp-api-service/sandbox/service-process';
 import { flag } from './support/bench-flags';
 import { startBenchStack } from './support/bench-stack';
@@ -88,7 +88,7 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
       const to = `+49${String(i).padStart(10, '0')}`;
       const envelope = outboundEnvelope({ ...tenant, to, wabaPayload: payloadFor(i, to) });
       publishedAt.set(to, Date.now());
-      channel.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant.tenantId}`, Buffer.from(JSON.stringify(envelope)), {
+      channel.publish(WHATSAPP_OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant.tenantId}`, Buffer.from(JSON.stringify(envelope)), {
         persistent: true,
       });
     }

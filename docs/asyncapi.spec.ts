@@ -15,7 +15,7 @@ import { VerifiedTenants } from '@lib/observability';
 import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { ConsumeMessage, Options } from 'amqplib';
 import { OutboundEnvelopeDto } from '../apps/whatsapp-api-service/src/outbound/outbound-envelope.dto';
-import { OUTBOUND_QUEUE, statusRoutingKey } from '../apps/whatsapp-api-service/src/outbound/outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE, whatsappStatusRoutingKey } from '@lib/contracts';
 import { WabaPayloadValidator } from '../apps/whatsapp-api-service/src/outbound/payload-validation/waba-payload.validator';
 import { failedEvent, identityOf, sentEvent } from '../apps/whatsapp-api-service/src/outbound/status-event.factory';
 import { AsyncApiDocument, Json } from './checks/asyncapi-document';
@@ -44,7 +44,7 @@ const consumed = {
   properties: { headers: {} },
 } as unknown as ConsumeMessage;
 const state = { attempts: 1, deferrals: 0, firstSeenAt: 1_700_000_000_000, originalRoutingKey: 'outbound.processed.acme' };
-const options = { topology: { ...OUTBOUND_QUEUE, retryDelayTiersMs: [1000, 2000] } } as unknown as MessagingOptions;
+const options = { topology: { ...WHATSAPP_OUTBOUND_QUEUE, retryDelayTiersMs: [1000, 2000] } } as unknown as MessagingOptions;
 
 describe('docs/asyncapi.yaml', () => {
   it('is an AsyncAPI 3.0 document whose channels, operations, messages and $refs hold together', () => {
@@ -164,7 +164,7 @@ describe('docs/asyncapi.yaml', () => {
     it('goes out on the documented exchange and routing key', () => {
       expect(sent.exchange).toBe(channels.statusEvents.bindings.amqp.exchange.name);
       expect(sent.routingKey).toBe(channels.statusEvents.address.replace('{tenantId}', 'acme'));
-      expect(statusRoutingKey('{tenantId}')).toBe(channels.statusEvents.address);
+      expect(whatsappStatusRoutingKey('{tenantId}')).toBe(channels.statusEvents.address);
     });
   });
 
@@ -197,8 +197,8 @@ describe('docs/asyncapi.yaml', () => {
       expect(exchange).toBe(channels.deadLetters.bindings.amqp.exchange.name);
       expect(routingKey).toBe(channels.deadLetters.address);
       expect(channels.deadLetters['x-binding']).toEqual({
-        queue: OUTBOUND_QUEUE.deadLetterQueue,
-        bindingKey: OUTBOUND_QUEUE.deadLetterRoutingKey,
+        queue: WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue,
+        bindingKey: WHATSAPP_OUTBOUND_QUEUE.deadLetterRoutingKey,
       });
     });
   });
@@ -241,20 +241,25 @@ describe('docs/asyncapi.yaml', () => {
       const parked = await retry(new DeliveryError(DeliveryErrorCategory.THROTTLED, 'slot'), 'acme');
       expect(parked.routingKey).toBe(channels.tenantDelayQueue.address.replace('{tenantId}', 'acme'));
       expect(declared).toEqual([{ name: parked.routingKey, arguments: channels.tenantDelayQueue['x-queue-arguments'] }]);
-      expect(tenantDelayQueueDeclaration(OUTBOUND_QUEUE, '{tenantId}').name).toBe(channels.tenantDelayQueue.bindings.amqp.queue.name);
+      expect(tenantDelayQueueDeclaration(WHATSAPP_OUTBOUND_QUEUE, '{tenantId}').name).toBe(
+        channels.tenantDelayQueue.bindings.amqp.queue.name,
+      );
     });
   });
 
   describe('queues and exchanges', () => {
     it('names the work queue, its binding and its arguments as the topology declares them', () => {
       const { workQueue, outboundProcessed } = channels;
-      const declaration = workQueueDeclaration(OUTBOUND_QUEUE);
+      const declaration = workQueueDeclaration(WHATSAPP_OUTBOUND_QUEUE);
       expect(workQueue.address).toBe(declaration.name);
       expect(workQueue.bindings.amqp.queue.name).toBe(declaration.name);
       expect(workQueue['x-queue-arguments']).toEqual(declaration.arguments);
-      expect(workQueue['x-binding']).toEqual({ exchange: OUTBOUND_QUEUE.exchange, bindingKey: OUTBOUND_QUEUE.bindingKey });
-      expect(outboundProcessed.address.replace('{tenantId}', '*')).toBe(OUTBOUND_QUEUE.bindingKey);
-      expect(outboundProcessed.bindings.amqp.exchange.name).toBe(OUTBOUND_QUEUE.exchange);
+      expect(workQueue['x-binding']).toEqual({
+        exchange: WHATSAPP_OUTBOUND_QUEUE.exchange,
+        bindingKey: WHATSAPP_OUTBOUND_QUEUE.bindingKey,
+      });
+      expect(outboundProcessed.address.replace('{tenantId}', '*')).toBe(WHATSAPP_OUTBOUND_QUEUE.bindingKey);
+      expect(outboundProcessed.bindings.amqp.exchange.name).toBe(WHATSAPP_OUTBOUND_QUEUE.exchange);
     });
 
     it('documents the retry queues with the arguments of every tier', () => {
@@ -271,7 +276,7 @@ describe('docs/asyncapi.yaml', () => {
         channel.bindings.amqp.exchange ? [channel.bindings.amqp.exchange] : [],
       );
       expect(sorted(new Set(exchanges.map((exchange) => exchange.name)))).toEqual(
-        sorted([OUTBOUND_QUEUE.exchange, OUTBOUND_QUEUE.deadLetterExchange]),
+        sorted([WHATSAPP_OUTBOUND_QUEUE.exchange, WHATSAPP_OUTBOUND_QUEUE.deadLetterExchange]),
       );
       for (const exchange of exchanges) expect(exchange).toMatchObject({ type: 'topic', durable: true });
     });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DeliveryErrorCategory } from '@lib/resilience';
 import { metricPrefixFor } from '@lib/observability';
 import { SERVICE_NAME } from '../apps/whatsapp-api-service/src/config/whatsapp.config';
-import { OUTBOUND_QUEUE } from '../apps/whatsapp-api-service/src/outbound/outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { allPanels, loadAlertRules, loadDashboard, opsQueries, REPO_ROOT } from './checks/ops-documents';
 import { metricReferences, promqlProblems } from './checks/promql';
 
@@ -87,8 +87,8 @@ describe('ops/prometheus/alerts.yml', () => {
 
   it('covers the conditions the service must page on', () => {
     const exprs = rules.map((rule) => rule.expr).join('\n');
-    expect(exprs).toContain(`${PREFIX}queue_depth{queue="${OUTBOUND_QUEUE.deadLetterQueue}"}`);
-    expect(exprs).toContain(`${PREFIX}queue_depth{queue="${OUTBOUND_QUEUE.queue}"}`);
+    expect(exprs).toContain(`${PREFIX}queue_depth{queue="${WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue}"}`);
+    expect(exprs).toContain(`${PREFIX}queue_depth{queue="${WHATSAPP_OUTBOUND_QUEUE.queue}"}`);
     expect(exprs).toMatch(/messages_failed_total[\s\S]*\/[\s\S]*messages_consumed_total[\s\S]*> 0\.01/);
     expect(exprs).toContain(`${PREFIX}circuit_breaker_state`);
     expect(exprs).toContain(`${PREFIX}broker_connected) == 0`);
@@ -168,8 +168,9 @@ describe('ops/grafana/whatsapp-api-service.dashboard.json', () => {
       for (const quantile of ['0.5', '0.95', '0.99'])
         expect(exprs).toContain(`histogram_quantile(${quantile}, sum by (le) (rate(${PREFIX}${histogram}_bucket`);
     }
-    for (const queue of [OUTBOUND_QUEUE.queue, OUTBOUND_QUEUE.deadLetterQueue]) expect(exprs).toContain(`queue_depth{queue="${queue}"}`);
-    expect(exprs).toContain(`queue_depth{queue=~"${OUTBOUND_QUEUE.queue}[.]retry[.].*"}`);
+    for (const queue of [WHATSAPP_OUTBOUND_QUEUE.queue, WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue])
+      expect(exprs).toContain(`queue_depth{queue="${queue}"}`);
+    expect(exprs).toContain(`queue_depth{queue=~"${WHATSAPP_OUTBOUND_QUEUE.queue}[.]retry[.].*"}`);
     expect(exprs).toMatch(/delta\(whatsapp_api_service_queue_depth\{queue="outbound-failed"\}\[1h\]\)/);
   });
 });

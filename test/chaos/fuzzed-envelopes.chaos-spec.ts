@@ -1,7 +1,7 @@
 import { BrokerProbe, createTestVhost, ObservedMessage, outboundEnvelope, TestVhost, waitUntil } from '@lib/testing';
 import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
 import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
-import { OUTBOUND_QUEUE } from '../../apps/whatsapp-api-service/src/outbound/outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { recordScenario } from './support/chaos-report';
 import { FuzzCase, fuzzedEnvelopes, POLLUTION_HOSTS, POLLUTION_SPELLINGS, withPollutionKey } from './support/fuzzed-envelopes.generator';
 import { describeMemory, memoryOf, samplePeakMemory } from './support/fuzzed-envelopes.memory';
@@ -44,7 +44,7 @@ describe('scenario 6: fuzzed envelopes (real RabbitMQ and Redis)', () => {
       NODE_OPTIONS: `--max-old-space-size=${OLD_SPACE_CAP_MB}`,
     });
     probe = await BrokerProbe.connect(vhost.url);
-    deadLetters = await probe.watch(OUTBOUND_QUEUE.deadLetterExchange, OUTBOUND_QUEUE.deadLetterRoutingKey);
+    deadLetters = await probe.watch(WHATSAPP_OUTBOUND_QUEUE.deadLetterExchange, WHATSAPP_OUTBOUND_QUEUE.deadLetterRoutingKey);
   });
 
   afterAll(async () => {
@@ -54,7 +54,7 @@ describe('scenario 6: fuzzed envelopes (real RabbitMQ and Redis)', () => {
   });
 
   const publish = (target: BrokerProbe, fuzz: FuzzCase) =>
-    target.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${fuzz.routingTenant}`, fuzz.body, {
+    target.publish(WHATSAPP_OUTBOUND_QUEUE.exchange, `outbound.processed.${fuzz.routingTenant}`, fuzz.body, {
       messageId: fuzz.id,
       contentType: fuzz.contentType,
       contentEncoding: fuzz.contentEncoding,
@@ -70,7 +70,7 @@ describe('scenario 6: fuzzed envelopes (real RabbitMQ and Redis)', () => {
       () => acceptedWith(prefix).length >= good && deadLetters.filter((m) => bad.has(m.properties.messageId)).length >= bad.size,
       90_000,
     );
-    await waitUntil('an empty work queue', async () => (await probe.messageCount(OUTBOUND_QUEUE.queue)) === 0, 10_000);
+    await waitUntil('an empty work queue', async () => (await probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.queue)) === 0, 10_000);
   }
 
   const acceptedWith = (prefix: string) =>
@@ -87,7 +87,8 @@ describe('scenario 6: fuzzed envelopes (real RabbitMQ and Redis)', () => {
     const good = cases.filter((c) => c.expect.outcome === 'sent');
 
     const warmUp = Array.from({ length: 50 }, (_, i) => outboundEnvelope({ ...TENANTS[0], to: `+4916661${String(i).padStart(6, '0')}` }));
-    for (const envelope of warmUp) await probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${TENANTS[0].tenantId}`, envelope);
+    for (const envelope of warmUp)
+      await probe.publish(WHATSAPP_OUTBOUND_QUEUE.exchange, `outbound.processed.${TENANTS[0].tenantId}`, envelope);
     await waitUntil('the warm-up sent', () => acceptedWith('+4916661').length === 50, 30_000);
     const before = await memoryOf(replica.url);
 

@@ -2,7 +2,7 @@ import { BrokerProbe, createTestVhost, ObservedMessage, outboundEnvelope, TestVh
 import { randomBytes } from 'node:crypto';
 import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
 import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
-import { OUTBOUND_QUEUE } from '../../apps/whatsapp-api-service/src/outbound/outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const planted = (label: string) => `EAAG-PLANTED-${label}-${randomBytes(8).toString('hex')}`;
@@ -35,8 +35,8 @@ describe('security checks (the service as its own process)', () => {
     delete (env as Record<string, string | undefined>).MESSAGE_MAX_BYTES;
     replica = await ServiceProcess.start(env);
     probe = await BrokerProbe.connect(vhost.url);
-    statusEvents = await probe.watch(OUTBOUND_QUEUE.exchange, 'outbound.status.*');
-    deadLetters = await probe.watch(OUTBOUND_QUEUE.deadLetterExchange, OUTBOUND_QUEUE.deadLetterRoutingKey);
+    statusEvents = await probe.watch(WHATSAPP_OUTBOUND_QUEUE.exchange, 'outbound.status.*');
+    deadLetters = await probe.watch(WHATSAPP_OUTBOUND_QUEUE.deadLetterExchange, WHATSAPP_OUTBOUND_QUEUE.deadLetterRoutingKey);
   });
 
   afterAll(async () => {
@@ -46,7 +46,7 @@ describe('security checks (the service as its own process)', () => {
   });
 
   const publish = (body: unknown, routingTenant: string) =>
-    probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${routingTenant}`, body);
+    probe.publish(WHATSAPP_OUTBOUND_QUEUE.exchange, `outbound.processed.${routingTenant}`, body);
   const statusOf = (internalId: string) => statusEvents.map((event) => event.json()).find((event) => event.internalId === internalId);
   const deadLetterOf = (internalId: string) => deadLetters.find((message) => message.headers['x-internal-id'] === internalId);
   const send = async (owner: typeof OWNER, prepare?: (to: string) => void) => {
@@ -117,7 +117,7 @@ describe('security checks (the service as its own process)', () => {
     const envelope = outboundEnvelope({ ...OWNER, to: recipient() });
     // Not JSON either: had it been parsed, the reason would say so.
     const body = Buffer.concat([Buffer.from(JSON.stringify(envelope).slice(0, -1)), Buffer.alloc(DEFAULT_MESSAGE_MAX_BYTES, '{')]);
-    await probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${OWNER.tenantId}`, body, { messageId: 'oversized-1' });
+    await probe.publish(WHATSAPP_OUTBOUND_QUEUE.exchange, `outbound.processed.${OWNER.tenantId}`, body, { messageId: 'oversized-1' });
     await waitUntil('the dead letter', () => deadLetters.some((m) => m.properties.messageId === 'oversized-1'), 15_000);
 
     const copy = deadLetters.find((m) => m.properties.messageId === 'oversized-1')!;

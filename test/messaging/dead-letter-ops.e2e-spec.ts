@@ -1,5 +1,5 @@
 import { TopologyDeclarer, WorkQueueTopology } from '@lib/messaging';
-import { inspectDeadLetters, replayDeadLetters } from '@lib/messaging/dead-letter-ops';
+import { DeadLetterShape, inspectDeadLetters, replayDeadLetters } from '@lib/messaging/dead-letter-ops';
 import { createTestVhost, TestVhost } from '@lib/testing';
 import * as amqplib from 'amqplib';
 
@@ -14,8 +14,15 @@ const TOPOLOGY: WorkQueueTopology = {
   messageTtlMs: 60_000,
   retryDelayTiersMs: [1000],
 };
+/** Its dead letters name their message as the lib's dead-letter publisher does. */
+const SHAPE: DeadLetterShape = {
+  messageIdHeader: 'x-internal-id',
+  messageIdField: 'internalId',
+  serviceHeaders: [],
+  workRoutingKeyPrefix: 'ops.work.',
+};
 const KEPT_CONNECTION = 'dlq-ops-spec';
-const TARGET = { queue: TOPOLOGY.deadLetterQueue, exchange: TOPOLOGY.exchange };
+const TARGET = { queue: TOPOLOGY.deadLetterQueue, exchange: TOPOLOGY.exchange, shape: SHAPE };
 
 interface Crafted {
   tenantId: string;
@@ -111,7 +118,7 @@ describe('dead-letter ops on a real broker', () => {
   describe('inspectDeadLetters', () => {
     it('counts by tenant and category and pages entries, leaving the queue as it was', async () => {
       await deadLetter(...SAMPLE);
-      const inspection = await inspectDeadLetters(connection, { queue: TARGET.queue, limit: 2 });
+      const inspection = await inspectDeadLetters(connection, { queue: TARGET.queue, shape: SHAPE, limit: 2 });
       expect(inspection).toMatchObject({
         scanned: 5,
         matched: 5,
@@ -124,7 +131,7 @@ describe('dead-letter ops on a real broker', () => {
         { tenantId: 'globex', category: 'AUTH', count: 1 },
         { tenantId: 'globex', category: 'WINDOW_EXPIRED', count: 1 },
       ]);
-      expect(inspection.entries.map((entry) => [entry.position, entry.internalId, entry.headers['x-error-code']])).toEqual([
+      expect(inspection.entries.map((entry) => [entry.position, entry.messageId, entry.headers['x-error-code']])).toEqual([
         [1, 'a1', '131047'],
         [2, 'g1', '131047'],
       ]);
@@ -135,10 +142,11 @@ describe('dead-letter ops on a real broker', () => {
       await deadLetter(...SAMPLE);
       const inspection = await inspectDeadLetters(connection, {
         queue: TARGET.queue,
+        shape: SHAPE,
         filter: { tenantId: 'acme', category: 'window_expired' },
       });
       expect(inspection).toMatchObject({ scanned: 5, matched: 2, byTenant: { acme: 2 } });
-      expect(inspection.entries.map((entry) => entry.internalId)).toEqual(['a1', 'a3']);
+      expect(inspection.entries.map((entry) => entry.messageId)).toEqual(['a1', 'a3']);
     });
 
     it('describes malformed entries instead of failing on them', async () => {
@@ -148,8 +156,8 @@ describe('dead-letter ops on a real broker', () => {
       });
       await channel.waitForConfirms();
       await deadLetter(SAMPLE[0]);
-      const { entries, counts } = await inspectDeadLetters(connection, { queue: TARGET.queue });
-      expect(entries.map((entry) => [entry.category, entry.internalId, entry.problems.length > 0])).toEqual([
+      const { entries, counts } = await inspectDeadLetters(connection, { queue: TARGET.queue, shape: SHAPE });
+      expect(entries.map((entry) => [entry.category, entry.messageId, entry.problems.length > 0])).toEqual([
         ['UNKNOWN', undefined, true],
         ['42', 'bin', true],
         ['WINDOW_EXPIRED', 'a1', false],
@@ -165,7 +173,7 @@ describe('dead-letter ops on a real broker', () => {
       const report = await replayDeadLetters(connection, { ...TARGET, filter: { tenantId: 'acme' } });
       expect(report).toMatchObject({ scanned: 5, interrupted: false, declined: false });
       expect(report.failure).toBeUndefined();
-      expect(report.replayed.map((entry) => entry.internalId)).toEqual(['a1', 'a2', 'a3']);
+      expect(report.replayed.map((entry) => entry.messageId)).toEqual(['a1', 'a2', 'a3']);
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['g1', 'g2']);
       const replayed = await takeAll(TOPOLOGY.queue);
       expect(replayed.map((message) => message.fields.routingKey)).toEqual(['ops.work.acme', 'ops.work.acme', 'ops.work.acme']);
@@ -193,12 +201,12 @@ describe('dead-letter ops on a real broker', () => {
       const old = new Date(Date.now() - 2 * 3_600_000).toISOString();
       await deadLetter(...SAMPLE.map((entry, index) => ({ ...entry, failedAt: index % 2 === 0 ? old : undefined })));
       const byAge = await replayDeadLetters(connection, { ...TARGET, filter: { olderThanMs: 3_600_000 }, limit: 2 });
-      expect(byAge.replayed.map((entry) => entry.internalId)).toEqual(['a1', 'a2']);
+      expect(byAge.replayed.map((entry) => entry.messageId)).toEqual(['a1', 'a2']);
       expect(byAge.scanned).toBe(3);
       const byCategory = await replayDeadLetters(connection, { ...TARGET, filter: { category: 'AUTH' } });
-      expect(byCategory.replayed.map((entry) => entry.internalId)).toEqual(['g1']);
-      const byId = await replayDeadLetters(connection, { ...TARGET, filter: { internalId: 'g2' } });
-      expect(byId.replayed.map((entry) => entry.internalId)).toEqual(['g2']);
+      expect(byCategory.replayed.map((entry) => entry.messageId)).toEqual(['g1']);
+      const byId = await replayDeadLetters(connection, { ...TARGET, filter: { messageId: 'g2' } });
+      expect(byId.replayed.map((entry) => entry.messageId)).toEqual(['g2']);
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['a3']);
       expect(internalIds(await takeAll(TOPOLOGY.queue))).toEqual(['a1', 'a2', 'g1', 'g2']);
     });
@@ -206,7 +214,7 @@ describe('dead-letter ops on a real broker', () => {
     it('changes nothing in a dry run', async () => {
       await deadLetter(...SAMPLE);
       const report = await replayDeadLetters(connection, { ...TARGET, filter: { tenantId: 'globex' }, dryRun: true });
-      expect(report.selected.map((entry) => entry.internalId)).toEqual(['g1', 'g2']);
+      expect(report.selected.map((entry) => entry.messageId)).toEqual(['g1', 'g2']);
       expect(report.replayed).toEqual([]);
       expect(await depth(TOPOLOGY.queue)).toBe(0);
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['a1', 'g1', 'a2', 'a3', 'g2']);
@@ -218,7 +226,7 @@ describe('dead-letter ops on a real broker', () => {
       const report = await replayDeadLetters(connection, {
         ...TARGET,
         filter: { tenantId: 'acme' },
-        confirm: async (selected) => (asked.push(selected.map((entry) => entry.internalId!)), false),
+        confirm: async (selected) => (asked.push(selected.map((entry) => entry.messageId!)), false),
       });
       expect(asked).toEqual([['a1', 'a2', 'a3']]);
       expect(report).toMatchObject({ declined: true, replayed: [] });
@@ -230,7 +238,7 @@ describe('dead-letter ops on a real broker', () => {
       await deadLetter(...SAMPLE);
       const report = await replayDeadLetters(connection, { ...TARGET, exchange: 'no-such-exchange', filter: { tenantId: 'acme' } });
       expect(report.replayed).toEqual([]);
-      expect(report.failure).toMatchObject({ entry: { internalId: 'a1' } });
+      expect(report.failure).toMatchObject({ entry: { messageId: 'a1' } });
       expect(report.failure!.error).toContain('NOT_FOUND');
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['a1', 'g1', 'a2', 'a3', 'g2']);
     });
@@ -251,9 +259,9 @@ describe('dead-letter ops on a real broker', () => {
         { tenantId: 'acme', internalId: 'a2' },
       );
       const report = await replayDeadLetters(connection, TARGET);
-      expect(report.replayed.map((entry) => entry.internalId)).toEqual(['a1', 'a2']);
+      expect(report.replayed.map((entry) => entry.messageId)).toEqual(['a1', 'a2']);
       expect(report.failure).toMatchObject({
-        entry: { internalId: 'lost' },
+        entry: { messageId: 'lost' },
         error: "no queue is bound to 'ops-exchange' for routing key 'nowhere.acme'",
       });
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['lost']);
@@ -269,8 +277,8 @@ describe('dead-letter ops on a real broker', () => {
         { tenantId: 'acme', internalId: 'a2' },
       );
       const strict = await replayDeadLetters(connection, { ...TARGET, maxInFlight: 1 });
-      expect(strict.replayed.map((entry) => entry.internalId)).toEqual(['a1']);
-      expect(strict.failure).toMatchObject({ entry: { internalId: 'f1' }, error: expect.stringContaining('refused') });
+      expect(strict.replayed.map((entry) => entry.messageId)).toEqual(['a1']);
+      expect(strict.failure).toMatchObject({ entry: { messageId: 'f1' }, error: expect.stringContaining('refused') });
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['f1', 'a2']);
 
       // With several republishes in flight, those already sent when one fails still complete.
@@ -280,8 +288,8 @@ describe('dead-letter ops on a real broker', () => {
         { tenantId: 'acme', internalId: 'a2' },
       );
       const windowed = await replayDeadLetters(connection, TARGET);
-      expect(windowed.replayed.map((entry) => entry.internalId)).toEqual(['a1', 'a2']);
-      expect(windowed.failure).toMatchObject({ entry: { internalId: 'f1' } });
+      expect(windowed.replayed.map((entry) => entry.messageId)).toEqual(['a1', 'a2']);
+      expect(windowed.failure).toMatchObject({ entry: { messageId: 'f1' } });
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['f1']);
       await channel.deleteQueue('ops-full');
     });
@@ -310,7 +318,7 @@ describe('dead-letter ops on a real broker', () => {
       const report = await replayDeadLetters(connection, { ...TARGET, signal: controller.signal, maxInFlight: 1 });
       await watcher.close();
       expect(report.interrupted).toBe(true);
-      const replayed = report.replayed.map((entry) => entry.internalId!);
+      const replayed = report.replayed.map((entry) => entry.messageId!);
       expect(replayed.length).toBeGreaterThanOrEqual(1);
       expect(replayed.length).toBeLessThan(SAMPLE.length);
       expect([...replayed, ...internalIds(await takeAll(TARGET.queue))]).toEqual(['a1', 'g1', 'a2', 'a3', 'g2']);
@@ -325,7 +333,7 @@ describe('dead-letter ops on a real broker', () => {
       await deadLetter(SAMPLE[0]);
       const report = await replayDeadLetters(connection, TARGET);
       expect(report.notReplayable.map((entry) => entry.position)).toEqual([1]);
-      expect(report.replayed.map((entry) => entry.internalId)).toEqual(['a1']);
+      expect(report.replayed.map((entry) => entry.messageId)).toEqual(['a1']);
       const [left] = await takeAll(TARGET.queue);
       expect(left.content.toString()).toBe('garbage');
     });
@@ -341,7 +349,7 @@ describe('dead-letter ops on a real broker', () => {
         },
       });
       expect(report.scanned).toBe(5);
-      expect(report.replayed.map((entry) => entry.internalId)).toEqual(['g1', 'g2']);
+      expect(report.replayed.map((entry) => entry.messageId)).toEqual(['g1', 'g2']);
       expect(internalIds(await takeAll(TARGET.queue))).toEqual(['a1', 'a2', 'a3', 'g3']);
     });
   });

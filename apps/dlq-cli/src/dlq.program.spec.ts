@@ -22,16 +22,20 @@ describe('runDlq (command line)', () => {
     const { code, out } = await run(['--help']);
     expect(code).toBe(0);
     expect(out).toContain('Usage: dlq');
-    expect(out).toMatch(/list \[options\][\s\S]*show \[options\] <internalId>[\s\S]*replay \[options\]/);
+    expect(out).toMatch(/list \[options\][\s\S]*show \[options\] <messageId>[\s\S]*replay \[options\]/);
+    expect(out.replace(/\s+/g, ' ')).toContain(
+      '--service <name> the egress service whose dead-letter queue and Redis to work on (choices: "whatsapp", "genesys", default: "whatsapp")',
+    );
   });
 
   it.each([
     [['list', '--limit', '0'], "option '--limit <n>' argument '0' is invalid"],
     [['list', '--older-than', 'yesterday'], 'must be a duration'],
     [['list', '--bogus'], "unknown option '--bogus'"],
-    [['show'], "missing required argument 'internalId'"],
+    [['show'], "missing required argument 'messageId'"],
     [['frobnicate'], "unknown command 'frobnicate'"],
     [['list', '--url', 'http://guest:guest@x'], 'must be an amqp:// or amqps:// URL'],
+    [['--service', 'telegram', 'list'], "option '--service <name>' argument 'telegram' is invalid. Allowed choices are whatsapp, genesys."],
   ])('refuses %j with exit code 2', async (argv, message) => {
     const { code, err } = await run(argv);
     expect(code).toBe(2);

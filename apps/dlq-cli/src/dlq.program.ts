@@ -1,7 +1,7 @@
+import { EGRESS_SERVICE_NAMES, EGRESS_SERVICES, EgressServiceName } from '@lib/contracts';
 import { redactUrl } from '@lib/messaging/publishing/redact-url.util';
 import { ChannelModel } from 'amqplib';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound-topology';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { connectToBroker, onQueue } from './broker-connection';
 import { CliIo } from './cli-io';
 import { HoldsFlags, holdsCommand } from './commands/holds.command';
@@ -12,13 +12,15 @@ import { showCommand } from './commands/show.command';
 import { brokerUrlFromEnv } from './config/dlq-broker-url';
 import { redisSettingsFrom } from './config/dlq-redis-settings';
 import { BrokerError, ExitCode, UsageError } from './dlq-errors';
+import { DlqTarget, dlqTargetOf } from './dlq-target';
 import { FilterFlags, positiveInteger, withFilterFlags } from './filter-options';
 import { terminalSafeIo } from './output/terminal-safe';
 
 interface GlobalFlags {
   url?: string;
-  queue: string;
-  exchange: string;
+  service: EgressServiceName;
+  queue?: string;
+  exchange?: string;
   connectTimeout: number;
 }
 
@@ -34,19 +36,20 @@ function redisUrl(value: string): string {
 
 /**
  * Runs the dead-letter tool on `argv` (without the node and script words) and resolves to its exit
- * code. Defaults target the whatsapp-api-service; `--queue` and `--exchange` point it at another
- * service built on the same messaging lib.
+ * code. `--service` picks the egress service whose queues and Redis it works on (the
+ * whatsapp-api-service by default); `--queue` and `--exchange` override that service's names.
  */
 export async function runDlq(argv: string[], terminalIo: CliIo): Promise<number> {
   // Entries carry text from whoever published them; nothing printed may drive the operator's terminal.
   const io = terminalSafeIo(terminalIo);
   let exitCode: number = ExitCode.OK;
-  const withBroker = async (command: Command, run: (connection: ChannelModel, flags: GlobalFlags) => Promise<number>) => {
+  const withBroker = async (command: Command, run: (connection: ChannelModel, target: DlqTarget) => Promise<number>) => {
     const flags = command.optsWithGlobals<GlobalFlags>();
+    const target = dlqTargetOf(flags);
     const url = flags.url ?? brokerUrlFromEnv(io.env);
     const connection = await connectToBroker(url, flags.connectTimeout);
     try {
-      exitCode = await onQueue(flags.queue, () => run(connection, flags));
+      exitCode = await onQueue(target.queue, () => run(connection, target));
     } finally {
       await connection.close().catch(() => undefined);
     }
@@ -61,8 +64,13 @@ export async function runDlq(argv: string[], terminalIo: CliIo): Promise<number>
       'broker URL, vhost included (default: RABBITMQ_URL, or built from RABBITMQ_HOST/PORT/USER/PASSWORD/VHOST as the service does)',
       amqpUrl,
     )
-    .option('--queue <name>', 'dead-letter queue', OUTBOUND_QUEUE.deadLetterQueue)
-    .option('--exchange <name>', 'exchange to replay to', OUTBOUND_QUEUE.exchange)
+    .addOption(
+      new Option('--service <name>', 'the egress service whose dead-letter queue and Redis to work on')
+        .choices(EGRESS_SERVICE_NAMES)
+        .default('whatsapp'),
+    )
+    .option('--queue <name>', "dead-letter queue (default: the service's, e.g. outbound-failed)")
+    .option('--exchange <name>', "exchange to replay to (default: the service's, e.g. whatsapp-exchange)")
     .option('--connect-timeout <ms>', 'how long to wait for the broker', positiveInteger, 5000)
     .showHelpAfterError();
 
@@ -70,16 +78,16 @@ export async function runDlq(argv: string[], terminalIo: CliIo): Promise<number>
     program.command('list').description('counts by tenant and category, and the first entries with their reason headers'),
     'entries to print (default 20; counts cover all)',
   ).action((flags: FilterFlags, command: Command) =>
-    withBroker(command, (connection, global) => listCommand(connection, global.queue, flags, io)),
+    withBroker(command, (connection, target) => listCommand(connection, target, flags, io)),
   );
 
   program
     .command('show')
-    .description('every header and the body of the entries with this internal id')
-    .argument('<internalId>')
+    .description("every header and the body of the entries with this message id (the service's id of the message)")
+    .argument('<messageId>')
     .option('--json', 'print JSON')
-    .action((internalId: string, flags: { json?: boolean }, command: Command) =>
-      withBroker(command, (connection, global) => showCommand(connection, global.queue, internalId, flags, io)),
+    .action((messageId: string, flags: { json?: boolean }, command: Command) =>
+      withBroker(command, (connection, target) => showCommand(connection, target, messageId, flags, io)),
     );
 
   withFilterFlags(
@@ -93,19 +101,20 @@ export async function runDlq(argv: string[], terminalIo: CliIo): Promise<number>
     .action((flags: ReplayFlags, command: Command) => {
       if (!flags.dryRun && !flags.yes && !io.interactive)
         throw new UsageError('replay asks for confirmation: pass --yes when not run from a terminal, or --dry-run to preview');
-      return withBroker(command, (connection, global) => replayCommand(connection, global, flags, io));
+      return withBroker(command, (connection, target) => replayCommand(connection, target, flags, io));
     });
 
   withRedisFlags(
     program
       .command('holds')
-      .description('tenants whose WhatsApp account the service holds (Meta refused it): code, reason, since, next probe'),
+      .description('tenants whose account the service holds (its vendor refused it): code, reason, since, next probe'),
   )
     .option('--limit <n>', 'holds to print, oldest first (default 20; the count covers all)', positiveInteger)
     .option('--json', 'print JSON instead of a table')
     .action(async (flags: HoldsFlags & RedisFlags, command: Command) => {
-      const settings = redisSettingsFrom(flags, io.env);
-      exitCode = await holdsCommand(settings, command.optsWithGlobals<GlobalFlags>().connectTimeout, flags, io);
+      const { service, connectTimeout } = command.optsWithGlobals<GlobalFlags>();
+      const settings = redisSettingsFrom(flags, io.env, EGRESS_SERVICES[service].redisKeyPrefix);
+      exitCode = await holdsCommand(settings, connectTimeout, flags, io);
     });
 
   withRedisFlags(
@@ -114,8 +123,9 @@ export async function runDlq(argv: string[], terminalIo: CliIo): Promise<number>
     .argument('<tenantId>')
     .option('--json', 'print JSON')
     .action(async (tenantId: string, flags: { json?: boolean } & RedisFlags, command: Command) => {
-      const settings = redisSettingsFrom(flags, io.env);
-      exitCode = await liftHoldCommand(settings, command.optsWithGlobals<GlobalFlags>().connectTimeout, tenantId, flags, io);
+      const { service, connectTimeout } = command.optsWithGlobals<GlobalFlags>();
+      const settings = redisSettingsFrom(flags, io.env, EGRESS_SERVICES[service].redisKeyPrefix);
+      exitCode = await liftHoldCommand(settings, connectTimeout, tenantId, flags, io);
     });
 
   try {
@@ -135,7 +145,7 @@ interface RedisFlags {
 function withRedisFlags(command: Command): Command {
   return command
     .option('--redis-url <redis-url>', "the service's Redis (default: REDIS_URL)", redisUrl)
-    .option('--key-prefix <prefix>', "the service's key prefix (default: REDIS_KEY_PREFIX, or the service's default)");
+    .option('--key-prefix <prefix>', "the service's key prefix (default: REDIS_KEY_PREFIX, or the selected service's default)");
 }
 
 function failure(error: unknown, io: CliIo): number {

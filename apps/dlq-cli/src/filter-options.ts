@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 export interface FilterFlags {
   tenant?: string;
   category?: string;
-  internalId?: string;
+  messageId?: string;
   olderThan?: number;
   limit?: number;
   json?: boolean;
@@ -27,12 +27,12 @@ export function withFilterFlags(command: Command, limitHelp: string): Command {
   return command
     .option('--tenant <tenantId>', 'only entries of this tenant')
     .option('--category <category>', 'only entries of this error category (e.g. WINDOW_EXPIRED)')
-    .option('--internal-id <internalId>', 'only the entry with this internal id')
+    .option('--message-id <messageId>', "only the entries with this message id (the service's id of the message)")
     .option('--older-than <duration>', 'only entries dead-lettered at least this long ago (90s, 30m, 1h, 2d)', duration)
     .option('--limit <n>', limitHelp, positiveInteger)
     .option('--json', 'print JSON instead of tables');
 }
 
 export function filterOf(flags: FilterFlags): DeadLetterFilter {
-  return { tenantId: flags.tenant, category: flags.category, internalId: flags.internalId, olderThanMs: flags.olderThan };
+  return { tenantId: flags.tenant, category: flags.category, messageId: flags.messageId, olderThanMs: flags.olderThan };
 }

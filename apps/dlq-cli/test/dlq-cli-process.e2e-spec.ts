@@ -1,7 +1,7 @@
 import { TopologyDeclarer } from '@lib/messaging';
 import { createTestVhost, TestVhost, waitUntil } from '@lib/testing';
 import * as amqplib from 'amqplib';
-import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { dlq, spawnDlq } from './run-dlq';
 
 const ENTRIES = 3000;
@@ -15,7 +15,7 @@ describe('dlq command (separate process, real broker)', () => {
 
   beforeAll(async () => {
     vhost = await createTestVhost('dlq-cli');
-    await new TopologyDeclarer(vhost.url, 5000).declare({ ...OUTBOUND_QUEUE, retryDelayTiersMs: [1000] });
+    await new TopologyDeclarer(vhost.url, 5000).declare({ ...WHATSAPP_OUTBOUND_QUEUE, retryDelayTiersMs: [1000] });
     connection = await amqplib.connect(vhost.url, { clientProperties: { connection_name: KEPT_CONNECTION } });
     channel = await connection.createConfirmChannel();
   });
@@ -26,8 +26,8 @@ describe('dlq command (separate process, real broker)', () => {
   });
 
   beforeEach(async () => {
-    await channel.purgeQueue(OUTBOUND_QUEUE.deadLetterQueue);
-    await channel.purgeQueue(OUTBOUND_QUEUE.queue);
+    await channel.purgeQueue(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue);
+    await channel.purgeQueue(WHATSAPP_OUTBOUND_QUEUE.queue);
   });
 
   /** `count` entries as the service dead-letters them, internal ids d0, d1, … in queue order. */
@@ -35,16 +35,21 @@ describe('dlq command (separate process, real broker)', () => {
     const ids = Array.from({ length: count }, (_, index) => `d${index}`);
     for (const internalId of ids) {
       const body = { metadata: { tenantId: 'acme', phoneNumberId: '1', internalId }, wabaPayload: { to: '+49' } };
-      channel.publish(OUTBOUND_QUEUE.deadLetterExchange, OUTBOUND_QUEUE.deadLetterRoutingKey, Buffer.from(JSON.stringify(body)), {
-        persistent: true,
-        headers: {
-          'x-error-category': 'TRANSIENT',
-          'x-attempts': 5,
-          'x-tenant-id': 'acme',
-          'x-internal-id': internalId,
-          'x-original-routing-key': 'outbound.processed.acme',
+      channel.publish(
+        WHATSAPP_OUTBOUND_QUEUE.deadLetterExchange,
+        WHATSAPP_OUTBOUND_QUEUE.deadLetterRoutingKey,
+        Buffer.from(JSON.stringify(body)),
+        {
+          persistent: true,
+          headers: {
+            'x-error-category': 'TRANSIENT',
+            'x-attempts': 5,
+            'x-tenant-id': 'acme',
+            'x-internal-id': internalId,
+            'x-original-routing-key': 'outbound.processed.acme',
+          },
         },
-      });
+      );
     }
     await channel.waitForConfirms();
     return ids;
@@ -87,7 +92,7 @@ describe('dlq command (separate process, real broker)', () => {
       'x-note\u001b]0;owned\u0007': 'v\u009b31m\u007f',
     };
     const body = 'not json\r\u001b[2J\u009b31m\u0008';
-    channel.publish(OUTBOUND_QUEUE.deadLetterExchange, OUTBOUND_QUEUE.deadLetterRoutingKey, Buffer.from(body), {
+    channel.publish(WHATSAPP_OUTBOUND_QUEUE.deadLetterExchange, WHATSAPP_OUTBOUND_QUEUE.deadLetterRoutingKey, Buffer.from(body), {
       persistent: true,
       headers,
     });
@@ -108,28 +113,28 @@ describe('dlq command (separate process, real broker)', () => {
     // JSON output stays valid and, parsed, gives back exactly what the message carried.
     const json = await dlq(['--url', vhost.url, 'list', '--json']);
     expect(json.out).not.toMatch(terminalControl);
-    expect(JSON.parse(json.out).entries[0]).toMatchObject({ internalId, tenantId: 'acme\u009b2J', headers });
+    expect(JSON.parse(json.out).entries[0]).toMatchObject({ messageId: internalId, tenantId: 'acme\u009b2J', headers });
     const spawned = await spawnDlq(['show', internalId, '--json'], { RABBITMQ_URL: vhost.url }).result;
     expect(spawned.code).toBe(0);
     expect(spawned.out + spawned.err).not.toMatch(terminalControl);
     expect(JSON.parse(spawned.out)).toEqual([
-      expect.objectContaining({ internalId, headers, body: { bytes: Buffer.byteLength(body), text: body } }),
+      expect.objectContaining({ messageId: internalId, headers, body: { bytes: Buffer.byteLength(body), text: body } }),
     ]);
   });
 
   it('loses nothing when killed in the middle of a replay', async () => {
     const ids = await deadLetter(ENTRIES);
     const { child, result } = spawnDlq(['replay', '--yes'], { RABBITMQ_URL: vhost.url });
-    await waitUntil('the first replayed message', async () => (await depth(OUTBOUND_QUEUE.queue)) > 0, 30_000);
+    await waitUntil('the first replayed message', async () => (await depth(WHATSAPP_OUTBOUND_QUEUE.queue)) > 0, 30_000);
     child.kill('SIGKILL');
     expect((await result).code).toBeNull();
     await waitUntil(
       'the killed connection to hand its messages back',
-      async () => (await depth(OUTBOUND_QUEUE.deadLetterQueue)) + (await depth(OUTBOUND_QUEUE.queue)) >= ENTRIES,
+      async () => (await depth(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)) + (await depth(WHATSAPP_OUTBOUND_QUEUE.queue)) >= ENTRIES,
     );
 
-    const replayed = await idsIn(OUTBOUND_QUEUE.queue);
-    const left = await idsIn(OUTBOUND_QUEUE.deadLetterQueue);
+    const replayed = await idsIn(WHATSAPP_OUTBOUND_QUEUE.queue);
+    const left = await idsIn(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue);
     expect(replayed.length).toBeLessThan(ENTRIES);
     expect(replayed).toEqual(ids.slice(0, replayed.length));
     // What was left is the tail of the queue, in order. Only republishes in flight when the process
@@ -143,14 +148,14 @@ describe('dlq command (separate process, real broker)', () => {
   it('stops cleanly on Ctrl-C: exit 130, every message either replayed or still in the queue, in order', async () => {
     const ids = await deadLetter(ENTRIES);
     const { child, result } = spawnDlq(['replay', '--yes'], { RABBITMQ_URL: vhost.url });
-    await waitUntil('the first replayed message', async () => (await depth(OUTBOUND_QUEUE.queue)) > 0, 30_000);
+    await waitUntil('the first replayed message', async () => (await depth(WHATSAPP_OUTBOUND_QUEUE.queue)) > 0, 30_000);
     child.kill('SIGINT');
     const { code, out } = await result;
     expect(code).toBe(130);
     expect(out).toMatch(/interrupted: \d+ replayed/);
 
-    const replayed = await idsIn(OUTBOUND_QUEUE.queue);
-    const left = await idsIn(OUTBOUND_QUEUE.deadLetterQueue);
+    const replayed = await idsIn(WHATSAPP_OUTBOUND_QUEUE.queue);
+    const left = await idsIn(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue);
     expect(replayed.length).toBeLessThan(ENTRIES);
     expect([...replayed, ...left]).toEqual(ids);
   });

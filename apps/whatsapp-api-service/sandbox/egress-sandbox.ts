@@ -7,7 +7,8 @@ import { Logger } from 'nestjs-pino';
 import { randomBytes } from 'node:crypto';
 import { AppModule } from '../src/app.module';
 import { loadWhatsappConfig, WhatsappConfig } from '../src/config/whatsapp.config';
-import { OUTBOUND_QUEUE, outboundTopology } from '../src/outbound/outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
+import { outboundTopology } from '../src/outbound/outbound-topology';
 
 export interface SandboxOptions {
   rabbitmqUrl: string;
@@ -67,8 +68,8 @@ export class EgressSandbox {
     if (options.inProcessService === false) await new TopologyDeclarer(options.rabbitmqUrl, 10_000).declare(outboundTopology(config.retry));
     const service = options.inProcessService === false ? undefined : await startService(config);
     const probe = await BrokerProbe.connect(options.rabbitmqUrl);
-    const statusEvents = await probe.watch(OUTBOUND_QUEUE.exchange, 'outbound.status.*');
-    const deadLetters = await probe.watch(OUTBOUND_QUEUE.deadLetterExchange, OUTBOUND_QUEUE.deadLetterRoutingKey);
+    const statusEvents = await probe.watch(WHATSAPP_OUTBOUND_QUEUE.exchange, 'outbound.status.*');
+    const deadLetters = await probe.watch(WHATSAPP_OUTBOUND_QUEUE.deadLetterExchange, WHATSAPP_OUTBOUND_QUEUE.deadLetterRoutingKey);
     return new EgressSandbox(service, meta, tenants, probe, statusEvents, deadLetters, env);
   }
 
@@ -92,7 +93,7 @@ export class EgressSandbox {
   /** Publishes an envelope (or raw bytes) as upstream does, with `outbound.processed.{tenantId}`. */
   async publish(message: ReturnType<typeof outboundEnvelope> | Buffer | string, tenantId?: string): Promise<void> {
     const tenant = tenantId ?? (typeof message === 'object' && !Buffer.isBuffer(message) ? message.metadata.tenantId : 'unknown');
-    await this.probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant}`, message);
+    await this.probe.publish(WHATSAPP_OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant}`, message);
   }
 
   /**
@@ -103,7 +104,7 @@ export class EgressSandbox {
    */
   async publishAsReturning(envelope: ReturnType<typeof outboundEnvelope>, headers: Record<string, unknown>): Promise<void> {
     const [firstTier] = outboundTopology(loadWhatsappConfig(this.env).retry).retryDelayTiersMs;
-    const waitQueue = `${OUTBOUND_QUEUE.queue}.retry.${firstTier}ms`;
+    const waitQueue = `${WHATSAPP_OUTBOUND_QUEUE.queue}.retry.${firstTier}ms`;
     await this.probe.publish('', waitQueue, envelope, {
       expiration: '0',
       headers: { 'x-original-routing-key': `outbound.processed.${envelope.metadata.tenantId}`, ...headers },

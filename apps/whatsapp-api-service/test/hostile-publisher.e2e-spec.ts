@@ -1,6 +1,6 @@
 import { outboundEnvelope, waitUntil } from '@lib/testing';
 import { useEgressSandbox } from '../sandbox/use-egress-sandbox';
-import { OUTBOUND_QUEUE } from '../src/outbound/outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 
 const tenant = (name: string, phoneNumberId: string) => ({ tenantId: name, phoneNumberId, accessToken: `EAAG-${name}-token` });
 const ACME = tenant('acme', '100000000000021');
@@ -15,7 +15,7 @@ describe('whatsapp-api-service against a hostile publisher (real RabbitMQ)', () 
   const sandbox = useEgressSandbox('wa-hostile', { env: { RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '400' } }, [ACME, VICTIM]);
 
   const publishAs = (routedTenant: string, body: unknown, headers: Record<string, unknown>) =>
-    sandbox().probe.publish(OUTBOUND_QUEUE.exchange, `outbound.processed.${routedTenant}`, body, { headers });
+    sandbox().probe.publish(WHATSAPP_OUTBOUND_QUEUE.exchange, `outbound.processed.${routedTenant}`, body, { headers });
   const eventsOf = (internalId: string) => sandbox().statusEvents.filter((event) => event.json().internalId === internalId);
 
   it('ignores forged delivery state on a first delivery: a slot 40 days ahead, a future first-seen time, a spent budget', async () => {

@@ -6,7 +6,7 @@ import { opsQueries } from '../../../ops/checks/ops-documents';
 import { PrometheusExposition } from '../../../ops/checks/prometheus-exposition';
 import { groupingLabels, metricReferences } from '../../../ops/checks/promql';
 import { SERVICE_NAME, WhatsappConfig } from '../src/config/whatsapp.config';
-import { OUTBOUND_QUEUE } from '../src/outbound/outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { useEgressSandbox } from '../sandbox/use-egress-sandbox';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -161,9 +161,9 @@ describe('metrics on GET /metrics after every outcome (real RabbitMQ and Redis)'
   it('reports the depth of the work queue, the dead-letter queue and every retry queue', () => {
     const tiers = retryDelayTiers(sandbox().app.get(WhatsappConfig).retry);
     const queues = [
-      OUTBOUND_QUEUE.queue,
-      OUTBOUND_QUEUE.deadLetterQueue,
-      ...tiers.map((tier) => `${OUTBOUND_QUEUE.queue}.retry.${tier}ms`),
+      WHATSAPP_OUTBOUND_QUEUE.queue,
+      WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue,
+      ...tiers.map((tier) => `${WHATSAPP_OUTBOUND_QUEUE.queue}.retry.${tier}ms`),
     ];
     expect(metrics.labelValues(PREFIX + 'queue_depth', 'queue')).toEqual(new Set(queues));
   });

@@ -2,14 +2,22 @@ import { inspectDeadLetters } from '@lib/messaging/dead-letter-ops';
 import { ChannelModel } from 'amqplib';
 import { CliIo } from '../cli-io';
 import { ExitCode } from '../dlq-errors';
+import { DlqTarget } from '../dlq-target';
 import { FilterFlags, filterOf } from '../filter-options';
 import { entriesTable, entryOverview } from '../output/entry-format';
 import { textTable } from '../output/text-table';
 
 /** `list`: counts of the matching entries by tenant and category, then the first `--limit` of them. */
-export async function listCommand(connection: ChannelModel, queue: string, flags: FilterFlags, io: CliIo): Promise<number> {
+export async function listCommand(connection: ChannelModel, target: DlqTarget, flags: FilterFlags, io: CliIo): Promise<number> {
   const now = new Date();
-  const inspection = await inspectDeadLetters(connection, { queue, filter: filterOf(flags), limit: flags.limit ?? 20, now });
+  const { queue } = target;
+  const inspection = await inspectDeadLetters(connection, {
+    queue,
+    shape: target.service,
+    filter: filterOf(flags),
+    limit: flags.limit ?? 20,
+    now,
+  });
   if (flags.json) {
     io.out(JSON.stringify({ ...inspection, entries: inspection.entries.map(entryOverview) }, null, 2));
     return ExitCode.OK;

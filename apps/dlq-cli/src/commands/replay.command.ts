@@ -2,6 +2,7 @@ import { DeadLetterEntry, replayDeadLetters, ReplayReport } from '@lib/messaging
 import { ChannelModel } from 'amqplib';
 import { CliIo } from '../cli-io';
 import { ExitCode } from '../dlq-errors';
+import { DlqTarget } from '../dlq-target';
 import { FilterFlags, filterOf } from '../filter-options';
 import { entriesTable, entryOverview } from '../output/entry-format';
 
@@ -13,14 +14,11 @@ export interface ReplayFlags extends FilterFlags {
 }
 
 /** `replay`: republishes the matching entries; asks first unless `--yes` or `--dry-run`. */
-export async function replayCommand(
-  connection: ChannelModel,
-  target: { queue: string; exchange: string },
-  flags: ReplayFlags,
-  io: CliIo,
-): Promise<number> {
+export async function replayCommand(connection: ChannelModel, target: DlqTarget, flags: ReplayFlags, io: CliIo): Promise<number> {
   const report = await replayDeadLetters(connection, {
-    ...target,
+    queue: target.queue,
+    exchange: target.exchange,
+    shape: target.service,
     filter: filterOf(flags),
     limit: flags.limit,
     dryRun: flags.dryRun,
@@ -74,7 +72,7 @@ function reportText(report: ReplayReport): string {
   if (report.failure) {
     const left = report.selected.length - report.replayed.length;
     lines.push(
-      `stopped at #${report.failure.entry.position} (${report.failure.entry.internalId ?? 'no internal id'}): ${report.failure.error}; it and the other ${left - 1} not replayed stay in ${report.queue}`,
+      `stopped at #${report.failure.entry.position} (${report.failure.entry.messageId ?? 'no message id'}): ${report.failure.error}; it and the other ${left - 1} not replayed stay in ${report.queue}`,
     );
   }
   if (report.interrupted) lines.push(`interrupted: ${report.replayed.length} replayed; everything else stays in ${report.queue}`);

@@ -4,7 +4,7 @@ import { ageOf, entriesTable, entryDetails } from './entry-format';
 const NOW = new Date('2026-01-01T12:00:00.000Z');
 const entry: DeadLetterEntry = {
   position: 2,
-  internalId: 'm-1',
+  messageId: 'm-1',
   tenantId: 'acme',
   category: 'WINDOW_EXPIRED',
   reason: '(#131047) Re-engagement message',
@@ -26,7 +26,7 @@ const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 /** A dead letter written by someone who wants to rewrite the operator's screen. */
 const hostile: DeadLetterEntry = {
   ...entry,
-  internalId: 'm-\u001b[2J1',
+  messageId: 'm-\u001b[2J1',
   tenantId: 'acme\u009b2J',
   reason: 'failed\r\u001b[32mall good\u0007',
   properties: { messageId: 'mid\u001b]0;title\u0007' },
@@ -50,7 +50,7 @@ describe('entry formatting', () => {
           {
             ...entry,
             position: 3,
-            internalId: undefined,
+            messageId: undefined,
             tenantId: undefined,
             reason: undefined,
             code: undefined,
@@ -62,9 +62,9 @@ describe('entry formatting', () => {
         NOW,
       ).split('\n'),
     ).toEqual([
-      '#  INTERNAL ID  TENANT  CATEGORY        CODE    ATTEMPTS  FAILED  REASON',
-      '2  m-1          acme    WINDOW_EXPIRED  131047  1         2h ago  (#131047) Re-engagement message',
-      '3  -            -       WINDOW_EXPIRED  -       -         -       body is not JSON',
+      '#  MESSAGE ID  TENANT  CATEGORY        CODE    ATTEMPTS  FAILED  REASON',
+      '2  m-1         acme    WINDOW_EXPIRED  131047  1         2h ago  (#131047) Re-engagement message',
+      '3  -           -       WINDOW_EXPIRED  -       -         -       body is not JSON',
     ]);
   });
 
@@ -79,13 +79,13 @@ describe('entry formatting', () => {
     const table = entriesTable([hostile], NOW);
     expect(table).not.toMatch(TERMINAL_CONTROL);
     expect(table.split('\n')).toEqual([
-      '#  INTERNAL ID   TENANT        CATEGORY        CODE    ATTEMPTS  FAILED  REASON',
+      '#  MESSAGE ID    TENANT        CATEGORY        CODE    ATTEMPTS  FAILED  REASON',
       '2  m-\\u001b[2J1  acme\\u009b2J  WINDOW_EXPIRED  131047  1         2h ago  failed\\u000d\\u001b[32mall good\\u0007',
     ]);
 
     const details = entryDetails(hostile, 'outbound-failed', NOW);
     expect(details).not.toMatch(TERMINAL_CONTROL);
-    expect(details).toContain('internal id  m-\\u001b[2J1');
+    expect(details).toContain('message id   m-\\u001b[2J1');
     expect(details).toContain('messageId: "mid\\u001b]0;title\\u0007"');
     expect(details).toContain('x-evil\\u001b[2J: "value\\u009b31m"');
     expect(details).toContain('x-error-message: "a\\rb\\bc\\u007f"');

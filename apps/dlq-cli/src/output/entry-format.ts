@@ -23,10 +23,10 @@ export function ageOf(iso: string | undefined, now: Date): string {
 /** One line per entry, with its reason headers. */
 export function entriesTable(entries: DeadLetterEntry[], now: Date): string {
   return textTable(
-    ['#', 'INTERNAL ID', 'TENANT', 'CATEGORY', 'CODE', 'ATTEMPTS', 'FAILED', 'REASON'],
+    ['#', 'MESSAGE ID', 'TENANT', 'CATEGORY', 'CODE', 'ATTEMPTS', 'FAILED', 'REASON'],
     entries.map((entry) => [
       String(entry.position),
-      dash(entry.internalId),
+      dash(entry.messageId),
       dash(entry.tenantId),
       entry.category,
       dash(entry.code),
@@ -45,7 +45,7 @@ export function entryDetails(entry: DeadLetterEntry, queue: string, now: Date): 
   const summary = textTable(
     ['entry', `${entry.position} in ${queue}`],
     [
-      ['internal id', dash(entry.internalId)],
+      ['message id', dash(entry.messageId)],
       ['tenant', dash(entry.tenantId)],
       ['category', entry.category],
       ['reason', dash(entry.reason)],

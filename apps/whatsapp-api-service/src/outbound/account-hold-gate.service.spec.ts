@@ -9,7 +9,7 @@ import {
 } from '@lib/resilience';
 import { WhatsappConfig } from '../config/whatsapp.config';
 import { AccountHoldGate, MAX_HOLD_WAIT_MS } from './account-hold-gate.service';
-import { OUTBOUND_QUEUE } from './outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 
 const OPTIONS: SharedStateOptions = {
   keyPrefix: 't:',
@@ -55,7 +55,7 @@ describe(AccountHoldGate.name, () => {
   });
 
   it('never keeps a message waiting past its 24 h bound', async () => {
-    const old = { ...fresh(), firstSeenAt: Date.now() - OUTBOUND_QUEUE.messageTtlMs + 5000 };
+    const old = { ...fresh(), firstSeenAt: Date.now() - WHATSAPP_OUTBOUND_QUEUE.messageTtlMs + 5000 };
     const wait = await gate().refused('acme', locked(), old, false);
     expect(wait.details.minRetryDelayMs).toBeLessThanOrEqual(5001);
   });

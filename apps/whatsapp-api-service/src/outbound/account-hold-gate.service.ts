@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryState } from '@lib/messaging';
 import { AccountHold, AccountHoldMetrics, AccountHoldStore, DeliveryError, DeliveryErrorCategory as Category } from '@lib/resilience';
 import { WhatsappConfig } from '../config/whatsapp.config';
-import { OUTBOUND_QUEUE } from './outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 
 /**
  * Longest single wait behind a hold. Per-message TTLs expire only at the head of the tenant's delay
@@ -90,7 +90,7 @@ export class AccountHoldGate {
 /** Waits until `until`, its 24 h bound or `MAX_HOLD_WAIT_MS` from now, whichever comes first. */
 function waitBehind(hold: AccountHold, until: number, state: DeliveryState): DeliveryError {
   const now = Date.now();
-  const latest = Math.min(until, state.firstSeenAt + OUTBOUND_QUEUE.messageTtlMs + 1, now + MAX_HOLD_WAIT_MS);
+  const latest = Math.min(until, state.firstSeenAt + WHATSAPP_OUTBOUND_QUEUE.messageTtlMs + 1, now + MAX_HOLD_WAIT_MS);
   return new DeliveryError(
     Category.ACCOUNT_ON_HOLD,
     `the tenant's WhatsApp account is on hold since ${iso(hold.since)} after Meta error ${hold.code}; next probe at ${iso(hold.nextProbeAt)}`,

@@ -11,7 +11,7 @@ import { EnvelopeParser, OutboundEnvelope } from './envelope-parser';
 import { MetaCallFailure } from './meta-call-failure';
 import { MetaSender } from './meta-sender.service';
 import { TENANT_ID_PATTERN } from './outbound-envelope.dto';
-import { OUTBOUND_QUEUE } from './outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { failedEvent, identityOf, sentEvent } from './status-event.factory';
 
 /**
@@ -69,7 +69,7 @@ export class MessageDeliveryService {
   /** Sends unless the ledger says it was sent already (or is being sent right now). */
   private async deliverOnce(envelope: OutboundEnvelope, context: OutcomeContext, redelivered: boolean): Promise<DeliveryOutcome> {
     const ageMs = Date.now() - context.state.firstSeenAt;
-    if (ageMs > OUTBOUND_QUEUE.messageTtlMs) return this.deadLetter(envelope, context, await this.expired(envelope, ageMs));
+    if (ageMs > WHATSAPP_OUTBOUND_QUEUE.messageTtlMs) return this.deadLetter(envelope, context, await this.expired(envelope, ageMs));
     const { tenantId, internalId } = envelope.metadata;
     const claim = await this.ledger.claim(tenantId, internalId);
     if (claim.outcome === 'sent') {

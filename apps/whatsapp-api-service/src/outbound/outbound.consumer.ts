@@ -3,14 +3,14 @@ import { DeliveryOutcome, SubscribeToWorkQueue } from '@lib/messaging';
 import { TenantResilienceInterceptor } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { MessageDeliveryService } from './message-delivery.service';
-import { OUTBOUND_QUEUE } from './outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 
 /** Consumes `outbound-processed`; the outcome each message reaches is settled by the interceptors. */
 @Injectable()
 export class OutboundConsumer {
   constructor(private readonly delivery: MessageDeliveryService) {}
 
-  @SubscribeToWorkQueue(OUTBOUND_QUEUE, { interceptors: [TenantResilienceInterceptor] })
+  @SubscribeToWorkQueue(WHATSAPP_OUTBOUND_QUEUE, { interceptors: [TenantResilienceInterceptor] })
   handle(raw: Buffer, message: ConsumeMessage): Promise<DeliveryOutcome> {
     return this.delivery.deliver(raw, message);
   }

@@ -1,7 +1,7 @@
 import { DeliveryError } from '@lib/resilience';
 import { OutcomeEvent } from '@lib/messaging';
 import { OutboundEnvelope } from './envelope-parser';
-import { OUTBOUND_QUEUE, statusRoutingKey } from './outbound-topology';
+import { WHATSAPP_OUTBOUND_QUEUE, whatsappStatusRoutingKey } from '@lib/contracts';
 
 interface StatusIdentity {
   tenantId: string;
@@ -24,8 +24,8 @@ export function identityOf(envelope: OutboundEnvelope): StatusIdentity {
 
 function statusEvent(identity: StatusIdentity, payload: Record<string, unknown>): OutcomeEvent {
   return {
-    exchange: OUTBOUND_QUEUE.exchange,
-    routingKey: statusRoutingKey(identity.tenantId),
+    exchange: WHATSAPP_OUTBOUND_QUEUE.exchange,
+    routingKey: whatsappStatusRoutingKey(identity.tenantId),
     payload: {
       internalId: identity.internalId,
       tenantId: identity.tenantId,

@@ -1,6 +1,7 @@
 import { MessageProperties } from 'amqplib';
 import { DeadLetterHeader, DeliveryHeader } from '../outcome/delivery-headers';
 import { tenantOfRoutingKey } from '../outcome/tenant-of-routing-key.util';
+import { DeadLetterShape } from './dead-letter-shape';
 import { ReplayHeader } from './replay-headers';
 
 /** Category of an entry the broker dead-lettered by itself (a handler defect, an expired TTL) without our reason headers. */
@@ -12,7 +13,8 @@ export const UNKNOWN_CATEGORY = 'UNKNOWN';
 export interface DeadLetterEntry {
   /** 1-based place in the queue when the scan started. */
   position: number;
-  internalId?: string;
+  /** The service's id of the message, from the header or metadata field its `DeadLetterShape` names. */
+  messageId?: string;
   tenantId?: string;
   /** `x-error-category`, else `BROKER_<x-death reason>` (e.g. `BROKER_REJECTED`), else `UNKNOWN`. */
   category: string;
@@ -21,7 +23,11 @@ export interface DeadLetterEntry {
   attempts?: number;
   /** When it was dead-lettered (ISO-8601), from `x-failed-at` or the broker's `x-death` time. */
   failedAt?: string;
-  /** The routing key a replay publishes with; without one the entry cannot be replayed. */
+  /**
+   * The routing key a replay publishes with: `x-original-routing-key`, else the broker's `x-death`
+   * routing key, else the service's work routing key for the tenant in `x-tenant-id`. Without one the
+   * entry cannot be replayed.
+   */
   originalRoutingKey?: string;
   replayCount: number;
   /** Message properties other than headers, as published. */
@@ -47,20 +53,23 @@ export interface RawDeadLetter {
   properties: MessageProperties;
 }
 
-export function describeDeadLetter(message: RawDeadLetter, position: number): DeadLetterEntry {
+export function describeDeadLetter(message: RawDeadLetter, position: number, shape: DeadLetterShape): DeadLetterEntry {
   const rawHeaders = message.properties.headers ?? {};
   const problems: string[] = [];
   const body = parseBody(message.content, problems);
   const metadata = metadataOf(body.json);
   const death = firstDeath(rawHeaders);
-  const originalRoutingKey = text(rawHeaders[DeliveryHeader.ORIGINAL_ROUTING_KEY]) ?? text(death?.['routing-keys']?.[0]);
+  const originalRoutingKey =
+    text(rawHeaders[DeliveryHeader.ORIGINAL_ROUTING_KEY]) ??
+    text(death?.['routing-keys']?.[0]) ??
+    workRoutingKeyOf(text(rawHeaders[DeadLetterHeader.TENANT_ID]), shape);
   const category = text(rawHeaders[DeadLetterHeader.CATEGORY])?.toUpperCase() ?? brokerCategory(death) ?? UNKNOWN_CATEGORY;
   if (!rawHeaders[DeadLetterHeader.CATEGORY]) problems.push(`no ${DeadLetterHeader.CATEGORY} header`);
   if (!originalRoutingKey) problems.push(`no ${DeliveryHeader.ORIGINAL_ROUTING_KEY} header nor x-death routing key: cannot be replayed`);
   const { headers: _headers, ...properties } = message.properties;
   return {
     position,
-    internalId: text(rawHeaders[DeadLetterHeader.INTERNAL_ID]) ?? text(metadata?.internalId),
+    messageId: text(rawHeaders[shape.messageIdHeader]) ?? text(metadata?.[shape.messageIdField]),
     tenantId:
       text(rawHeaders[DeadLetterHeader.TENANT_ID]) ??
       text(metadata?.tenantId) ??
@@ -89,6 +98,14 @@ function parseBody(content: Buffer, problems: string[]): DeadLetterBody {
     problems.push(content.length === 0 ? 'empty body' : 'body is not JSON');
     return { bytes: content.length, text: decoded };
   }
+}
+
+/** A tenant id is one word of a routing key: a dot, a wildcard or a space would route the copy elsewhere or nowhere. */
+const ROUTING_KEY_WORD = /^[^.*#\s]+$/;
+
+/** The routing key the service's publishers use for the tenant the service recorded, when it is one routing-key word. */
+function workRoutingKeyOf(recordedTenant: string | undefined, shape: DeadLetterShape): string | undefined {
+  return recordedTenant && ROUTING_KEY_WORD.test(recordedTenant) ? `${shape.workRoutingKeyPrefix}${recordedTenant}` : undefined;
 }
 
 function metadataOf(json: unknown): Record<string, unknown> | undefined {

@@ -19,12 +19,12 @@ describe('matchesFilter', () => {
   });
 
   it('requires every given criterion', () => {
-    const acme = entry({ tenantId: 'acme', category: 'WINDOW_EXPIRED', internalId: 'm-1' });
+    const acme = entry({ tenantId: 'acme', category: 'WINDOW_EXPIRED', messageId: 'm-1' });
     expect(matchesFilter(acme, { tenantId: 'acme', category: 'window_expired' }, NOW)).toBe(true);
     expect(matchesFilter(acme, { tenantId: 'acme', category: 'AUTH' }, NOW)).toBe(false);
     expect(matchesFilter(acme, { tenantId: 'globex' }, NOW)).toBe(false);
-    expect(matchesFilter(acme, { internalId: 'm-1' }, NOW)).toBe(true);
-    expect(matchesFilter(acme, { internalId: 'm-2' }, NOW)).toBe(false);
+    expect(matchesFilter(acme, { messageId: 'm-1' }, NOW)).toBe(true);
+    expect(matchesFilter(acme, { messageId: 'm-2' }, NOW)).toBe(false);
   });
 
   it('selects by age and never matches an entry of unknown age', () => {

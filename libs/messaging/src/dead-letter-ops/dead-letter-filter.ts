@@ -5,7 +5,8 @@ export interface DeadLetterFilter {
   tenantId?: string;
   /** Compared case-insensitively. */
   category?: string;
-  internalId?: string;
+  /** The service's id of the message (`DeadLetterEntry.messageId`). */
+  messageId?: string;
   /** Only entries dead-lettered at least this long ago; entries of unknown age never match. */
   olderThanMs?: number;
 }
@@ -13,7 +14,7 @@ export interface DeadLetterFilter {
 export function matchesFilter(entry: DeadLetterEntry, filter: DeadLetterFilter, now: Date): boolean {
   if (filter.tenantId !== undefined && entry.tenantId !== filter.tenantId) return false;
   if (filter.category !== undefined && entry.category !== filter.category.toUpperCase()) return false;
-  if (filter.internalId !== undefined && entry.internalId !== filter.internalId) return false;
+  if (filter.messageId !== undefined && entry.messageId !== filter.messageId) return false;
   if (filter.olderThanMs !== undefined) {
     const failedAt = entry.failedAt ? Date.parse(entry.failedAt) : NaN;
     if (Number.isNaN(failedAt) || now.getTime() - failedAt < filter.olderThanMs) return false;

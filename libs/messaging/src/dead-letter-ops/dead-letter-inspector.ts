@@ -2,10 +2,13 @@ import { ChannelModel } from 'amqplib';
 import { DeadLetterEntry } from './dead-letter-entry';
 import { DeadLetterFilter, matchesFilter } from './dead-letter-filter';
 import { DeadLetterQueueReader } from './dead-letter-queue-reader';
+import { DeadLetterShape } from './dead-letter-shape';
 import { DeadLetterCount, DeadLetterSummary } from './dead-letter-summary';
 
 export interface InspectOptions {
   queue: string;
+  /** How the service that owns the queue writes its dead letters. */
+  shape: DeadLetterShape;
   filter?: DeadLetterFilter;
   /** Most entries to return (counts always cover every match). Default 20. */
   limit?: number;
@@ -33,7 +36,7 @@ export async function inspectDeadLetters(connection: ChannelModel, options: Insp
   const summary = new DeadLetterSummary();
   const entries: DeadLetterEntry[] = [];
   let scanned = 0;
-  const reader = await DeadLetterQueueReader.open(connection, options.queue);
+  const reader = await DeadLetterQueueReader.open(connection, options.queue, options.shape);
   try {
     for await (const { entry } of reader.scan()) {
       scanned += 1;

@@ -1,5 +1,6 @@
 import { Channel, ChannelModel, GetMessage } from 'amqplib';
 import { DeadLetterEntry, describeDeadLetter } from './dead-letter-entry';
+import { DeadLetterShape } from './dead-letter-shape';
 
 /** A message taken from the dead-letter queue and held unacked, with its description. */
 export interface HeldDeadLetter {
@@ -23,16 +24,17 @@ export class DeadLetterQueueReader {
     private readonly connection: ChannelModel,
     private readonly channel: Channel,
     readonly queue: string,
+    private readonly shape: DeadLetterShape,
     /** Messages ready in the queue when the reader opened. */
     readonly readyAtStart: number,
   ) {}
 
-  static async open(connection: ChannelModel, queue: string): Promise<DeadLetterQueueReader> {
+  static async open(connection: ChannelModel, queue: string, shape: DeadLetterShape): Promise<DeadLetterQueueReader> {
     const channel = await connection.createChannel();
     // A missing queue closes the channel with an 'error' event too; the rejected check reports it.
     channel.on('error', () => undefined);
     const { messageCount } = await channel.checkQueue(queue);
-    return new DeadLetterQueueReader(connection, channel, queue, messageCount);
+    return new DeadLetterQueueReader(connection, channel, queue, shape, messageCount);
   }
 
   /** Each message ready at the start, once, in queue order; stop early by breaking out of the loop. */
@@ -40,7 +42,7 @@ export class DeadLetterQueueReader {
     for (let position = 1; position <= this.readyAtStart; position += 1) {
       const message = await this.channel.get(this.queue, { noAck: false });
       if (!message) return;
-      yield { entry: describeDeadLetter(message, position), message };
+      yield { entry: describeDeadLetter(message, position, this.shape), message };
     }
   }
 

@@ -3,6 +3,7 @@ import { ConfirmedPublisher } from './confirmed-publisher';
 import { DeadLetterEntry } from './dead-letter-entry';
 import { DeadLetterFilter, matchesFilter } from './dead-letter-filter';
 import { DeadLetterQueueReader, HeldDeadLetter } from './dead-letter-queue-reader';
+import { DeadLetterShape } from './dead-letter-shape';
 import { replayProperties } from './replay-properties';
 
 export interface ReplayOptions {
@@ -10,6 +11,8 @@ export interface ReplayOptions {
   queue: string;
   /** The exchange the service's publishers send to; each entry goes back with its original routing key. */
   exchange: string;
+  /** How the service that owns the queue writes its dead letters. */
+  shape: DeadLetterShape;
   filter?: DeadLetterFilter;
   /** Most entries to replay; default all that match. */
   limit?: number;
@@ -68,7 +71,7 @@ export async function replayDeadLetters(connection: ChannelModel, options: Repla
     declined: false,
     interrupted: false,
   };
-  const reader = await DeadLetterQueueReader.open(connection, options.queue);
+  const reader = await DeadLetterQueueReader.open(connection, options.queue, options.shape);
   let publisher: ConfirmedPublisher | undefined;
   try {
     const held = await select(reader, options, report, now());
@@ -126,7 +129,12 @@ async function republish(
     }
     const { entry, message } = item;
     const settled: Promise<void> = publisher
-      .publish(options.exchange, entry.originalRoutingKey!, message.content, replayProperties(message, entry.category, now()))
+      .publish(
+        options.exchange,
+        entry.originalRoutingKey!,
+        message.content,
+        replayProperties(message, entry.category, now(), options.shape.serviceHeaders),
+      )
       .then(
         () => {
           try {

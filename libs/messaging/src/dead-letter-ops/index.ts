@@ -4,6 +4,7 @@ export * from './dead-letter-filter';
 export * from './dead-letter-inspector';
 export * from './dead-letter-queue-reader';
 export * from './dead-letter-replayer';
+export * from './dead-letter-shape';
 export * from './dead-letter-summary';
 export * from './replay-headers';
 export * from './replay-properties';

@@ -42,6 +42,7 @@ describe('replayProperties', () => {
       }),
       'RETRIES_EXHAUSTED',
       NOW,
+      [],
     );
     expect(properties).toEqual({
       contentType: 'application/json',
@@ -60,7 +61,31 @@ describe('replayProperties', () => {
   });
 
   it('counts replays across dead-letterings', () => {
-    expect(replayProperties(deadLetter({ 'x-replay-count': 2 }), 'AUTH', NOW).headers!['x-replay-count']).toBe(3);
-    expect(replayProperties(deadLetter({ 'x-replay-count': 'junk' }), 'AUTH', NOW).headers!['x-replay-count']).toBe(1);
+    expect(replayProperties(deadLetter({ 'x-replay-count': 2 }), 'AUTH', NOW, []).headers!['x-replay-count']).toBe(3);
+    expect(replayProperties(deadLetter({ 'x-replay-count': 'junk' }), 'AUTH', NOW, []).headers!['x-replay-count']).toBe(1);
+  });
+
+  it('drops the headers the service names as its own dead-letter headers, as it drops the shared ones', () => {
+    const properties = replayProperties(
+      deadLetter({
+        'x-error-category': 'PERMANENT',
+        'x-error-status': 400,
+        'x-attempts': 1,
+        'x-tenant-id': 'acme',
+        'x-failed-at': '2026-01-01T11:00:00.000Z',
+        'x-whatsapp-message-id': 'wamid.1',
+        'x-genesys-context-id': 'ctx-1',
+        'x-upstream-trace': 'kept',
+      }),
+      'PERMANENT',
+      NOW,
+      ['x-whatsapp-message-id', 'x-genesys-context-id'],
+    );
+    expect(properties.headers).toEqual({
+      'x-upstream-trace': 'kept',
+      'x-replay-count': 1,
+      'x-replayed-at': '2026-01-01T12:00:00.000Z',
+      'x-replayed-from-category': 'PERMANENT',
+    });
   });
 });

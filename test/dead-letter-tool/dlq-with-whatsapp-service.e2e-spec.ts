@@ -1,7 +1,7 @@
 import { outboundEnvelope, waitUntil } from '@lib/testing';
-import { useEgressSandbox } from '../../whatsapp-api-service/sandbox/use-egress-sandbox';
-import { OUTBOUND_QUEUE } from '../../whatsapp-api-service/src/outbound/outbound-topology';
-import { dlq, spawnDlq } from './run-dlq';
+import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
+import { dlq, spawnDlq } from '../../apps/dlq-cli/test/run-dlq';
 
 const ACME = { tenantId: 'acme', phoneNumberId: '100000000000001', accessToken: 'EAAG-acme-token' };
 const GLOBEX = { tenantId: 'globex', phoneNumberId: '100000000000002', accessToken: 'EAAG-globex-token' };
@@ -40,7 +40,7 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
     await sandbox().publish('this is not an envelope', ACME.tenantId);
     await waitUntil(
       'five dead letters in the queue',
-      async () => (await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)) === 5,
+      async () => (await sandbox().probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)) === 5,
       20_000,
     );
   });
@@ -57,7 +57,7 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
       { tenantId: 'acme', category: 'RETRIES_EXHAUSTED', count: 1 },
       { tenantId: 'globex', category: 'RECIPIENT_UNAVAILABLE', count: 1 },
     ]);
-    const exhaustedEntry = listing.entries.find((entry: any) => entry.internalId === exhausted.metadata.internalId);
+    const exhaustedEntry = listing.entries.find((entry: any) => entry.messageId === exhausted.metadata.internalId);
     expect(exhaustedEntry).toMatchObject({
       attempts: 2,
       code: '131000',
@@ -66,8 +66,8 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
     });
     const invalid = listing.entries.find((entry: any) => entry.category === 'INVALID_ENVELOPE');
     expect(invalid).toMatchObject({ tenantId: 'acme', problems: ['body is not JSON'] });
-    expect(invalid.internalId).toBeUndefined();
-    expect(await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
+    expect(invalid.messageId).toBeUndefined();
+    expect(await sandbox().probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
   });
 
   it('prints a table by default and filters it', async () => {
@@ -93,14 +93,14 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
     expect(code).toBe(1);
     expect(err).toContain(globex.metadata.internalId);
     expect(out).toContain('not replayed: nothing was changed');
-    expect(await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
+    expect(await sandbox().probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
   });
 
   it('changes nothing in a dry run', async () => {
     const { code, out } = await dlq(['--url', url(), 'replay', '--tenant', 'acme', '--dry-run']);
     expect(code).toBe(0);
     expect(out).toContain('dry run: would replay 4 of 5 messages');
-    expect(await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
+    expect(await sandbox().probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)).toBe(5);
   });
 
   it("replays one tenant's messages once the cause is fixed; each is sent once, from attempt 1", async () => {
@@ -116,7 +116,7 @@ describe('dead-letter tool on the whatsapp-api-service (real broker, simulated M
     // The invalid body is dead-lettered again, now carrying the replay in its headers; globex's stays.
     await waitUntil(
       'the invalid message back in the queue',
-      async () => (await sandbox().probe.messageCount(OUTBOUND_QUEUE.deadLetterQueue)) === 2,
+      async () => (await sandbox().probe.messageCount(WHATSAPP_OUTBOUND_QUEUE.deadLetterQueue)) === 2,
     );
     const { out: listed } = await dlq(['--url', url(), 'list', '--json']);
     const entries = JSON.parse(listed).entries;

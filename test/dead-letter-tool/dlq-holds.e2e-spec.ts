@@ -1,6 +1,6 @@
 import { outboundEnvelope } from '@lib/testing';
-import { useEgressSandbox } from '../../whatsapp-api-service/sandbox/use-egress-sandbox';
-import { spawnDlq } from './run-dlq';
+import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
+import { spawnDlq } from '../../apps/dlq-cli/test/run-dlq';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -58,7 +58,7 @@ describe('dead-letter tool: account holds (real broker and Redis, simulated Meta
     expect(code).toBe(0);
     const [entry] = JSON.parse(out).entries;
     expect(entry).toMatchObject({
-      internalId: aged.metadata.internalId,
+      messageId: aged.metadata.internalId,
       tenantId: BLOCKED.tenantId,
       category: 'MESSAGE_EXPIRED',
       code: '368',

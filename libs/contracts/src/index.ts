@@ -1,0 +1,5 @@
+export * from './egress-service';
+export * from './egress-services.registry';
+export * from './genesys-inbound.contract';
+export * from './whatsapp-outbound.contract';
+export * from './work-queue-contract';
