@@ -353,10 +353,13 @@ describe(VendorHttpClient.name, () => {
   });
 
   describe('configuration and targets', () => {
-    it('refuses a path that does not start with / (it could move the call to another host)', async () => {
+    it('refuses a path that does not start with / (it could move the call to another host) or is not percent-encoded', async () => {
       const client = untyped(clientWith());
 
       await expect(client.request({ method: 'GET', path: '@elsewhere.example/x' })).rejects.toThrow(TypeError);
+      await expect(client.request({ method: 'GET', path: '/x y\r\nhost: elsewhere.example' })).rejects.toThrow(
+        "Acme client: each call needs a percent-encoded path starting with '/'",
+      );
       await expect(client.request({ method: 'GET', url: 'https://elsewhere.example/x' })).rejects.toThrow(TypeError);
       expect(vendor.received).toEqual([]);
     });

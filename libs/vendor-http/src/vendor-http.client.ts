@@ -1,6 +1,6 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import { MetricFactory, TenantLabel } from '@lib/observability';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { VendorHttpMetrics } from './vendor-http.metrics';
 import { VendorHttpClientOptions } from './vendor-http.options';
 import { VendorRequest, VendorRequestBody, VendorResponse } from './vendor-http.types';
@@ -8,6 +8,9 @@ import { VendorTransportError } from './vendor-transport.error';
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
+const SLASH = 0x2f;
+/** A path goes on the request line as is: visible ASCII only, anything else percent-encoded by the caller. */
+const NOT_ENCODED = /[^\x21-\x7e]/;
 /** An undici or socket error code (`ECONNRESET`, `UND_ERR_SOCKET`); anything else is not echoed. */
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
 
@@ -22,7 +25,9 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
  */
 export class VendorHttpClient<L extends string = never> implements OnApplicationShutdown {
   private readonly vendor: string;
-  private readonly baseUrl?: string;
+  /** The base URL's origin and path prefix (without trailing slash), when the client has one. */
+  private readonly origin?: string;
+  private readonly basePath: string = '';
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private readonly metrics: VendorHttpMetrics<L>;
@@ -32,7 +37,11 @@ export class VendorHttpClient<L extends string = never> implements OnApplication
 
   constructor(options: VendorHttpClientOptions<L>, metrics: MetricFactory, tenants: TenantLabel) {
     this.vendor = options.vendor;
-    this.baseUrl = options.baseUrl === undefined ? undefined : checkedBaseUrl(options.baseUrl);
+    if (options.baseUrl !== undefined) {
+      const base = checkedBaseUrl(options.baseUrl);
+      this.origin = base.origin;
+      this.basePath = base.pathname.replace(/\/+$/, '');
+    }
     this.timeoutMs = options.timeoutMs;
     this.userAgent = options.userAgent;
     this.metrics = new VendorHttpMetrics(options, metrics, tenants);
@@ -42,15 +51,29 @@ export class VendorHttpClient<L extends string = never> implements OnApplication
 
   /** Resolves with the vendor's answer, whatever its status; throws a `VendorTransportError` when there is none. */
   async request(call: VendorRequest<L>): Promise<VendorResponse> {
-    const url = this.urlOf(call);
+    let origin: string;
+    let path: string;
+    if (this.origin !== undefined) {
+      // A path not starting with '/' could move the host: `https://vendor.example` + `@elsewhere/…`.
+      if (call.path?.charCodeAt(0) !== SLASH || NOT_ENCODED.test(call.path)) {
+        throw new TypeError(`${this.vendor} client: each call needs a percent-encoded path starting with '/'`);
+      }
+      origin = this.origin;
+      path = this.basePath + call.path;
+    } else {
+      const url = this.absoluteUrlOf(call);
+      origin = url.origin;
+      path = url.pathname + url.search;
+    }
     const labels = call.labels as Readonly<Record<string, string>> | undefined;
     if (this.checksLabels || labels !== undefined) this.metrics.assertLabels(labels);
     const startedAt = performance.now();
     const timeout = AbortSignal.timeout(call.timeoutMs ?? this.timeoutMs);
     try {
-      const response = await request(url, {
+      const response = await this.pool.request({
+        origin,
+        path,
         method: call.method,
-        dispatcher: this.pool,
         signal: call.signal === undefined ? timeout : AbortSignal.any([timeout, call.signal]),
         headers: this.headersOf(call),
         body: serialized(call.body),
@@ -77,16 +100,12 @@ export class VendorHttpClient<L extends string = never> implements OnApplication
     return this.close();
   }
 
-  private urlOf(call: VendorRequest<L>): string {
-    if (this.baseUrl !== undefined) {
-      // A path not starting with '/' could move the host: `https://vendor.example` + `@elsewhere/…`.
-      if (call.path?.charCodeAt(0) !== 0x2f) throw new TypeError(`${this.vendor} client: each call needs a path starting with '/'`);
-      return this.baseUrl + call.path;
-    }
-    if (call.url === undefined || !(call.url.startsWith('https://') || call.url.startsWith('http://'))) {
+  private absoluteUrlOf(call: VendorRequest<L>): URL {
+    const url = call.url === undefined ? undefined : parsedUrl(call.url);
+    if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
       throw new TypeError(`${this.vendor} client has no base URL: each call needs a full http(s) url`);
     }
-    return call.url;
+    return url;
   }
 
   private headersOf(call: VendorRequest<L>): Record<string, string> {
@@ -97,12 +116,28 @@ export class VendorHttpClient<L extends string = never> implements OnApplication
   }
 }
 
-function checkedBaseUrl(baseUrl: string): string {
-  const parsed = new URL(baseUrl);
-  if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.username || parsed.password || parsed.search || parsed.hash) {
+function checkedBaseUrl(baseUrl: string): URL {
+  const parsed = parsedUrl(baseUrl);
+  if (
+    !parsed ||
+    (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') ||
+    parsed.username ||
+    parsed.password ||
+    parsed.search ||
+    parsed.hash
+  ) {
     throw new TypeError('baseUrl must be an http(s) URL without credentials, query or fragment');
   }
-  return baseUrl.replace(/\/+$/, '');
+  return parsed;
+}
+
+/** `URL.parse` of newer Node versions. */
+function parsedUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function contentTypeOf(body: VendorRequestBody | undefined): string | undefined {
