@@ -1,7 +1,7 @@
 import { countsAgainstTenantHealth, DeliveryErrorCategory as Category } from '@lib/resilience';
 import { META_ERROR_CATALOG, metaErrorBody, MetaErrorKey } from '@lib/testing';
+import { VendorTransportError } from '@lib/vendor-http';
 import { MetaErrorClassifier } from './meta-error.classifier';
-import { MetaTransportError } from './meta-transport.error';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -160,8 +160,12 @@ describe(MetaErrorClassifier.name, () => {
   });
 
   it('classifies timeouts and network failures as transient', () => {
-    expect(classifier.classifyTransportFailure(new MetaTransportError('ECONNRESET', false)).error.category).toBe(Category.TRANSIENT);
-    expect(classifier.classifyTransportFailure(new MetaTransportError('ECONNABORTED', true)).error.message).toContain('timed out');
+    expect(classifier.classifyTransportFailure(new VendorTransportError('Meta', 'ECONNRESET', false)).error.category).toBe(
+      Category.TRANSIENT,
+    );
+    expect(classifier.classifyTransportFailure(new VendorTransportError('Meta', 'ECONNABORTED', true)).error.message).toContain(
+      'timed out',
+    );
   });
 
   it('bounds the message length so dead-letter headers stay small', () => {

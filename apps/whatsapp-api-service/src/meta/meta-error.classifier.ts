@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryError, DeliveryErrorCategory as Category } from '@lib/resilience';
-import { MetaTransportError } from './meta-transport.error';
+import { VendorTransportError } from '@lib/vendor-http';
 import { MetaGraphError } from './types/meta-graph.types';
 
 interface CodeRule {
@@ -148,7 +148,7 @@ export class MetaErrorClassifier {
   }
 
   /** Classifies a request that got no HTTP answer; the send may or may not have happened. */
-  classifyTransportFailure(failure: MetaTransportError): MetaClassification {
+  classifyTransportFailure(failure: VendorTransportError): MetaClassification {
     return { error: new DeliveryError(Category.TRANSIENT, failure.message) };
   }
 }

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { MetaApiMetrics } from './meta-api.metrics';
 import { MetaErrorClassifier } from './meta-error.classifier';
 import { MetaGraphClient } from './meta-graph.client';
+import { metaHttpProvider } from './meta-http.provider';
 
 @Module({
-  providers: [MetaGraphClient, MetaErrorClassifier, MetaApiMetrics],
+  providers: [metaHttpProvider, MetaGraphClient, MetaErrorClassifier],
   exports: [MetaGraphClient, MetaErrorClassifier],
 })
 export class MetaModule {}

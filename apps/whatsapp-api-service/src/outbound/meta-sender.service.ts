@@ -2,10 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CredentialsCache } from '@lib/credentials';
 import { DeliveryState } from '@lib/messaging';
 import { DeliveryError, DeliveryErrorCategory as Category, TenantRateLimiter } from '@lib/resilience';
+import { VendorTransportError } from '@lib/vendor-http';
 import { WhatsappCredentials } from '../credentials/whatsapp-credentials';
 import { MetaErrorClassifier } from '../meta/meta-error.classifier';
 import { MetaGraphClient } from '../meta/meta-graph.client';
-import { MetaTransportError } from '../meta/meta-transport.error';
 import { AccountHoldGate } from './account-hold-gate.service';
 import { OutboundEnvelope } from './envelope-parser';
 import { MetaCallFailure } from './meta-call-failure';
@@ -107,7 +107,7 @@ export class MetaSender {
       const { error, attemptLimit } = this.classifier.classifyResponse(response.status, response.body);
       return { ok: false, failure: new MetaCallFailure(error, attemptLimit) };
     } catch (error) {
-      if (!(error instanceof MetaTransportError)) throw error;
+      if (!(error instanceof VendorTransportError)) throw error;
       return { ok: false, failure: new MetaCallFailure(this.classifier.classifyTransportFailure(error).error) };
     }
   }

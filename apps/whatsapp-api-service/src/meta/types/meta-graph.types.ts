@@ -19,8 +19,3 @@ export interface MetaSendResponse {
 export interface MetaMarkReadResponse {
   success: boolean;
 }
-
-export interface MetaResponse {
-  status: number;
-  body: unknown;
-}
