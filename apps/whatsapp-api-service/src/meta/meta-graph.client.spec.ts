@@ -4,7 +4,7 @@ import { MetricFactory, OBSERVABILITY_OPTIONS, TenantLabel, VerifiedTenants } fr
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
-import { WhatsappConfigModule } from '../config/whatsapp-config.module';
+import { ServiceConfigModule } from '@lib/service';
 import { loadWhatsappConfig } from '../config/whatsapp.config';
 import { MetaGraphClient } from './meta-graph.client';
 import { MetaModule } from './meta.module';
@@ -74,7 +74,7 @@ describe(MetaGraphClient.name, () => {
       META_API_VERSION: 'v26.0',
     });
     const moduleRef = await Test.createTestingModule({
-      imports: [WhatsappConfigModule.forRoot(config), ObservabilityForSpec, MetaModule],
+      imports: [ServiceConfigModule.forRoot(config), ObservabilityForSpec, MetaModule],
       providers,
     }).compile();
     return moduleRef.init();
