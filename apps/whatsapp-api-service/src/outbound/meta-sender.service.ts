@@ -39,8 +39,15 @@ export class MetaSender {
     }
     for (let refreshed = false; ; refreshed = true) {
       state.attempts += 1;
+      const sentAt = Date.now();
       const result = await this.callMeta(tenantId, credentials, envelope.wabaPayload);
-      if (result.ok) return result.body;
+      if (result.ok) {
+        this.rateLimiter.recordSent(phoneNumberId);
+        return result.body;
+      }
+      if (result.failure.error.details.ownPace) {
+        await this.rateLimiter.recordOvershoot(phoneNumberId, sentAt, credentials.rateLimits?.messagesPerSecond);
+      }
       if (result.failure.error.category !== Category.AUTH || refreshed) throw result.failure;
       this.credentials.invalidate(tenantId);
       this.logger.warn({

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AdaptivePace } from './adaptive-pace.service';
 import { DeliveryLedger } from './delivery-ledger.service';
 import { RedisConnection } from './redis-connection.service';
 import { RedisHealthIndicator } from './redis.health';
@@ -23,6 +24,7 @@ export class SharedStateModule {
         { provide: SHARED_STATE_OPTIONS, useFactory: options.useFactory, inject: options.inject },
         RedisConnection,
         DeliveryLedger,
+        AdaptivePace,
         TenantRateLimiter,
         RedisHealthIndicator,
       ],
