@@ -14,8 +14,28 @@ export interface SimulatedPhoneNumber {
   messagesPerSecond?: number;
 }
 
-/** A scripted failure: an error from the catalog, or a transport fault. */
-export type InjectedFault = MetaErrorKey | 'timeout' | 'reset' | 'html-502';
+/** A scripted failure: an error from the catalog, a transport fault, or an unusual 200 to a send. */
+export type InjectedFault = MetaErrorKey | 'timeout' | 'reset' | 'html-502' | OddAcceptance;
+
+/**
+ * The send goes out (Meta counts it), but the 200 is not the usual body: `null`,
+ * `{ "messaging_product": "whatsapp" }` alone, or, for a template whose sends Meta paces,
+ * `messages[0].message_status` other than `accepted`.
+ */
+export type OddAcceptance = 'accepted-null-body' | 'accepted-without-messages' | 'accepted-paused' | 'accepted-held-for-quality-assessment';
+
+const ODD_ACCEPTANCES: ReadonlySet<InjectedFault> = new Set<OddAcceptance>([
+  'accepted-null-body',
+  'accepted-without-messages',
+  'accepted-paused',
+  'accepted-held-for-quality-assessment',
+]);
+/** `message_status` Meta gives a paced template's send; `accepted` for every other template send. */
+const PACED_TEMPLATE_STATUS: Partial<Record<OddAcceptance, string>> = {
+  'accepted-paused': 'paused',
+  'accepted-held-for-quality-assessment': 'held_for_quality_assessment',
+};
+const isOddAcceptance = (fault: InjectedFault | undefined): fault is OddAcceptance => fault !== undefined && ODD_ACCEPTANCES.has(fault);
 
 export interface FaultRule {
   fault: InjectedFault;
@@ -143,7 +163,7 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     if (fault === 'timeout') return { kind: 'hang' };
     if (fault === 'reset') return { kind: 'reset' };
     if (fault === 'html-502') return this.settle(record, { kind: 'text', status: 502, body: '<html><body>502 Bad Gateway</body></html>' });
-    if (fault) return this.fail(record, META_ERROR_CATALOG[fault]);
+    if (fault && !isOddAcceptance(fault)) return this.fail(record, META_ERROR_CATALOG[fault]);
 
     record.randomFault = this.drawRandomFault();
     if (record.randomFault === 'timeout') return { kind: 'hang' };
@@ -152,7 +172,7 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
 
     const failure = this.check(phoneNumberId, token, body);
     if (failure) return this.fail(record, failure);
-    const answer = this.accept(record, body);
+    const answer = this.accept(record, body, isOddAcceptance(fault) ? fault : undefined);
     if (record.randomFault !== 'late-accept') return answer;
     return { kind: 'late', afterMs: this.randomFaults!.mode.lateAnswerMs ?? 30_000, answer };
   }
@@ -191,16 +211,19 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     return undefined;
   }
 
-  private accept(record: RecordedRequest, body: any): SimulatedAnswer {
+  private accept(record: RecordedRequest, body: any, odd?: OddAcceptance): SimulatedAnswer {
     if (body.status === 'read') return this.settle(record, json(200, { success: true }));
     const wamid = `wamid.${randomBytes(30).toString('base64url')}`;
     record.wamid = wamid;
+    if (odd === 'accepted-null-body') return this.settle(record, json(200, null));
+    if (odd === 'accepted-without-messages') return this.settle(record, json(200, { messaging_product: 'whatsapp' }));
+    const messageStatus = (odd && PACED_TEMPLATE_STATUS[odd]) ?? 'accepted';
     return this.settle(
       record,
       json(200, {
         messaging_product: 'whatsapp',
         contacts: [{ input: body.to, wa_id: String(body.to).replace(/\D/g, '') }],
-        messages: [{ id: wamid, ...(body.type === 'template' ? { message_status: 'accepted' } : {}) }],
+        messages: [{ id: wamid, ...(body.type === 'template' ? { message_status: messageStatus } : {}) }],
       }),
     );
   }
