@@ -36,7 +36,8 @@ interface NumberPace {
 @Injectable()
 export class AdaptivePace {
   private readonly logger = new Logger('AdaptivePace');
-  private readonly numbers = new LRUCache<string, NumberPace>({ max: 100_000, ttl: KEEP_MS });
+  /** Kept while in use; a number idle for an hour starts again from its stated limit. */
+  private readonly numbers = new LRUCache<string, NumberPace>({ max: 100_000, ttl: KEEP_MS, updateAgeOnGet: true });
 
   constructor(
     private readonly redis: RedisConnection,
