@@ -20,7 +20,8 @@ export type InjectedFault = MetaErrorKey | 'timeout' | 'reset' | 'html-502' | Od
 /**
  * The send goes out (Meta counts it), but the 200 is not the usual body: `null`,
  * `{ "messaging_product": "whatsapp" }` alone, or, for a template whose sends Meta paces,
- * `messages[0].message_status` other than `accepted`.
+ * `messages[0].message_status` other than `accepted`. Like a fault, it is used up by the next matching call,
+ * even one Meta then refuses (a bad token, the number's throughput).
  */
 export type OddAcceptance = 'accepted-null-body' | 'accepted-without-messages' | 'accepted-paused' | 'accepted-held-for-quality-assessment';
 
