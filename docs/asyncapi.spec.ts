@@ -14,6 +14,7 @@ import { DeclareChannel } from '@lib/messaging/publishing/declare-channel';
 import { VerifiedTenants } from '@lib/observability';
 import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { ConsumeMessage, Options } from 'amqplib';
+import { META_MESSAGE_STATUSES } from '../apps/whatsapp-api-service/src/meta/meta-send-receipt';
 import { OutboundEnvelopeDto } from '../apps/whatsapp-api-service/src/outbound/outbound-envelope.dto';
 import { WHATSAPP_OUTBOUND_QUEUE, whatsappStatusRoutingKey } from '@lib/contracts';
 import { WabaPayloadValidator } from '../apps/whatsapp-api-service/src/outbound/payload-validation/waba-payload.validator';
@@ -126,7 +127,7 @@ describe('docs/asyncapi.yaml', () => {
       wabaPayload: { to: '+4915112345678' },
       messageType: 'text',
     };
-    const sent = sentEvent(identityOf(envelope), 'wamid.X', 1);
+    const sent = sentEvent(identityOf(envelope), { wamid: 'wamid.X', messageStatus: 'paused', reason: null }, 1);
     const failed = failedEvent(
       identityOf(envelope),
       new DeliveryError(DeliveryErrorCategory.WINDOW_EXPIRED, 'closed', { code: 131047 }),
@@ -146,12 +147,17 @@ describe('docs/asyncapi.yaml', () => {
     });
 
     it('allows null exactly where the factory can put one', () => {
-      const bare = sentEvent({ tenantId: 'acme', internalId: 'm-2' }, null, 1).payload as Json;
+      const bare = sentEvent({ tenantId: 'acme', internalId: 'm-2' }, { wamid: null, messageStatus: null, reason: null }, 1)
+        .payload as Json;
       const nullable = Object.keys(bare).filter((key) => bare[key] === null);
       const documented = Object.keys(schema.properties).filter((key) =>
         [].concat(schema.properties[key].type ?? []).includes('null' as never),
       );
       expect(sorted(documented)).toEqual(sorted(nullable));
+    });
+
+    it("names Meta's documented message_status values", () => {
+      expect(sorted(schema.properties.messageStatus.examples)).toEqual(sorted(META_MESSAGE_STATUSES));
     });
 
     it('documents the error object and every category', () => {

@@ -4,7 +4,7 @@ import { DeliveryMetrics, LogContext } from '@lib/observability';
 import { DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger, nextStepFor, retryDelay } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { WhatsappConfig } from '../config/whatsapp.config';
-import { MetaSendResponse } from '../meta/types/meta-graph.types';
+import { sendReceiptOf } from '../meta/meta-send-receipt';
 import { AccountHoldGate } from './account-hold-gate.service';
 import { ConversationGate } from './conversation-gate.service';
 import { EnvelopeParser, OutboundEnvelope } from './envelope-parser';
@@ -12,6 +12,7 @@ import { MetaCallFailure } from './meta-call-failure';
 import { MetaSender } from './meta-sender.service';
 import { TENANT_ID_PATTERN } from './outbound-envelope.dto';
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
+import { MARK_AS_READ } from './payload-validation/waba-payload.validator';
 import { failedEvent, identityOf, sentEvent } from './status-event.factory';
 
 /**
@@ -75,7 +76,7 @@ export class MessageDeliveryService {
     if (claim.outcome === 'sent') {
       // A redelivery means the earlier consumer sent it (with at least one call of its own) but may have
       // died or lost the broker before its status event went out: report the send again.
-      const event = redelivered ? sentEvent(identityOf(envelope), claim.wamid, context.state.attempts + 1) : undefined;
+      const event = redelivered ? sentEvent(identityOf(envelope), claim, context.state.attempts + 1) : undefined;
       return { kind: 'duplicate', context, event };
     }
     if (claim.outcome === 'in-progress') {
@@ -95,15 +96,17 @@ export class MessageDeliveryService {
       if (error instanceof DeliveryError) return this.afterFailure(envelope, context, error);
       throw error;
     }
-    const wamid = (body as MetaSendResponse).messages?.[0]?.id ?? null;
-    await this.ledger.markSent(tenantId, internalId, wamid);
-    this.logger.log({
+    const sent = sendReceiptOf(body, envelope.messageType !== MARK_AS_READ);
+    await this.ledger.markSent(tenantId, internalId, sent);
+    this.logger[sent.reason ? 'warn' : 'log']({
       event: 'message_sent',
-      wamid,
+      wamid: sent.wamid,
+      messageStatus: sent.messageStatus ?? undefined,
+      reason: sent.reason ?? undefined,
       attempt: context.state.attempts,
       durationMs: Math.round(performance.now() - startedAt),
     });
-    return { kind: 'delivered', context, event: sentEvent(identityOf(envelope), wamid, context.state.attempts) };
+    return { kind: 'delivered', context, event: sentEvent(identityOf(envelope), sent, context.state.attempts) };
   }
 
   private afterFailure(envelope: OutboundEnvelope, context: OutcomeContext, error: DeliveryError, attemptLimit?: number): DeliveryOutcome {

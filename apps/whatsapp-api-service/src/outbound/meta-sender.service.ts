@@ -45,10 +45,15 @@ export class MetaSender {
     }
     for (let refreshed = false; ; refreshed = true) {
       state.attempts += 1;
+      const sentAt = Date.now();
       const result = await this.callMeta(tenantId, credentials, envelope.wabaPayload);
       if (result.ok) {
+        this.rateLimiter.recordSent(phoneNumberId);
         await this.accountHolds.succeeded(tenantId, probe);
         return result.body;
+      }
+      if (result.failure.error.details.ownPace) {
+        await this.rateLimiter.recordOvershoot(phoneNumberId, sentAt, credentials.rateLimits?.messagesPerSecond);
       }
       if (result.failure.error.details.accountHoldProbeMs !== undefined) {
         // A refused account is not this message's failure: the hold and the 24 h bound limit its tries, not the budget.

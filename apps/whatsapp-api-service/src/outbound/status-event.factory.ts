@@ -1,4 +1,4 @@
-import { DeliveryError } from '@lib/resilience';
+import { DeliveryError, SentRecord } from '@lib/resilience';
 import { OutcomeEvent } from '@lib/messaging';
 import { OutboundEnvelope } from './envelope-parser';
 import { WHATSAPP_OUTBOUND_QUEUE, whatsappStatusRoutingKey } from '@lib/contracts';
@@ -38,9 +38,12 @@ function statusEvent(identity: StatusIdentity, payload: Record<string, unknown>)
   };
 }
 
-/** `status: "sent"`; `wamid` is null for a mark-as-read, which Meta answers without one. */
-export function sentEvent(identity: StatusIdentity, wamid: string | null, attempts: number): OutcomeEvent {
-  return statusEvent(identity, { status: 'sent', wamid, attempts });
+/**
+ * `status: "sent"`. `wamid` is null for a mark-as-read, which Meta answers without one, and for a send
+ * whose 2xx carried none (`reason` says so); `messageStatus` is Meta's `message_status` when it gave one.
+ */
+export function sentEvent(identity: StatusIdentity, sent: SentRecord, attempts: number): OutcomeEvent {
+  return statusEvent(identity, { status: 'sent', wamid: sent.wamid, messageStatus: sent.messageStatus, reason: sent.reason, attempts });
 }
 
 export function failedEvent(identity: StatusIdentity, error: DeliveryError, attempts: number): OutcomeEvent {

@@ -3,8 +3,17 @@ import { LRUCache } from 'lru-cache';
 import { RedisConnection } from './redis-connection.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 
-/** `sent` carries the wamid Meta answered with, so a redelivered copy can report the send again. */
-export type ClaimResult = { outcome: 'claimed' } | { outcome: 'in-progress' } | { outcome: 'sent'; wamid: string | null };
+/** What the vendor's answer said about a send, kept so a redelivered copy reports the send exactly as the first time. */
+export interface SentRecord {
+  /** The vendor's message id (Meta's wamid); null when it gave none. */
+  wamid: string | null;
+  /** The vendor's status for the accepted send (Meta's `message_status`), when it gave one. */
+  messageStatus: string | null;
+  /** Why `wamid` is null although the send should have had one. */
+  reason: string | null;
+}
+
+export type ClaimResult = { outcome: 'claimed' } | { outcome: 'in-progress' } | ({ outcome: 'sent' } & SentRecord);
 
 export interface ConversationHold {
   internalId: string;
@@ -64,10 +73,10 @@ export class DeliveryLedger {
     );
   }
 
-  /** Recorded as soon as Meta answered 200: a redelivered copy is then acked without a second send. */
-  markSent(tenantId: string, internalId: string, wamid: string | null): Promise<void> {
+  /** Recorded as soon as Meta answered 2xx: a redelivered copy is then acked without a second send. */
+  markSent(tenantId: string, internalId: string, sent: SentRecord): Promise<void> {
     const key = this.messageKey(tenantId, internalId);
-    const value = `${SENT}${wamid ?? ''}`;
+    const value = `${SENT}${encodeSent(sent)}`;
     return this.redis.withFallback(
       async (redis) => void (await redis.set(key, value, 'EX', DAY_SECONDS)),
       () => void this.memory.set(key, value),
@@ -125,9 +134,27 @@ export class DeliveryLedger {
 }
 
 function claimResultOf(answer: string): ClaimResult {
-  if (answer.startsWith(SENT)) return { outcome: 'sent', wamid: answer.slice(SENT.length) || null };
+  if (answer.startsWith(SENT)) return { outcome: 'sent', ...decodeSent(answer.slice(SENT.length)) };
   return { outcome: answer as 'claimed' | 'in-progress' };
 }
+
+/** The wamid alone in the common case (the record earlier versions wrote); JSON when there is more to keep. */
+function encodeSent(sent: SentRecord): string {
+  if (sent.messageStatus === null && sent.reason === null) return sent.wamid ?? '';
+  return JSON.stringify({ wamid: sent.wamid, messageStatus: sent.messageStatus, reason: sent.reason });
+}
+
+function decodeSent(text: string): SentRecord {
+  if (!text.startsWith('{')) return { wamid: text || null, messageStatus: null, reason: null };
+  try {
+    const { wamid, messageStatus, reason } = JSON.parse(text) as Partial<Record<keyof SentRecord, unknown>>;
+    return { wamid: stringOrNull(wamid), messageStatus: stringOrNull(messageStatus), reason: stringOrNull(reason) };
+  } catch {
+    return { wamid: null, messageStatus: null, reason: 'the sent record in the delivery ledger could not be read' };
+  }
+}
+
+const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 function parseHold(value: string | null): ConversationHold | undefined {
   if (!value) return undefined;

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AccountHoldHealthIndicator } from './account-hold.health';
 import { AccountHoldMetrics } from './account-hold.metrics';
 import { AccountHoldStore } from './account-hold.store';
+import { AdaptivePace } from './adaptive-pace.service';
 import { DeliveryLedger } from './delivery-ledger.service';
 import { RedisConnection } from './redis-connection.service';
 import { RedisHealthIndicator } from './redis.health';
@@ -29,6 +30,7 @@ export class SharedStateModule {
         AccountHoldStore,
         AccountHoldMetrics,
         AccountHoldHealthIndicator,
+        AdaptivePace,
         TenantRateLimiter,
         RedisHealthIndicator,
       ],

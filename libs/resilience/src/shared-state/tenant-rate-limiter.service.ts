@@ -3,6 +3,7 @@ import { MetricFactory, TenantLabel } from '@lib/observability';
 import { LRUCache } from 'lru-cache';
 import { Counter } from 'prom-client';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { AdaptivePace } from './adaptive-pace.service';
 import { RedisConnection } from './redis-connection.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 
@@ -30,7 +31,8 @@ const GUARD_WINDOW_MS = 1000 * PACING_MARGIN;
  * unreachable each replica falls back to its share (limit / expectedReplicas) in memory. A message
  * over the limit waits in process at most `maxRateLimitWaitMs` (holding one of its tenant's
  * bulkhead slots, never another tenant's); otherwise it gets a slot of its own and waits for it in
- * the broker, holding no slot.
+ * the broker, holding no slot. The limit is the tenant's stated one, or lower while Meta's 130429s say
+ * the number's real tier is below it (`AdaptivePace`).
  */
 @Injectable()
 export class TenantRateLimiter {
@@ -48,6 +50,7 @@ export class TenantRateLimiter {
     @Inject(SHARED_STATE_OPTIONS) private readonly options: SharedStateOptions,
     metrics: MetricFactory,
     private readonly tenantLabel: TenantLabel,
+    private readonly pace: AdaptivePace,
   ) {
     this.delayed = metrics.counter('rate_limit_delayed_total', 'Messages that waited for a rate-limit slot', ['tenant']);
   }
@@ -62,7 +65,8 @@ export class TenantRateLimiter {
     messagesPerSecond = this.options.defaultMessagesPerSecond,
     reservedSlotAt?: number,
   ): Promise<RateLimitDecision> {
-    const mps = Math.max(1, Math.floor(messagesPerSecond));
+    const stated = statedLimit(messagesPerSecond);
+    const mps = this.pace.limitOf(phoneNumberId, stated);
     const interval = ((1000 * this.options.expectedReplicas) / mps) * PACING_MARGIN;
     const now = Date.now();
     if (reservedSlotAt !== undefined && reservedSlotAt - now > this.options.maxRateLimitWaitMs)
@@ -74,28 +78,43 @@ export class TenantRateLimiter {
       this.delayed.inc({ tenant: this.tenantLabel.for(tenantId) });
       await sleep(slot - now);
     }
-    const shared = await this.consumeShared(phoneNumberId, mps);
-    if (shared !== true) return this.park(tenantId, phoneNumberId, mps, Date.now() + shared);
+    const paced = this.pace.limitOf(phoneNumberId, stated);
+    const shared = await this.consumeShared(phoneNumberId, paced);
+    if (shared !== true) return this.park(tenantId, phoneNumberId, paced, Date.now() + shared);
     // Late wake-ups can bunch paced sends together: never let more than this replica's share of the
     // limit go within any sliding window of a second plus the margin. The margin is time, not count:
     // a burst whose requests reach Meta late must not meet the next burst within Meta's second.
+    // The share is read again on every pass: a 130429 meanwhile holds back sends granted at the old pace.
     const window = this.recentSendsOf(phoneNumberId);
-    const share = Math.max(1, Math.floor(mps / this.options.expectedReplicas));
     for (;;) {
       const now = Date.now();
       while (window.length > 0 && now - window[0] >= GUARD_WINDOW_MS) window.shift();
-      if (window.length < share) break;
+      if (window.length < this.shareOf(phoneNumberId, stated)) break;
       await sleep(window[0] + GUARD_WINDOW_MS - now);
     }
     window.push(Date.now());
     return { granted: true };
   }
 
+  /** A send went through: it counts towards raising a lowered pace again (no Redis call here). */
+  recordSent(phoneNumberId: string): void {
+    this.pace.recordSent(phoneNumberId);
+  }
+
+  /** Meta answered 130429 to a send made at `sentAt` (epoch ms): the number's pace is lowered for every replica. */
+  recordOvershoot(phoneNumberId: string, sentAt: number, messagesPerSecond = this.options.defaultMessagesPerSecond): Promise<void> {
+    return this.pace.recordOvershoot(phoneNumberId, statedLimit(messagesPerSecond), sentAt);
+  }
+
+  private shareOf(phoneNumberId: string, stated: number): number {
+    return Math.max(1, Math.floor(this.pace.limitOf(phoneNumberId, stated) / this.options.expectedReplicas));
+  }
+
   /** Takes one point of the shared 1 s window; paced sends meet its edge now and then, so wait that out once. */
   private async consumeShared(phoneNumberId: string, mps: number): Promise<true | number> {
     for (let tries = 0; ; tries += 1) {
       try {
-        await this.limiterFor(mps).consume(phoneNumberId, 1);
+        await this.limiterFor(Math.max(1, Math.floor(mps))).consume(phoneNumberId, 1);
         return true;
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
@@ -134,26 +153,36 @@ export class TenantRateLimiter {
     return sends;
   }
 
-  private limiterFor(mps: number): RateLimiterAbstract {
-    let limiter = this.limiters.get(mps);
+  /**
+   * One limiter per number of points, all counting in the same Redis key per number (the library
+   * compares the count with its points on the client), so replicas whose pace differs for a moment
+   * still share one window.
+   */
+  private limiterFor(points: number): RateLimiterAbstract {
+    let limiter = this.limiters.get(points);
     if (limiter) return limiter;
-    const keyPrefix = `${this.options.keyPrefix}rate:${mps}`;
+    const keyPrefix = `${this.options.keyPrefix}rate`;
     const perReplica = new RateLimiterMemory({
       keyPrefix,
-      points: Math.max(1, Math.floor(mps / this.options.expectedReplicas)),
+      points: Math.max(1, Math.floor(points / this.options.expectedReplicas)),
       duration: 1,
     });
     limiter = this.redis.client
       ? new RateLimiterRedis({
           storeClient: this.redis.client,
           keyPrefix,
-          points: mps,
+          points,
           duration: 1,
           rejectIfRedisNotReady: true,
           insuranceLimiter: perReplica,
         })
       : perReplica;
-    this.limiters.set(mps, limiter);
+    this.limiters.set(points, limiter);
     return limiter;
   }
+}
+
+/** The tenant record's limit as whole messages per second, at least one. */
+function statedLimit(messagesPerSecond: number): number {
+  return Math.max(1, Math.floor(messagesPerSecond));
 }

@@ -8,7 +8,10 @@ export interface MetaGraphError {
   fbtrace_id?: string;
 }
 
-/** 200 answer to a send. `input` echoes `to`; `wa_id` is normalised and may differ. */
+/**
+ * 200 answer to a send. `input` echoes `to`; `wa_id` is normalised and may differ. `message_status`
+ * comes only with a template send Meta paces: `accepted`, `held_for_quality_assessment` or `paused`.
+ */
 export interface MetaSendResponse {
   messaging_product: 'whatsapp';
   contacts?: Array<{ input: string; wa_id: string }>;

@@ -2,11 +2,34 @@ import { SeededRandom } from '../../random/seeded-random';
 import { MetaErrorKey } from './meta-error-catalog';
 
 /**
- * A scripted failure: an error from the catalog, or a transport fault. Served only to a call that passed
- * every check; an error Meta reports only by webhook (`ASYNC_ONLY_ERRORS`) is answered 200 and recorded
- * in `asyncFailures`.
+ * A scripted failure: an error from the catalog, a transport fault, or an unusual 200 to a send. Served
+ * only to a call that passed every check; an error Meta reports only by webhook (`ASYNC_ONLY_ERRORS`) is
+ * answered 200 and recorded in `asyncFailures`.
  */
-export type InjectedFault = MetaErrorKey | 'timeout' | 'reset' | 'html-502';
+export type InjectedFault = MetaErrorKey | 'timeout' | 'reset' | 'html-502' | OddAcceptance;
+
+/**
+ * The send goes out (Meta counts it), but the 200 is not the usual body: `null`,
+ * `{ "messaging_product": "whatsapp" }` alone, or, for a template whose sends Meta paces,
+ * `messages[0].message_status` other than `accepted`.
+ */
+export type OddAcceptance = 'accepted-null-body' | 'accepted-without-messages' | 'accepted-paused' | 'accepted-held-for-quality-assessment';
+
+/** `message_status` Meta gives a paced template's send. */
+export const PACED_TEMPLATE_STATUS: Partial<Record<OddAcceptance, string>> = {
+  'accepted-paused': 'paused',
+  'accepted-held-for-quality-assessment': 'held_for_quality_assessment',
+};
+
+const ODD_ACCEPTANCES: ReadonlySet<InjectedFault> = new Set<OddAcceptance>([
+  'accepted-null-body',
+  'accepted-without-messages',
+  'accepted-paused',
+  'accepted-held-for-quality-assessment',
+]);
+
+export const isOddAcceptance = (fault: InjectedFault | undefined): fault is OddAcceptance =>
+  fault !== undefined && ODD_ACCEPTANCES.has(fault);
 
 export interface FaultRule {
   fault: InjectedFault;

@@ -2,7 +2,16 @@ import { IncomingHttpHeaders } from 'node:http';
 import { json, JsonHttpSimulator, JsonRequest, SimulatedAnswer } from '../json-http.simulator';
 import { IssuedMessageIds } from './issued-message-ids';
 import { META_ERROR_CATALOG, metaErrorBody, metaErrorHeaders, MetaErrorSpec, unknownPathComponents } from './meta-error-catalog';
-import { FaultRule, InjectedFault, MetaFaultInjector, RandomFault, RandomFaultMode } from './meta-fault-injector';
+import {
+  FaultRule,
+  InjectedFault,
+  isOddAcceptance,
+  MetaFaultInjector,
+  OddAcceptance,
+  PACED_TEMPLATE_STATUS,
+  RandomFault,
+  RandomFaultMode,
+} from './meta-fault-injector';
 import { validateMetaRequest } from './meta-request.validator';
 import { ASYNC_ONLY_ERRORS, AsyncSendFailure, statusWebhookError } from './meta-status-webhook';
 import { SlidingWindowLimiter } from './sliding-window.limiter';
@@ -141,14 +150,15 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     if (fault === 'timeout') return { kind: 'hang' };
     if (fault === 'reset') return { kind: 'reset' };
     if (fault === 'html-502') return this.settle(record, { kind: 'text', status: 502, body: '<html><body>502 Bad Gateway</body></html>' });
-    if (fault && !ASYNC_ONLY_ERRORS.includes(fault)) return this.fail(record, META_ERROR_CATALOG[fault]);
+    if (fault && !isOddAcceptance(fault) && !ASYNC_ONLY_ERRORS.includes(fault)) return this.fail(record, META_ERROR_CATALOG[fault]);
 
     record.randomFault = fault ? undefined : this.faults.draw();
     if (record.randomFault === 'timeout') return { kind: 'hang' };
     if (record.randomFault === 'server-error') return this.fail(record, META_ERROR_CATALOG[this.faults.serverError()]);
 
-    const answer = this.accept(record, body);
-    if (fault) this.failLater(record, META_ERROR_CATALOG[fault]);
+    const odd = isOddAcceptance(fault) ? fault : undefined;
+    const answer = this.accept(record, body, odd);
+    if (fault && !isOddAcceptance(fault)) this.failLater(record, META_ERROR_CATALOG[fault]);
     if (record.randomFault !== 'late-accept') return answer;
     return { kind: 'late', afterMs: this.faults.lateAnswerMs(), answer };
   }
@@ -185,16 +195,19 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     return undefined;
   }
 
-  private accept(record: RecordedRequest, body: any): SimulatedAnswer {
+  private accept(record: RecordedRequest, body: any, odd?: OddAcceptance): SimulatedAnswer {
     if (body.status === 'read') return this.settle(record, json(200, { success: true }));
     const wamid = this.messageIds.sent(record.phoneNumberId);
     record.wamid = wamid;
+    if (odd === 'accepted-null-body') return this.settle(record, json(200, null));
+    if (odd === 'accepted-without-messages') return this.settle(record, json(200, { messaging_product: 'whatsapp' }));
+    const messageStatus = (odd && PACED_TEMPLATE_STATUS[odd]) ?? 'accepted';
     return this.settle(
       record,
       json(200, {
         messaging_product: 'whatsapp',
         contacts: [{ input: body.to, wa_id: normalisedWaId(String(body.to)) }],
-        messages: [{ id: wamid, ...(body.type === 'template' ? { message_status: 'accepted' } : {}) }],
+        messages: [{ id: wamid, ...(body.type === 'template' ? { message_status: messageStatus } : {}) }],
       }),
     );
   }

@@ -1,0 +1,81 @@
+import { Logger } from '@nestjs/common';
+import { MetricFactory } from '@lib/observability';
+import { register } from 'prom-client';
+import { AdaptivePace } from './adaptive-pace.service';
+import { RedisConnection } from './redis-connection.service';
+import { SharedStateOptions } from './shared-state.options';
+
+const T0 = 1_700_000_000_000;
+const NUMBER = '106540352242922';
+const options: SharedStateOptions = {
+  keyPrefix: 'pace-spec:',
+  expectedReplicas: 1,
+  defaultMessagesPerSecond: 80,
+  maxRateLimitWaitMs: 1000,
+  staleClaimMs: 60_000,
+};
+
+/** Without Redis: the pace is learned per process, with the same rules. */
+describe(`${AdaptivePace.name} without Redis`, () => {
+  let pace: AdaptivePace;
+  let warnings: jest.SpyInstance;
+  const at = (ms: number) => jest.setSystemTime(T0 + ms);
+
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    at(0);
+    warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const metrics = new MetricFactory({ serviceName: 'pace-spec', version: '0', logLevel: 'silent' });
+    pace = new AdaptivePace(new RedisConnection(options, metrics), options);
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+    register.clear();
+  });
+
+  it('paces at the stated limit until Meta answers 130429', () => {
+    expect(pace.limitOf(NUMBER, 80)).toBe(80);
+    expect(pace.limitOf('another-number', 20)).toBe(20);
+  });
+
+  it('lowers the pace once per burst of 130429s, for that number only', async () => {
+    pace.limitOf(NUMBER, 80);
+    await Promise.all(Array.from({ length: 20 }, () => pace.recordOvershoot(NUMBER, 80, T0)));
+    expect(pace.limitOf(NUMBER, 80)).toBeCloseTo(56);
+    expect(pace.limitOf('another-number', 80)).toBe(80);
+
+    at(1500);
+    await pace.recordOvershoot(NUMBER, 80, T0 + 1200);
+    expect(pace.limitOf(NUMBER, 80)).toBeCloseTo(56 * 0.7);
+    expect(warnings.mock.calls.map(([line]) => line)).toEqual([
+      {
+        event: 'rate_limit_pace_lowered',
+        phoneNumberId: NUMBER,
+        statedMessagesPerSecond: 80,
+        fromMessagesPerSecond: 80,
+        messagesPerSecond: 56,
+      },
+      {
+        event: 'rate_limit_pace_lowered',
+        phoneNumberId: NUMBER,
+        statedMessagesPerSecond: 80,
+        fromMessagesPerSecond: 56,
+        messagesPerSecond: 39.2,
+      },
+    ]);
+  });
+
+  it('raises a lowered pace again while sends go through, and not while none do', async () => {
+    await pace.recordOvershoot(NUMBER, 80, T0);
+    at(1000);
+    await pace.sync(NUMBER, 80);
+    expect(pace.limitOf(NUMBER, 80)).toBeCloseTo(56);
+
+    pace.recordSent(NUMBER);
+    at(2000);
+    await pace.sync(NUMBER, 80);
+    expect(pace.limitOf(NUMBER, 80)).toBeCloseTo(60);
+  });
+});
