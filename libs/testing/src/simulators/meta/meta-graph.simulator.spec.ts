@@ -63,6 +63,20 @@ describe(MetaGraphSimulator.name, () => {
       });
       expect((await call(meta)).status).toBeGreaterThanOrEqual(500);
     });
+
+    it('replaces the random fault mode with the next one and keeps the scripted faults', async () => {
+      meta.inject('131026');
+      meta.injectRandomFaults({ serverErrorRate: 1, timeoutRate: 0, seed: 1 });
+      meta.injectRandomFaults({ serverErrorRate: 0, timeoutRate: 0, seed: 1 });
+      expect(await call(meta)).toMatchObject({ status: 400, body: { error: { code: 131026 } } });
+      expect(await call(meta)).toMatchObject({ status: 200 });
+    });
+
+    it('keeps the random fault mode in force when a new one is refused', async () => {
+      meta.injectRandomFaults({ serverErrorRate: 1, timeoutRate: 0, seed: 1 });
+      expect(() => meta.injectRandomFaults({ serverErrorRate: 0.8, timeoutRate: 0.3, seed: 1 })).toThrow(/at most 1/);
+      expect((await call(meta)).status).toBeGreaterThanOrEqual(500);
+    });
   });
 
   describe('body limits', () => {
