@@ -13,7 +13,15 @@ export type { GenesysPermission, RegisteredClient, SimulatedGenesysClient } from
 export * from './simulators/genesys/genesys-regions';
 export * from './simulators/json-http.simulator';
 export * from './simulators/meta/meta-error-catalog';
-export * from './simulators/meta/meta-fault-injector';
+export { TRANSIENT_SERVER_ERRORS } from './simulators/meta/meta-faults';
+export type {
+  InjectedFault,
+  MetaFaultContext,
+  MetaFaultError,
+  MetaFaultMatch,
+  RandomFault,
+  RandomFaultMode,
+} from './simulators/meta/meta-faults';
 export * from './simulators/meta/meta-graph.simulator';
 export * from './simulators/meta/meta-request.validator';
 export * from './simulators/meta/meta-status-webhook';

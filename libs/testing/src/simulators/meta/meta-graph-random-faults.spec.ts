@@ -1,6 +1,6 @@
 import { waitUntil } from '../../rabbitmq/broker-probe';
 import { META_ERROR_CATALOG } from './meta-error-catalog';
-import { RandomFaultMode, TRANSIENT_SERVER_ERRORS } from './meta-fault-injector';
+import { RandomFaultMode, TRANSIENT_SERVER_ERRORS } from './meta-faults';
 import { MetaGraphSimulator } from './meta-graph.simulator';
 
 const NUMBER = { phoneNumberId: '106540352242922', accessTokens: ['EAAG-random'], messagesPerSecond: 100_000 };
