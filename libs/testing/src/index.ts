@@ -12,6 +12,8 @@ export { GENESYS_PERMISSIONS } from './simulators/genesys/genesys-oauth.registry
 export type { GenesysPermission, RegisteredClient, SimulatedGenesysClient } from './simulators/genesys/genesys-oauth.registry';
 export * from './simulators/genesys/genesys-regions';
 export * from './simulators/json-http.simulator';
+export * from './simulators/local-stack/local-simulators';
+export * from './simulators/local-stack/local-stack.config';
 export * from './simulators/meta/meta-error-catalog';
 export { TRANSIENT_SERVER_ERRORS } from './simulators/meta/meta-faults';
 export type {
