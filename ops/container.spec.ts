@@ -134,6 +134,21 @@ describe('docker-compose.yml', () => {
     for (const definition of apps) expect(applications).toContain(definition.build!.args?.APP);
   });
 
+  it('publishes and health-checks every port the simulators listen on: Meta, tenant service and Genesys', () => {
+    const { environment, ports, healthcheck } = services.simulators;
+    for (const variable of ['META_SIM_PORT', 'TENANT_SIM_PORT', 'GENESYS_SIM_PORT']) {
+      const port = environment![variable];
+      expect({ variable, port: Number.isInteger(Number(port)) && Number(port) > 0 }).toEqual({ variable, port: true });
+      expect(ports).toContain(`${port}:${port}`);
+      expect(healthcheck!.test.join(' ')).toContain(String(port));
+    }
+  });
+
+  it('publishes each host port once across the stack', () => {
+    const hostPorts = Object.values(services).flatMap((definition) => (definition.ports ?? []).map((mapping) => mapping.split(':')[0]));
+    expect(hostPorts).toEqual([...new Set(hostPorts)]);
+  });
+
   it('gives every service a health check, and starts services only once what they depend on is healthy', () => {
     for (const [name, definition] of Object.entries(services)) {
       expect({ name, healthcheck: Array.isArray(definition.healthcheck?.test) }).toEqual({ name, healthcheck: true });

@@ -12,8 +12,19 @@ export { GENESYS_PERMISSIONS } from './simulators/genesys/genesys-oauth.registry
 export type { GenesysPermission, RegisteredClient, SimulatedGenesysClient } from './simulators/genesys/genesys-oauth.registry';
 export * from './simulators/genesys/genesys-regions';
 export * from './simulators/json-http.simulator';
+export * from './simulators/local-stack/local-simulators';
+export * from './simulators/local-stack/local-stack.config';
 export * from './simulators/meta/meta-error-catalog';
-export * from './simulators/meta/meta-fault-injector';
+export { TRANSIENT_SERVER_ERRORS } from './simulators/meta/meta-faults';
+export type {
+  InjectedFault,
+  MetaFaultContext,
+  MetaFaultError,
+  MetaFaultMatch,
+  OddAcceptance,
+  RandomFault,
+  RandomFaultMode,
+} from './simulators/meta/meta-faults';
 export * from './simulators/meta/meta-graph.simulator';
 export * from './simulators/meta/meta-request.validator';
 export * from './simulators/meta/meta-status-webhook';

@@ -1,9 +1,12 @@
+import { SeededRandom } from '../random/seeded-random';
 import { Fault, FaultInjector } from './fault-injector';
 
 type Context = { region: string; integrationId?: string; token?: string };
 type ServerError = 500 | 503;
 
 const SERVER_ERROR: Fault<ServerError> = { kind: 'error', error: 503 };
+const draw = (faults: FaultInjector<Context, ServerError>, calls: number) =>
+  Array.from({ length: calls }, () => faults.take({ region: 'mypurecloud.de' }));
 
 describe(FaultInjector.name, () => {
   describe('scripted faults', () => {
@@ -65,9 +68,6 @@ describe(FaultInjector.name, () => {
   });
 
   describe('random faults', () => {
-    const draw = (faults: FaultInjector<Context, ServerError>, calls: number) =>
-      Array.from({ length: calls }, () => faults.take({ region: 'mypurecloud.de' }));
-
     it('fails about the configured share of requests, labelled by share', () => {
       const faults = new FaultInjector<Context, ServerError>();
       faults.injectRandom({
@@ -95,6 +95,27 @@ describe(FaultInjector.name, () => {
       first.injectRandom(plan);
       second.injectRandom(plan);
       expect(draw(first, 200)).toEqual(draw(second, 200));
+    });
+
+    it('takes one number of the sequence per request, and a second only to pick among several faults', () => {
+      const faults = new FaultInjector<Context, ServerError>();
+      faults.injectRandom({
+        seed: 9,
+        shares: [
+          { label: 'server-error', rate: 0.3, fault: [SERVER_ERROR, { kind: 'error', error: 500 }] },
+          { label: 'timeout', rate: 0.3, fault: { kind: 'timeout' } },
+        ],
+      });
+      const sequence = new SeededRandom(9);
+      const expected = Array.from({ length: 200 }, () => {
+        const value = sequence.next();
+        if (value < 0.3) return `server-error ${sequence.pick([503, 500])}`;
+        return value < 0.6 ? 'timeout' : 'none';
+      });
+      const drawn = draw(faults, 200).map((entry) =>
+        entry?.fault.kind === 'error' ? `${entry.label} ${entry.fault.error}` : (entry?.label ?? 'none'),
+      );
+      expect(drawn).toEqual(expected);
     });
 
     it('draws only for matching requests', () => {
@@ -126,6 +147,23 @@ describe(FaultInjector.name, () => {
       expect(() => new FaultInjector<Context, ServerError>().injectRandom({ seed: 1, shares: [{ rate: 0.1, fault: [] }] })).toThrow(
         /at least one fault/,
       );
+    });
+  });
+
+  describe('replaceRandom', () => {
+    it('ends the random plans in force, starts the new one and keeps the scripted rules', () => {
+      const faults = new FaultInjector<Context, ServerError>();
+      faults.inject({ kind: 'reset' });
+      faults.injectRandom({ seed: 1, shares: [{ rate: 1, fault: SERVER_ERROR }] });
+      faults.replaceRandom({ seed: 1, shares: [{ rate: 1, fault: { kind: 'timeout' } }] });
+      expect(draw(faults, 2).map((entry) => entry?.fault)).toEqual([{ kind: 'reset' }, { kind: 'timeout' }]);
+    });
+
+    it('leaves the plans in force when the new one is refused', () => {
+      const faults = new FaultInjector<Context, ServerError>();
+      faults.injectRandom({ seed: 1, shares: [{ rate: 1, fault: SERVER_ERROR }] });
+      expect(() => faults.replaceRandom({ seed: 1, shares: [{ rate: 1.5, fault: { kind: 'timeout' } }] })).toThrow(/at most 1/);
+      expect(faults.take({ region: 'mypurecloud.de' })?.fault).toEqual(SERVER_ERROR);
     });
   });
 

@@ -50,8 +50,8 @@ interface ScriptedRule<C, E> {
 /**
  * Scripted and random faults for the vendor simulators, matched on the fields of a request context `C`
  * (region, integration, phone number, token…). Scripted rules come first, in the order added; random
- * plans draw one number per matching request, in the order added. The simulator decides where in its
- * checks `take` is called and how an `error` is rendered.
+ * plans draw one number per matching request, in the order added, and one more to pick among a share's
+ * faults. The simulator decides where in its checks `take` is called and how an `error` is rendered.
  */
 export class FaultInjector<C extends object, E> {
   private readonly scripted: ScriptedRule<C, E>[] = [];
@@ -69,16 +69,14 @@ export class FaultInjector<C extends object, E> {
 
   /** From now on, matching requests may fail at random (after any scripted fault); `clear()` ends it. */
   injectRandom(plan: RandomFaultPlan<C, E>): void {
-    const rates = plan.shares.map((share) => share.rate);
-    const total = rates.reduce((sum, rate) => sum + rate, 0);
-    if (!(total <= 1) || rates.some((rate) => !(rate >= 0))) {
-      throw new Error(`random fault rates must be non-negative and add up to at most 1 (got ${rates.join(' + ')})`);
-    }
-    for (const share of plan.shares) {
-      const faults = faultsOf(share);
-      if (faults.length === 0) throw new Error(`a random fault share needs at least one fault to pick (label ${share.label ?? 'none'})`);
-      faults.forEach(checkFault);
-    }
+    checkPlan(plan);
+    this.plans.push({ plan, random: new SeededRandom(plan.seed) });
+  }
+
+  /** Like `injectRandom`, ending the random plans in force first; scripted rules stay, and a refused plan changes nothing. */
+  replaceRandom(plan: RandomFaultPlan<C, E>): void {
+    checkPlan(plan);
+    this.plans.length = 0;
     this.plans.push({ plan, random: new SeededRandom(plan.seed) });
   }
 
@@ -115,9 +113,14 @@ function draw<C, E>(plan: RandomFaultPlan<C, E>, random: SeededRandom): DrawnFau
   let threshold = 0;
   for (const share of plan.shares) {
     threshold += share.rate;
-    if (value < threshold) return { fault: random.pick(faultsOf(share)), source: 'random', label: share.label };
+    if (value < threshold) return { fault: pick(faultsOf(share), random), source: 'random', label: share.label };
   }
   return undefined;
+}
+
+/** Only a choice among several faults takes a second number: the seeded runs of the fault suites rely on that sequence. */
+function pick<E>(faults: readonly Fault<E>[], random: SeededRandom): Fault<E> {
+  return faults.length === 1 ? faults[0] : random.pick(faults);
 }
 
 function faultsOf<E>(share: RandomFaultShare<E>): readonly Fault<E>[] {
@@ -132,6 +135,19 @@ function matches<C extends object>(match: FaultMatch<C> | undefined, context: C)
   if (!match) return true;
   if (typeof match === 'function') return match(context);
   return (Object.keys(match) as (keyof C)[]).every((field) => match[field] === undefined || match[field] === context[field]);
+}
+
+function checkPlan<C, E>(plan: RandomFaultPlan<C, E>): void {
+  const rates = plan.shares.map((share) => share.rate);
+  const total = rates.reduce((sum, rate) => sum + rate, 0);
+  if (!(total <= 1) || rates.some((rate) => !(rate >= 0))) {
+    throw new Error(`random fault rates must be non-negative and add up to at most 1 (got ${rates.join(' + ')})`);
+  }
+  for (const share of plan.shares) {
+    const faults = faultsOf(share);
+    if (faults.length === 0) throw new Error(`a random fault share needs at least one fault to pick (label ${share.label ?? 'none'})`);
+    faults.forEach(checkFault);
+  }
 }
 
 function checkFault<E>(fault: Fault<E>): void {

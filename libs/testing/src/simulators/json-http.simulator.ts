@@ -48,7 +48,14 @@ export abstract class JsonHttpSimulator {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(port, host, resolve));
+    // A port in use rejects here instead of crashing the process with an unhandled 'error' event.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     this.server = server;
     this.host = host === '0.0.0.0' ? '127.0.0.1' : host;
     return this.url;

@@ -1,3 +1,4 @@
+import { waitUntil } from '../../rabbitmq/broker-probe';
 import { MetaGraphSimulator } from './meta-graph.simulator';
 
 const NUMBER = { phoneNumberId: '106540352242922', accessTokens: ['EAAG-good'], messagesPerSecond: 100_000 };
@@ -61,6 +62,41 @@ describe(MetaGraphSimulator.name, () => {
         status: 400,
         body: { error: { code: 100 } },
       });
+      expect((await call(meta)).status).toBeGreaterThanOrEqual(500);
+    });
+
+    it('sends the message of a scripted late fault although the client gave up waiting for the answer', async () => {
+      meta.inject({ kind: 'late', afterMs: 30_000 });
+      const giveUp = new AbortController();
+      const answer = fetch(`${meta.url}/v26.0/${NUMBER.phoneNumberId}/messages`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer EAAG-good', 'content-type': 'application/json' },
+        body: JSON.stringify(TEXT),
+        signal: giveUp.signal,
+      });
+      await waitUntil('the call received', () => meta.requests.length === 1);
+      giveUp.abort();
+      await expect(answer).rejects.toThrow();
+      expect(meta.accepted()).toEqual([expect.objectContaining({ status: 200, wamid: expect.stringMatching(/^wamid\./) })]);
+    });
+
+    it('answers normally after a scripted latency', async () => {
+      meta.inject({ kind: 'latency', ms: 20 }, { match: (request) => request.to === TEXT.to });
+      expect(await call(meta)).toMatchObject({ status: 200, body: { messages: [{ id: expect.stringMatching(/^wamid\./) }] } });
+      expect(meta.accepted()).toHaveLength(1);
+    });
+
+    it('replaces the random fault mode with the next one and keeps the scripted faults', async () => {
+      meta.inject('131026');
+      meta.injectRandomFaults({ serverErrorRate: 1, timeoutRate: 0, seed: 1 });
+      meta.injectRandomFaults({ serverErrorRate: 0, timeoutRate: 0, seed: 1 });
+      expect(await call(meta)).toMatchObject({ status: 400, body: { error: { code: 131026 } } });
+      expect(await call(meta)).toMatchObject({ status: 200 });
+    });
+
+    it('keeps the random fault mode in force when a new one is refused', async () => {
+      meta.injectRandomFaults({ serverErrorRate: 1, timeoutRate: 0, seed: 1 });
+      expect(() => meta.injectRandomFaults({ serverErrorRate: 0.8, timeoutRate: 0.3, seed: 1 })).toThrow(/at most 1/);
       expect((await call(meta)).status).toBeGreaterThanOrEqual(500);
     });
   });

@@ -1,17 +1,21 @@
 import { IncomingHttpHeaders } from 'node:http';
+import { Fault, FaultInjector } from '../fault-injector';
 import { json, JsonHttpSimulator, JsonRequest, SimulatedAnswer } from '../json-http.simulator';
 import { IssuedMessageIds } from './issued-message-ids';
 import { META_ERROR_CATALOG, metaErrorBody, metaErrorHeaders, MetaErrorSpec, unknownPathComponents } from './meta-error-catalog';
 import {
-  FaultRule,
   InjectedFault,
   isOddAcceptance,
-  MetaFaultInjector,
+  MetaFaultContext,
+  MetaFaultError,
+  MetaFaultMatch,
   OddAcceptance,
   PACED_TEMPLATE_STATUS,
   RandomFault,
   RandomFaultMode,
-} from './meta-fault-injector';
+  randomFaultPlan,
+  scriptedFault,
+} from './meta-faults';
 import { validateMetaRequest } from './meta-request.validator';
 import { ASYNC_ONLY_ERRORS, AsyncSendFailure, statusWebhookError } from './meta-status-webhook';
 import { SlidingWindowLimiter } from './sliding-window.limiter';
@@ -72,7 +76,7 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
   apiVersions: readonly string[];
   private readonly numbers = new Map<string, SimulatedPhoneNumber & { limiter: SlidingWindowLimiter }>();
   private readonly revokedTokens = new Set<string>();
-  private readonly faults = new MetaFaultInjector();
+  private readonly faults = new FaultInjector<MetaFaultContext, MetaFaultError>();
   private readonly pairLimiter = new SlidingWindowLimiter(PAIR_BURST, PAIR_WINDOW_MS);
   private readonly messageIds = new IssuedMessageIds();
 
@@ -105,18 +109,21 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     this.revokedTokens.delete(token);
   }
 
-  /** `fault` for the next `times` calls (default 1) matching `match` that Meta would have accepted. */
-  inject(fault: InjectedFault, options: { match?: FaultRule['match']; times?: number } = {}): void {
-    this.faults.inject(fault, options);
+  /** `fault` for the next `times` calls (default 1; Infinity for all) matching `match` that Meta would have accepted. */
+  inject(fault: InjectedFault | Fault<MetaFaultError>, options: { match?: MetaFaultMatch; times?: number } = {}): void {
+    this.faults.inject(scriptedFault(fault), options);
   }
 
   clearFaults(): void {
     this.faults.clear();
   }
 
-  /** From now on, every call may fail at random (after any scripted fault); `clearFaults()` ends it. */
+  /**
+   * From now on, every call may fail at random (after any scripted fault), replacing an earlier mode;
+   * `clearFaults()` ends it.
+   */
   injectRandomFaults(mode: RandomFaultMode): void {
-    this.faults.injectRandom(mode);
+    this.faults.replaceRandom(randomFaultPlan(mode));
   }
 
   /** Accepted sends and read receipts, in the order Meta received them. */
@@ -124,7 +131,7 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     return this.requests.filter((request) => request.status === 200);
   }
 
-  protected answer(request: JsonRequest): SimulatedAnswer {
+  protected async answer(request: JsonRequest): Promise<SimulatedAnswer> {
     const path = MESSAGES_PATH.exec(request.path);
     if (request.method !== 'POST' || !path) {
       return json(400, metaErrorBody(unknownPathComponents(request.path)), metaErrorHeaders(unknownPathComponents(request.path)));
@@ -146,21 +153,25 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     if (refused) return this.fail(record, refused);
 
     // Faults strike only calls Meta would have accepted, so a fault test cannot pass with a wrong token.
-    const fault = this.faults.take(phoneNumberId, body?.to, token);
-    if (fault === 'timeout') return { kind: 'hang' };
-    if (fault === 'reset') return { kind: 'reset' };
-    if (fault === 'html-502') return this.settle(record, { kind: 'text', status: 502, body: '<html><body>502 Bad Gateway</body></html>' });
-    if (fault && !isOddAcceptance(fault) && !ASYNC_ONLY_ERRORS.includes(fault)) return this.fail(record, META_ERROR_CATALOG[fault]);
+    const drawn = this.faults.take({ phoneNumberId, to: typeof body.to === 'string' ? body.to : undefined, token });
+    if (drawn?.source === 'random') record.randomFault = drawn.label as RandomFault;
+    const fault = drawn?.fault;
+    if (fault?.kind === 'timeout') return { kind: 'hang' };
+    if (fault?.kind === 'reset') return { kind: 'reset' };
+    if (fault?.kind === 'error') return this.failWith(record, body, fault.error);
+    if (fault?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    const answer = this.accept(record, body);
+    return fault?.kind === 'late' ? { kind: 'late', afterMs: fault.afterMs, answer } : answer;
+  }
 
-    record.randomFault = fault ? undefined : this.faults.draw();
-    if (record.randomFault === 'timeout') return { kind: 'hang' };
-    if (record.randomFault === 'server-error') return this.fail(record, META_ERROR_CATALOG[this.faults.serverError()]);
-
-    const odd = isOddAcceptance(fault) ? fault : undefined;
-    const answer = this.accept(record, body, odd);
-    if (fault && !isOddAcceptance(fault)) this.failLater(record, META_ERROR_CATALOG[fault]);
-    if (record.randomFault !== 'late-accept') return answer;
-    return { kind: 'late', afterMs: this.faults.lateAnswerMs(), answer };
+  /** An injected error as Meta shows it: a catalog error, a proxy's HTML 502, or a send that fails later. */
+  private failWith(record: RecordedRequest, body: any, error: MetaFaultError): SimulatedAnswer {
+    if (error === 'html-502') return this.settle(record, { kind: 'text', status: 502, body: '<html><body>502 Bad Gateway</body></html>' });
+    if (isOddAcceptance(error)) return this.accept(record, body, error);
+    if (!ASYNC_ONLY_ERRORS.includes(error)) return this.fail(record, META_ERROR_CATALOG[error]);
+    const answer = this.accept(record, body);
+    this.failLater(record, META_ERROR_CATALOG[error]);
+    return answer;
   }
 
   private check(phoneNumberId: string, token: string | undefined, body: unknown): MetaErrorSpec | undefined {
