@@ -15,6 +15,7 @@ import { VerifiedTenants } from '@lib/observability';
 import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { ConsumeMessage, Options } from 'amqplib';
 import { META_MESSAGE_STATUSES } from '../apps/whatsapp-api-service/src/meta/meta-send-receipt';
+import { MetaCategory, WHATSAPP_CATEGORIES } from '../apps/whatsapp-api-service/src/meta/meta-error-categories';
 import { OutboundEnvelopeDto } from '../apps/whatsapp-api-service/src/outbound/outbound-envelope.dto';
 import { WHATSAPP_OUTBOUND_QUEUE, whatsappStatusRoutingKey } from '@lib/contracts';
 import { WabaPayloadValidator } from '../apps/whatsapp-api-service/src/outbound/payload-validation/waba-payload.validator';
@@ -128,11 +129,7 @@ describe('docs/asyncapi.yaml', () => {
       messageType: 'text',
     };
     const sent = sentEvent(identityOf(envelope), { wamid: 'wamid.X', messageStatus: 'paused', reason: null }, 1);
-    const failed = failedEvent(
-      identityOf(envelope),
-      new DeliveryError(DeliveryErrorCategory.WINDOW_EXPIRED, 'closed', { code: 131047 }),
-      1,
-    );
+    const failed = failedEvent(identityOf(envelope), new DeliveryError(MetaCategory.WINDOW_EXPIRED, 'closed', { code: 131047 }), 1);
     const schema = schemas.StatusEvent;
     const branch = (status: string) => schema.oneOf.find((option: Json) => option.properties.status.const === status);
 
@@ -164,7 +161,7 @@ describe('docs/asyncapi.yaml', () => {
       const error = (failed.payload as Json).error;
       expect(sorted(schemas.StatusError.required)).toEqual(sorted(Object.keys(error)));
       expect(sorted(Object.keys(schemas.StatusError.properties))).toEqual(sorted(Object.keys(error)));
-      expect(sorted(schemas.StatusError.properties.category.enum)).toEqual(sorted(Object.values(DeliveryErrorCategory)));
+      expect(sorted(schemas.StatusError.properties.category.enum)).toEqual(sorted(WHATSAPP_CATEGORIES));
     });
 
     it('goes out on the documented exchange and routing key', () => {
@@ -189,7 +186,7 @@ describe('docs/asyncapi.yaml', () => {
       );
       const full = await deadLetter(
         { tenantId: 'acme', internalId: 'm-1', messageType: 'text', state: { ...state, slotAt: 1_700_000_001_000 } },
-        new DeliveryError(DeliveryErrorCategory.RECIPIENT_UNAVAILABLE, 'blocked', { code: 131026, subcode: 2, traceId: 'A1' }),
+        new DeliveryError(MetaCategory.RECIPIENT_UNAVAILABLE, 'blocked', { code: 131026, subcode: 2, traceId: 'A1' }),
       );
       expect(sorted(headers.required)).toEqual(sorted(Object.keys(minimal.options.headers)));
       expect(sorted(Object.keys(headers.properties))).toEqual(sorted(Object.keys(full.options.headers)));

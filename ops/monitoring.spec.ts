@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeliveryErrorCategory } from '@lib/resilience';
+import { WHATSAPP_CATEGORIES } from '../apps/whatsapp-api-service/src/meta/meta-error-categories';
 import { metricPrefixFor } from '@lib/observability';
 import { SERVICE_NAME } from '../apps/whatsapp-api-service/src/config/whatsapp.config';
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
@@ -189,6 +189,6 @@ describe('every PromQL expression of ops/', () => {
       reference.matchers.filter((matcher) => matcher.label === 'category').flatMap((matcher) => matcher.value.split('|')),
     );
     expect(categories.length).toBeGreaterThan(0);
-    expect(categories.filter((category) => !(category in DeliveryErrorCategory))).toEqual([]);
+    expect(categories.filter((category) => !WHATSAPP_CATEGORIES.includes(category))).toEqual([]);
   });
 });

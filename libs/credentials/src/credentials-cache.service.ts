@@ -8,7 +8,7 @@ import { TenantCredentials } from './tenant-credentials.types';
 import { TenantServiceClient } from './tenant-service.client';
 
 /** The tenant service's final word on a tenant: asking again within seconds would get the same answer. */
-const FINAL_REFUSALS = new Set([Category.TENANT_NOT_FOUND, Category.TENANT_INACTIVE, Category.ACCOUNT_ERROR]);
+const FINAL_REFUSALS = new Set<string>([Category.TENANT_NOT_FOUND, Category.TENANT_INACTIVE, Category.ACCOUNT_ERROR]);
 
 interface Refusal {
   category: Category;

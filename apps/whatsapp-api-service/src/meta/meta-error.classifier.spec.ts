@@ -2,6 +2,7 @@ import { countsAgainstTenantHealth, DeliveryErrorCategory as Category } from '@l
 import { META_ERROR_CATALOG, metaErrorBody, MetaErrorKey } from '@lib/testing';
 import { VendorTransportError } from '@lib/vendor-http';
 import { MetaErrorClassifier } from './meta-error.classifier';
+import { MetaCategory } from './meta-error-categories';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -24,21 +25,21 @@ const EXPECTED: Array<
   ['80007', Category.RATE_LIMITED, { minRetryDelayMs: 60_000 }],
   ['130429', Category.RATE_LIMITED, { minRetryDelayMs: 1_000 }],
   ['131056', Category.RATE_LIMITED, { minRetryDelayMs: 6_000 }],
-  ['131047', Category.WINDOW_EXPIRED],
-  ['131026', Category.RECIPIENT_UNAVAILABLE],
-  ['131030', Category.RECIPIENT_UNAVAILABLE],
-  ['131049', Category.RECIPIENT_UNAVAILABLE],
-  ['131050', Category.RECIPIENT_UNAVAILABLE],
-  ['130403', Category.RECIPIENT_UNAVAILABLE],
-  ['130472', Category.RECIPIENT_UNAVAILABLE],
-  ['132000', Category.TEMPLATE_ERROR],
-  ['132001', Category.TEMPLATE_ERROR],
-  ['132005', Category.TEMPLATE_ERROR],
-  ['132007', Category.TEMPLATE_ERROR],
-  ['132012', Category.TEMPLATE_ERROR],
-  ['132015', Category.TEMPLATE_ERROR],
-  ['132016', Category.TEMPLATE_ERROR],
-  ['132018', Category.TEMPLATE_ERROR],
+  ['131047', MetaCategory.WINDOW_EXPIRED],
+  ['131026', MetaCategory.RECIPIENT_UNAVAILABLE],
+  ['131030', MetaCategory.RECIPIENT_UNAVAILABLE],
+  ['131049', MetaCategory.RECIPIENT_UNAVAILABLE],
+  ['131050', MetaCategory.RECIPIENT_UNAVAILABLE],
+  ['130403', MetaCategory.RECIPIENT_UNAVAILABLE],
+  ['130472', MetaCategory.RECIPIENT_UNAVAILABLE],
+  ['132000', MetaCategory.TEMPLATE_ERROR],
+  ['132001', MetaCategory.TEMPLATE_ERROR],
+  ['132005', MetaCategory.TEMPLATE_ERROR],
+  ['132007', MetaCategory.TEMPLATE_ERROR],
+  ['132012', MetaCategory.TEMPLATE_ERROR],
+  ['132015', MetaCategory.TEMPLATE_ERROR],
+  ['132016', MetaCategory.TEMPLATE_ERROR],
+  ['132018', MetaCategory.TEMPLATE_ERROR],
   ['100', Category.INVALID_REQUEST],
   ['131008', Category.INVALID_REQUEST],
   ['131009', Category.INVALID_REQUEST],

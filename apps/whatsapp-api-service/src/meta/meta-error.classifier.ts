@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DeliveryError, DeliveryErrorCategory as Category } from '@lib/resilience';
 import { VendorTransportError } from '@lib/vendor-http';
 import { MetaGraphError } from './types/meta-graph.types';
+import { MetaCategory } from './meta-error-categories';
 
 interface CodeRule {
   category: Category;
@@ -46,24 +47,24 @@ const CODE_RULES = new Map<number, CodeRule>([
   [4, rule(Category.RATE_LIMITED, { minRetryDelayMs: 60_000 })],
   [80007, rule(Category.RATE_LIMITED, { minRetryDelayMs: 60_000 })],
 
-  [131047, rule(Category.WINDOW_EXPIRED)],
+  [131047, rule(MetaCategory.WINDOW_EXPIRED)],
 
-  [131026, rule(Category.RECIPIENT_UNAVAILABLE)],
-  [131030, rule(Category.RECIPIENT_UNAVAILABLE)],
-  [131036, rule(Category.RECIPIENT_UNAVAILABLE)],
-  [131049, rule(Category.RECIPIENT_UNAVAILABLE)],
-  [131050, rule(Category.RECIPIENT_UNAVAILABLE)],
-  [130403, rule(Category.RECIPIENT_UNAVAILABLE)],
-  [130472, rule(Category.RECIPIENT_UNAVAILABLE)],
+  [131026, rule(MetaCategory.RECIPIENT_UNAVAILABLE)],
+  [131030, rule(MetaCategory.RECIPIENT_UNAVAILABLE)],
+  [131036, rule(MetaCategory.RECIPIENT_UNAVAILABLE)],
+  [131049, rule(MetaCategory.RECIPIENT_UNAVAILABLE)],
+  [131050, rule(MetaCategory.RECIPIENT_UNAVAILABLE)],
+  [130403, rule(MetaCategory.RECIPIENT_UNAVAILABLE)],
+  [130472, rule(MetaCategory.RECIPIENT_UNAVAILABLE)],
 
-  [132000, rule(Category.TEMPLATE_ERROR)],
-  [132001, rule(Category.TEMPLATE_ERROR)],
-  [132005, rule(Category.TEMPLATE_ERROR)],
-  [132007, rule(Category.TEMPLATE_ERROR)],
-  [132012, rule(Category.TEMPLATE_ERROR)],
-  [132015, rule(Category.TEMPLATE_ERROR)],
-  [132016, rule(Category.TEMPLATE_ERROR)],
-  [132018, rule(Category.TEMPLATE_ERROR)],
+  [132000, rule(MetaCategory.TEMPLATE_ERROR)],
+  [132001, rule(MetaCategory.TEMPLATE_ERROR)],
+  [132005, rule(MetaCategory.TEMPLATE_ERROR)],
+  [132007, rule(MetaCategory.TEMPLATE_ERROR)],
+  [132012, rule(MetaCategory.TEMPLATE_ERROR)],
+  [132015, rule(MetaCategory.TEMPLATE_ERROR)],
+  [132016, rule(MetaCategory.TEMPLATE_ERROR)],
+  [132018, rule(MetaCategory.TEMPLATE_ERROR)],
 
   [100, rule(Category.INVALID_REQUEST)],
   [131008, rule(Category.INVALID_REQUEST)],

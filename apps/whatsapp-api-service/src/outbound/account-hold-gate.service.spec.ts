@@ -10,6 +10,7 @@ import {
 import { WhatsappConfig } from '../config/whatsapp.config';
 import { AccountHoldGate, MAX_HOLD_WAIT_MS } from './account-hold-gate.service';
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
+import { MetaCategory } from '../meta/meta-error-categories';
 
 const OPTIONS: SharedStateOptions = {
   keyPrefix: 't:',
@@ -40,12 +41,12 @@ describe(AccountHoldGate.name, () => {
 
   it("holds the tenant on an account refusal; the message waits in its tenant's queue for the next probe", async () => {
     const wait = await gate().refused('acme', locked(), fresh(), false);
-    expect(wait.category).toBe(Category.ACCOUNT_ON_HOLD);
+    expect(wait.category).toBe(MetaCategory.ACCOUNT_ON_HOLD);
     expect(wait.details).toMatchObject({ code: 131031, inTenantQueue: true });
     expect(wait.details.minRetryDelayMs).toBeGreaterThan(MAX_HOLD_WAIT_MS - 1000);
     expect(wait.details.minRetryDelayMs).toBeLessThanOrEqual(MAX_HOLD_WAIT_MS);
     expect(transitions).toEqual(['started']);
-    await expect(gate().admit('acme', fresh())).rejects.toMatchObject({ category: Category.ACCOUNT_ON_HOLD });
+    await expect(gate().admit('acme', fresh())).rejects.toMatchObject({ category: MetaCategory.ACCOUNT_ON_HOLD });
   });
 
   it('probes at ACCOUNT_HOLD_PROBE_MS when it is set, whatever the code says', async () => {

@@ -3,6 +3,7 @@ import { DeliveryState } from '@lib/messaging';
 import { AccountHold, AccountHoldMetrics, AccountHoldStore, DeliveryError, DeliveryErrorCategory as Category } from '@lib/resilience';
 import { WhatsappConfig } from '../config/whatsapp.config';
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
+import { MetaCategory } from '../meta/meta-error-categories';
 
 /**
  * Longest single wait behind a hold. Per-message TTLs expire only at the head of the tenant's delay
@@ -92,7 +93,7 @@ function waitBehind(hold: AccountHold, until: number, state: DeliveryState): Del
   const now = Date.now();
   const latest = Math.min(until, state.firstSeenAt + WHATSAPP_OUTBOUND_QUEUE.messageTtlMs + 1, now + MAX_HOLD_WAIT_MS);
   return new DeliveryError(
-    Category.ACCOUNT_ON_HOLD,
+    MetaCategory.ACCOUNT_ON_HOLD,
     `the tenant's WhatsApp account is on hold since ${iso(hold.since)} after Meta error ${hold.code}; next probe at ${iso(hold.nextProbeAt)}`,
     { code: hold.code, minRetryDelayMs: Math.max(0, latest - now), inTenantQueue: true },
   );

@@ -1,5 +1,4 @@
-import { assertUnreachable } from './assert-unreachable.util';
-import { DeliveryErrorCategory } from './delivery-error-category';
+import { CoreDeliveryErrorCategory, DeliveryErrorCategory } from './delivery-error-category';
 
 /**
  * - `retry`: try again later; the failed call counts against the attempt budget.
@@ -9,37 +8,49 @@ import { DeliveryErrorCategory } from './delivery-error-category';
  */
 export type NextStep = 'retry' | 'defer' | 'refresh-credentials' | 'dead-letter';
 
-export function nextStepFor(category: DeliveryErrorCategory): NextStep {
-  switch (category) {
-    case DeliveryErrorCategory.TRANSIENT:
-    case DeliveryErrorCategory.RATE_LIMITED:
-      return 'retry';
-    case DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE:
-    case DeliveryErrorCategory.TENANT_CIRCUIT_OPEN:
-    case DeliveryErrorCategory.TENANT_BUSY:
-    case DeliveryErrorCategory.THROTTLED:
-    case DeliveryErrorCategory.DUPLICATE_IN_PROGRESS:
-    case DeliveryErrorCategory.CONVERSATION_HELD:
-    case DeliveryErrorCategory.ACCOUNT_ON_HOLD:
-    case DeliveryErrorCategory.HANDLING_TIMEOUT:
-      return 'defer';
-    case DeliveryErrorCategory.AUTH:
-      return 'refresh-credentials';
-    case DeliveryErrorCategory.INVALID_REQUEST:
-    case DeliveryErrorCategory.TEMPLATE_ERROR:
-    case DeliveryErrorCategory.RECIPIENT_UNAVAILABLE:
-    case DeliveryErrorCategory.WINDOW_EXPIRED:
-    case DeliveryErrorCategory.ACCOUNT_ERROR:
-    case DeliveryErrorCategory.PERMANENT:
-    case DeliveryErrorCategory.INVALID_ENVELOPE:
-    case DeliveryErrorCategory.TENANT_NOT_FOUND:
-    case DeliveryErrorCategory.TENANT_INACTIVE:
-    case DeliveryErrorCategory.TENANT_MISMATCH:
-    case DeliveryErrorCategory.RETRIES_EXHAUSTED:
-    case DeliveryErrorCategory.MESSAGE_EXPIRED:
-    case DeliveryErrorCategory.INTERNAL_ERROR:
-      return 'dead-letter';
-    default:
-      return assertUnreachable(category);
+const C = DeliveryErrorCategory;
+
+/** Typed as a record over every core category: a core category without a step does not compile. */
+const CORE_STEPS: Record<CoreDeliveryErrorCategory, NextStep> = {
+  [C.TRANSIENT]: 'retry',
+  [C.RATE_LIMITED]: 'retry',
+  [C.TENANT_SERVICE_UNAVAILABLE]: 'defer',
+  [C.TENANT_CIRCUIT_OPEN]: 'defer',
+  [C.TENANT_BUSY]: 'defer',
+  [C.THROTTLED]: 'defer',
+  [C.DUPLICATE_IN_PROGRESS]: 'defer',
+  [C.CONVERSATION_HELD]: 'defer',
+  [C.HANDLING_TIMEOUT]: 'defer',
+  [C.AUTH]: 'refresh-credentials',
+  [C.INVALID_REQUEST]: 'dead-letter',
+  [C.ACCOUNT_ERROR]: 'dead-letter',
+  [C.PERMANENT]: 'dead-letter',
+  [C.INVALID_ENVELOPE]: 'dead-letter',
+  [C.TENANT_NOT_FOUND]: 'dead-letter',
+  [C.TENANT_INACTIVE]: 'dead-letter',
+  [C.TENANT_MISMATCH]: 'dead-letter',
+  [C.RETRIES_EXHAUSTED]: 'dead-letter',
+  [C.MESSAGE_EXPIRED]: 'dead-letter',
+  [C.INTERNAL_ERROR]: 'dead-letter',
+};
+
+const steps = new Map<string, NextStep>(Object.entries(CORE_STEPS));
+
+/**
+ * Adds a vendor's own categories, each with its step, and returns their names as constants
+ * (`VendorCategory.WINDOW_CLOSED`). A name the lib or another definition already uses with another
+ * step is refused: two services must not read one category two ways.
+ */
+export function defineCategories<T extends Record<string, NextStep>>(categories: T): { readonly [K in keyof T]: K } {
+  for (const [category, step] of Object.entries(categories)) {
+    const known = steps.get(category);
+    if (known !== undefined && known !== step) throw new Error(`category ${category} is already defined with next step '${known}'`);
+    steps.set(category, step);
   }
+  return Object.fromEntries(Object.keys(categories).map((category) => [category, category])) as { readonly [K in keyof T]: K };
+}
+
+/** What to do after a failure of `category`. A category nobody defined is a defect: its message is kept (dead-letter). */
+export function nextStepFor(category: DeliveryErrorCategory): NextStep {
+  return steps.get(category) ?? 'dead-letter';
 }

@@ -28,7 +28,7 @@ function setup(overrides: Partial<ResilienceOptions> = {}) {
 }
 
 const unhealthy = { kind: 'retry', error: new DeliveryError(Category.TRANSIENT, '5xx') };
-const permanent = { kind: 'dead-letter', error: new DeliveryError(Category.WINDOW_EXPIRED, 'closed') };
+const permanent = { kind: 'dead-letter', error: new DeliveryError(Category.INVALID_REQUEST, 'refused') };
 
 describe(TenantResilienceInterceptor.name, () => {
   afterEach(() => register.clear());

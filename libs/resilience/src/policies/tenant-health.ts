@@ -2,7 +2,11 @@ import { DeliveryError } from '../errors/delivery-error';
 import { DeliveryErrorCategory } from '../errors/delivery-error-category';
 
 /** Failures that say a tenant's vendor path is unhealthy: 5xx, timeouts, network errors, throttling. */
-const UNHEALTHY = new Set([DeliveryErrorCategory.TRANSIENT, DeliveryErrorCategory.RATE_LIMITED, DeliveryErrorCategory.RETRIES_EXHAUSTED]);
+const UNHEALTHY = new Set<string>([
+  DeliveryErrorCategory.TRANSIENT,
+  DeliveryErrorCategory.RATE_LIMITED,
+  DeliveryErrorCategory.RETRIES_EXHAUSTED,
+]);
 
 export function countsAgainstTenantHealth(error: DeliveryError): boolean {
   return UNHEALTHY.has(error.category) && !error.details.recipientScoped && !error.details.ownPace;
