@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryState } from '@lib/messaging';
-import { AccountHold, AccountHoldMetrics, AccountHoldStore, DeliveryError, DeliveryErrorCategory as Category } from '@lib/resilience';
+import { AccountHold, AccountHoldMetrics, AccountHoldStore, DeliveryError } from '@lib/resilience';
 import { WhatsappConfig } from '../config/whatsapp.config';
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { MetaCategory } from '../meta/meta-error-categories';
