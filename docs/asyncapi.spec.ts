@@ -185,8 +185,8 @@ describe('docs/asyncapi.yaml', () => {
         new DeliveryError(DeliveryErrorCategory.INVALID_ENVELOPE, 'not JSON'),
       );
       const full = await deadLetter(
-        { tenantId: 'acme', internalId: 'm-1', messageType: 'text', state: { ...state, slotAt: 1_700_000_001_000 } },
-        new DeliveryError(MetaCategory.RECIPIENT_UNAVAILABLE, 'blocked', { code: 131026, subcode: 2, traceId: 'A1' }),
+        { tenantId: 'acme', messageId: 'm-1', messageType: 'text', state: { ...state, slotAt: 1_700_000_001_000 } },
+        new DeliveryError(MetaCategory.RECIPIENT_UNAVAILABLE, 'blocked', { code: 131026, subcode: 2, httpStatus: 400, traceId: 'A1' }),
       );
       expect(sorted(headers.required)).toEqual(sorted(Object.keys(minimal.options.headers)));
       expect(sorted(Object.keys(headers.properties))).toEqual(sorted(Object.keys(full.options.headers)));

@@ -18,7 +18,7 @@ const TOPOLOGY: WorkQueueTopology = {
 const SHAPE: DeadLetterShape = {
   messageIdHeader: 'x-internal-id',
   messageIdField: 'internalId',
-  serviceHeaders: [],
+  traceIdHeader: 'x-error-trace-id',
   workRoutingKeyPrefix: 'ops.work.',
 };
 const KEPT_CONNECTION = 'dlq-ops-spec';

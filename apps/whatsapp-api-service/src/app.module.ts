@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { CredentialsModule } from '@lib/credentials';
+import { DeliveryModule } from '@lib/delivery';
 import { DeliveryStateReader, MessagingModule } from '@lib/messaging';
 import { ObservabilityModule } from '@lib/observability';
 import { AccountHoldHealthIndicator, ResilienceModule, SharedStateModule } from '@lib/resilience';
@@ -55,6 +57,15 @@ export class AppModule {
             negativeCacheTtlMs: c.credentials.negativeCacheTtlMs,
             maxConcurrentRequests: c.tenantService.maxInFlight,
             parseCredentials: parseWhatsappCredentials,
+          }),
+          inject: [WhatsappConfig],
+        }),
+        DeliveryModule.forRootAsync({
+          useFactory: (c: WhatsappConfig) => ({
+            messageMaxBytes: c.messageMaxBytes,
+            maxMessageAgeMs: WHATSAPP_OUTBOUND_QUEUE.messageTtlMs,
+            retry: c.retry,
+            conversationTurnMs: c.resilience.handlerTimeoutMs + c.rabbitmq.publishTimeoutMs * 2,
           }),
           inject: [WhatsappConfig],
         }),

@@ -27,8 +27,6 @@ export const GenesysDeadLetterHeader = {
   WHATSAPP_MESSAGE_ID: 'x-whatsapp-message-id',
   /** The Genesys conversation context the message was sent for, when it got that far. */
   GENESYS_CONTEXT_ID: 'x-genesys-context-id',
-  /** HTTP status of Genesys's refusal. */
-  STATUS: 'x-error-status',
 } as const;
 
 /** The genesys-api-service as operations tools see it. */
@@ -41,7 +39,6 @@ export const GENESYS_EGRESS_SERVICE: EgressService = {
   redisKeyPrefix: 'genesys-api-service:',
   messageIdHeader: GenesysDeadLetterHeader.WHATSAPP_MESSAGE_ID,
   messageIdField: 'whatsapp_message_id',
-  // `x-error-status` needs no mention: a replay drops every `x-error-*` header.
-  serviceHeaders: [GenesysDeadLetterHeader.WHATSAPP_MESSAGE_ID, GenesysDeadLetterHeader.GENESYS_CONTEXT_ID],
+  traceIdHeader: GenesysDeadLetterHeader.GENESYS_CONTEXT_ID,
   workRoutingKeyPrefix: WORK_ROUTING_KEY_PREFIX,
 };

@@ -30,6 +30,6 @@ export const WHATSAPP_EGRESS_SERVICE: EgressService = {
   redisKeyPrefix: 'whatsapp-api-service:',
   messageIdHeader: 'x-internal-id',
   messageIdField: 'internalId',
-  serviceHeaders: [],
+  traceIdHeader: 'x-error-trace-id',
   workRoutingKeyPrefix: WORK_ROUTING_KEY_PREFIX,
 };

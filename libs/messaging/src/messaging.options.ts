@@ -1,4 +1,5 @@
 import { BackoffOptions } from '@lib/resilience';
+import { DeadLetterIdHeaders } from './outcome/delivery-headers';
 import { WorkQueueTopology } from './topology/work-queue-topology';
 
 export interface MessagingOptions {
@@ -25,6 +26,8 @@ export interface MessagingOptions {
    * The range of what the service itself writes into its bookkeeping headers; values read back from a
    * returning message are clamped to it (`DeliveryStateReader`).
    */
+  /** The names of the message-id and trace-id headers of this service's dead letters (its broker contract). */
+  deadLetterIdHeaders?: DeadLetterIdHeaders;
   stateBounds: {
     /** Vendor calls one message may cost (RETRY_MAX_ATTEMPTS). */
     maxAttempts: number;

@@ -1,4 +1,4 @@
-import { META_MESSAGE_STATUSES, sendReceiptOf } from './meta-send-receipt';
+import { META_MESSAGE_STATUSES, sendReceiptOf, storedSendReceiptOf } from './meta-send-receipt';
 
 const WAMID = 'wamid.HBgLMTY0NjcwNDM1OTUVAgARGBI1RjQyNUE3NEYxMzAzMzQ5MkEA';
 const answer = (message: Record<string, unknown>) => ({
@@ -43,5 +43,25 @@ describe(sendReceiptOf.name, () => {
     expect(sendReceiptOf(answer({ id: WAMID, message_status: 'queued_for_review' }), true).messageStatus).toBe('queued_for_review');
     expect(sendReceiptOf(answer({ id: WAMID, message_status: 'Paused; see https://x' }), true).messageStatus).toBeNull();
     expect(sendReceiptOf(answer({ id: WAMID, message_status: { value: 'paused' } }), true).messageStatus).toBeNull();
+  });
+});
+
+describe(storedSendReceiptOf.name, () => {
+  it('gives back the receipt this service stored', () => {
+    const receipt = { wamid: WAMID, messageStatus: 'paused', reason: null };
+    expect(storedSendReceiptOf(JSON.parse(JSON.stringify(receipt)))).toEqual(receipt);
+  });
+
+  it('reads the bare wamid, or the empty text, earlier versions stored', () => {
+    expect(storedSendReceiptOf(WAMID)).toEqual({ wamid: WAMID, messageStatus: null, reason: null });
+    expect(storedSendReceiptOf('')).toEqual({ wamid: null, messageStatus: null, reason: null });
+  });
+
+  it('still reports a send whose record cannot be read, with the reason', () => {
+    expect(storedSendReceiptOf('{"wamid":')).toEqual({
+      wamid: null,
+      messageStatus: null,
+      reason: expect.stringMatching(/could not be read/),
+    });
   });
 });

@@ -1,5 +1,14 @@
-import { SentRecord } from '@lib/resilience';
 import { MetaSendResponse } from './types/meta-graph.types';
+
+/** What Meta's answer said about a send, kept in the delivery ledger so a redelivered copy reports the send exactly as the first time. */
+export interface MetaSendReceipt {
+  /** Meta's message id; null when it gave none (a mark-as-read, or a 2xx without one). */
+  wamid: string | null;
+  /** Meta's status for the accepted send (`message_status`), when it gave one. */
+  messageStatus: string | null;
+  /** Why `wamid` is null although the send should have had one. */
+  reason: string | null;
+}
 
 /** One entry of Meta's `messages`, as it may really arrive: any field missing or of another type. */
 type UncheckedMessage = { [field in keyof NonNullable<MetaSendResponse['messages']>[number]]?: unknown };
@@ -17,17 +26,33 @@ const MESSAGE_STATUS = /^[a-z_]{1,64}$/;
  * message id still records the message as sent, with an unknown wamid and the reason.
  * `expectsMessageId`: false for a mark-as-read, which Meta answers with `{ "success": true }`.
  */
-export function sendReceiptOf(body: unknown, expectsMessageId: boolean): SentRecord {
+export function sendReceiptOf(body: unknown, expectsMessageId: boolean): MetaSendReceipt {
   const message = firstMessageOf(body);
-  const wamid = typeof message?.id === 'string' && WAMID.test(message.id) ? message.id : null;
-  const status = message?.message_status;
-  const messageStatus = typeof status === 'string' && MESSAGE_STATUS.test(status) ? status : null;
+  const wamid = validWamid(message?.id);
+  const messageStatus = validStatus(message?.message_status);
   const reason =
     wamid === null && expectsMessageId
       ? `Meta's 2xx answer carried no message id (${whatIsMissing(body)}); the message was sent, its wamid is unknown`
       : null;
   return { wamid, messageStatus, reason };
 }
+
+/**
+ * A receipt as the delivery ledger gave it back: the object this service stored, or the bare wamid
+ * (or empty text) earlier versions stored. A record that cannot be read is still a send.
+ */
+export function storedSendReceiptOf(stored: unknown): MetaSendReceipt {
+  if (typeof stored === 'string' && (stored === '' || WAMID.test(stored)))
+    return { wamid: stored || null, messageStatus: null, reason: null };
+  if (typeof stored === 'object' && stored !== null) {
+    const { wamid, messageStatus, reason } = stored as Partial<Record<keyof MetaSendReceipt, unknown>>;
+    return { wamid: validWamid(wamid), messageStatus: validStatus(messageStatus), reason: typeof reason === 'string' ? reason : null };
+  }
+  return { wamid: null, messageStatus: null, reason: 'the sent record in the delivery ledger could not be read' };
+}
+
+const validWamid = (value: unknown): string | null => (typeof value === 'string' && WAMID.test(value) ? value : null);
+const validStatus = (value: unknown): string | null => (typeof value === 'string' && MESSAGE_STATUS.test(value) ? value : null);
 
 function firstMessageOf(body: unknown): UncheckedMessage | undefined {
   if (typeof body !== 'object' || body === null) return undefined;

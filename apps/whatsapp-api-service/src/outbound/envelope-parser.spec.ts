@@ -1,10 +1,19 @@
+import { readJsonBody } from '@lib/delivery';
 import { outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
-import { loadWhatsappConfig } from '../config/whatsapp.config';
-import { EnvelopeParser } from './envelope-parser';
+import { EnvelopeParser, internalIdOf } from './envelope-parser';
 import { SEND_MESSAGE_EXAMPLES } from './payload-validation/meta-openapi/send-message-examples.fixture';
 
-const config = loadWhatsappConfig({ TENANT_SERVICE_URL: 'http://tenants', TENANT_SERVICE_TOKEN: 't', MESSAGE_MAX_BYTES: '16384' });
-const parser = new EnvelopeParser(config);
+const checker = new EnvelopeParser();
+/** What the delivery pipeline does with a body, with this service's checker: read it as JSON, then check it. */
+const parser = {
+  parse(raw: Buffer) {
+    const body = readJsonBody(raw, 16384);
+    if (!body.ok)
+      return { ok: false as const, reason: body.reason, internalId: body.json === undefined ? undefined : internalIdOf(body.json) };
+    const checked = checker.check(body.json);
+    return checked.ok ? checked : { ...checked, internalId: internalIdOf(body.json) };
+  },
+};
 const owner = { tenantId: 'acme', phoneNumberId: '106540352242922' };
 const bytes = (value: unknown) => Buffer.from(JSON.stringify(value));
 
@@ -211,16 +220,6 @@ describe(EnvelopeParser.name, () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const refused = parser.parse(Buffer.from(envelope.replace('"body":', '"prototype":{},"body":')));
     expect(refused).toMatchObject({ ok: false, internalId: JSON.parse(envelope).metadata.internalId });
-  });
-
-  it('refuses an envelope whose tenant is not the one its routing key names', () => {
-    const envelope = outboundEnvelope(owner);
-    expect(parser.parse(bytes(envelope), 'acme')).toMatchObject({ ok: true });
-    expect(parser.parse(bytes(envelope), 'globex')).toEqual({
-      ok: false,
-      reason: "routing key names tenant 'globex' but metadata.tenantId is 'acme'",
-      internalId: envelope.metadata.internalId,
-    });
   });
 
   it('reports the tenant and message ids of an invalid envelope when it can', () => {

@@ -1,21 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CredentialsCache } from '@lib/credentials';
+import { VendorCallFailure } from '@lib/delivery';
 import { DeliveryState } from '@lib/messaging';
 import { DeliveryError, DeliveryErrorCategory as Category, TenantRateLimiter } from '@lib/resilience';
 import { VendorTransportError } from '@lib/vendor-http';
 import { WhatsappCredentials } from '../credentials/whatsapp-credentials';
 import { MetaErrorClassifier } from '../meta/meta-error.classifier';
 import { MetaGraphClient } from '../meta/meta-graph.client';
+import { MetaSendReceipt, sendReceiptOf } from '../meta/meta-send-receipt';
 import { AccountHoldGate } from './account-hold-gate.service';
 import { OutboundEnvelope } from './envelope-parser';
-import { MetaCallFailure } from './meta-call-failure';
+import { MARK_AS_READ } from './payload-validation/waba-payload.validator';
 
 /**
- * One delivery try: the tenant's credentials, the sender check (after one refresh on a mismatch), the
- * tenant's account hold (if Meta refused its whole account), a rate-limit slot of the tenant's phone
- * number, then the Meta call, with one credential refresh on an auth error. Resolves with Meta's 200
- * body; throws a `DeliveryError` (nothing was sent, or the account is on hold) or a `MetaCallFailure`
- * (Meta refused the message).
+ * One Meta call with what it needs first: the tenant's credentials, the sender check (after one
+ * refresh on a mismatch), the tenant's account hold (if Meta refused its whole account), a rate-limit
+ * slot of the tenant's phone number. Resolves with the receipt of Meta's 2xx; throws a
+ * `VendorCallFailure` (Meta refused the message) or a `DeliveryError` (nothing counted as sent: no call
+ * was made, or the account is on hold).
  */
 @Injectable()
 export class MetaSender {
@@ -29,13 +31,14 @@ export class MetaSender {
     private readonly accountHolds: AccountHoldGate,
   ) {}
 
-  async send(envelope: OutboundEnvelope, state: DeliveryState): Promise<unknown> {
+  async send(envelope: OutboundEnvelope, state: DeliveryState): Promise<MetaSendReceipt> {
     const { tenantId, phoneNumberId } = envelope.metadata;
     let { credentials } = await this.credentials.get(tenantId);
     if (credentials.phoneNumberId !== phoneNumberId) credentials = await this.refreshAfterMismatch(tenantId, phoneNumberId);
     this.assertSender(tenantId, phoneNumberId, credentials);
     const probe = await this.accountHolds.admit(tenantId, state);
-    const slot = await this.rateLimiter.acquire(tenantId, phoneNumberId, credentials.rateLimits?.messagesPerSecond, state.slotAt);
+    const limit = credentials.rateLimits?.messagesPerSecond;
+    const slot = await this.rateLimiter.acquire(tenantId, phoneNumberId, limit, state.slotAt);
     state.slotAt = slot.granted ? undefined : slot.slotAt;
     if (!slot.granted) {
       throw new DeliveryError(Category.THROTTLED, `phone number ${phoneNumberId} is at its rate limit`, {
@@ -43,34 +46,18 @@ export class MetaSender {
         inTenantQueue: true,
       });
     }
-    for (let refreshed = false; ; refreshed = true) {
-      state.attempts += 1;
-      const sentAt = Date.now();
-      const result = await this.callMeta(tenantId, credentials, envelope.wabaPayload);
-      if (result.ok) {
-        this.rateLimiter.recordSent(phoneNumberId);
-        await this.accountHolds.succeeded(tenantId, probe);
-        return result.body;
-      }
-      if (result.failure.error.details.ownPace) {
-        await this.rateLimiter.recordOvershoot(phoneNumberId, sentAt, credentials.rateLimits?.messagesPerSecond);
-      }
-      if (result.failure.error.details.accountHoldProbeMs !== undefined) {
-        // A refused account is not this message's failure: the hold and the 24 h bound limit its tries, not the budget.
-        state.attempts -= 1;
-        throw await this.accountHolds.refused(tenantId, result.failure.error, state, probe);
-      }
-      if (result.failure.error.category !== Category.AUTH || refreshed) throw result.failure;
-      this.credentials.invalidate(tenantId);
-      this.logger.warn({
-        event: 'credentials_refreshed',
-        attempt: state.attempts,
-        errorCode: result.failure.error.details.code,
-        errorSubcode: result.failure.error.details.subcode,
-      });
-      ({ credentials } = await this.credentials.get(tenantId));
-      this.assertSender(tenantId, phoneNumberId, credentials);
+    const sentAt = Date.now();
+    const result = await this.callMeta(tenantId, credentials, envelope.wabaPayload);
+    if (result.ok) {
+      this.rateLimiter.recordSent(phoneNumberId);
+      await this.accountHolds.succeeded(tenantId, probe);
+      return sendReceiptOf(result.body, envelope.messageType !== MARK_AS_READ);
     }
+    const { error } = result.failure;
+    if (error.details.ownPace) await this.rateLimiter.recordOvershoot(phoneNumberId, sentAt, limit);
+    // A refused account is not this message's failure: the hold and the age limit bound its tries, not the budget.
+    if (error.details.accountHoldProbeMs !== undefined) throw await this.accountHolds.refused(tenantId, error, state, probe);
+    throw result.failure;
   }
 
   /**
@@ -100,7 +87,7 @@ export class MetaSender {
     tenantId: string,
     credentials: WhatsappCredentials,
     body: Record<string, unknown>,
-  ): Promise<{ ok: true; body: unknown } | { ok: false; failure: MetaCallFailure }> {
+  ): Promise<{ ok: true; body: unknown } | { ok: false; failure: VendorCallFailure }> {
     try {
       const response = await this.meta.sendMessage({
         tenantId,
@@ -110,10 +97,10 @@ export class MetaSender {
       });
       if (response.status >= 200 && response.status < 300) return { ok: true, body: response.body };
       const { error, attemptLimit } = this.classifier.classifyResponse(response.status, response.body);
-      return { ok: false, failure: new MetaCallFailure(error, attemptLimit) };
+      return { ok: false, failure: new VendorCallFailure(error, attemptLimit) };
     } catch (error) {
       if (!(error instanceof VendorTransportError)) throw error;
-      return { ok: false, failure: new MetaCallFailure(this.classifier.classifyTransportFailure(error).error) };
+      return { ok: false, failure: new VendorCallFailure(this.classifier.classifyTransportFailure(error).error) };
     }
   }
 }

@@ -1,8 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { TENANT_ID_PATTERN } from '@lib/messaging';
 import { IsTimestamp } from './payload-validation/is-timestamp.decorator';
-
-export const TENANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class EnvelopeMetadataDto {
   /** Also the last word of routing keys (`outbound.status.{tenantId}`), so no dots or wildcards. */

@@ -1,4 +1,5 @@
-import { DeliveryError, SentRecord } from '@lib/resilience';
+import { DeliveryError } from '@lib/resilience';
+import { MetaSendReceipt } from '../meta/meta-send-receipt';
 import { OutcomeEvent } from '@lib/messaging';
 import { OutboundEnvelope } from './envelope-parser';
 import { WHATSAPP_OUTBOUND_QUEUE, whatsappStatusRoutingKey } from '@lib/contracts';
@@ -42,7 +43,7 @@ function statusEvent(identity: StatusIdentity, payload: Record<string, unknown>)
  * `status: "sent"`. `wamid` is null for a mark-as-read, which Meta answers without one, and for a send
  * whose 2xx carried none (`reason` says so); `messageStatus` is Meta's `message_status` when it gave one.
  */
-export function sentEvent(identity: StatusIdentity, sent: SentRecord, attempts: number): OutcomeEvent {
+export function sentEvent(identity: StatusIdentity, sent: MetaSendReceipt, attempts: number): OutcomeEvent {
   return statusEvent(identity, { status: 'sent', wamid: sent.wamid, messageStatus: sent.messageStatus, reason: sent.reason, attempts });
 }
 

@@ -6,14 +6,14 @@ import { DeadLetterShape } from './dead-letter-shape';
 const OUTBOUND: DeadLetterShape = {
   messageIdHeader: 'x-internal-id',
   messageIdField: 'internalId',
-  serviceHeaders: [],
+  traceIdHeader: 'x-error-trace-id',
   workRoutingKeyPrefix: 'outbound.processed.',
 };
 /** A service that keys its messages by another id, in a header and a metadata field of its own. */
 const INBOUND: DeadLetterShape = {
   messageIdHeader: 'x-whatsapp-message-id',
   messageIdField: 'whatsapp_message_id',
-  serviceHeaders: ['x-whatsapp-message-id', 'x-genesys-context-id'],
+  traceIdHeader: 'x-genesys-context-id',
   workRoutingKeyPrefix: 'inbound.processed.',
 };
 

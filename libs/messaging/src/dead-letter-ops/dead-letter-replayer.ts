@@ -133,7 +133,7 @@ async function republish(
         options.exchange,
         entry.originalRoutingKey!,
         message.content,
-        replayProperties(message, entry.category, now(), options.shape.serviceHeaders),
+        replayProperties(message, entry.category, now(), options.shape),
       )
       .then(
         () => {

@@ -8,11 +8,8 @@ export interface DeadLetterShape {
   messageIdHeader: string;
   /** Field of the body's `metadata` holding that id (e.g. `internalId`); read when the header is missing. */
   messageIdField: string;
-  /**
-   * Headers the service writes on its dead letters besides the lib's own (delivery state and every
-   * `x-error-*`). A replay drops them like those, so that they never pass as the service's own values.
-   */
-  serviceHeaders: readonly string[];
+  /** Header the service writes with the vendor's trace id of the failure (e.g. `x-error-trace-id`); a replay drops it like every header of the service's own. */
+  traceIdHeader: string;
   /**
    * Prefix of the routing key the service's work is published with (e.g. `outbound.processed.`). An
    * entry that names no routing key, but whose tenant the service recorded in `x-tenant-id`, is

@@ -18,6 +18,8 @@ describe('replayProperties', () => {
     } as MessageProperties,
   });
 
+  const WHATSAPP_IDS = { messageIdHeader: 'x-internal-id', traceIdHeader: 'x-error-trace-id' };
+
   it('resets the delivery state, drops the old reason and records the replay', () => {
     const properties = replayProperties(
       deadLetter({
@@ -42,7 +44,7 @@ describe('replayProperties', () => {
       }),
       'RETRIES_EXHAUSTED',
       NOW,
-      [],
+      WHATSAPP_IDS,
     );
     expect(properties).toEqual({
       contentType: 'application/json',
@@ -61,8 +63,8 @@ describe('replayProperties', () => {
   });
 
   it('counts replays across dead-letterings', () => {
-    expect(replayProperties(deadLetter({ 'x-replay-count': 2 }), 'AUTH', NOW, []).headers!['x-replay-count']).toBe(3);
-    expect(replayProperties(deadLetter({ 'x-replay-count': 'junk' }), 'AUTH', NOW, []).headers!['x-replay-count']).toBe(1);
+    expect(replayProperties(deadLetter({ 'x-replay-count': 2 }), 'AUTH', NOW, WHATSAPP_IDS).headers!['x-replay-count']).toBe(3);
+    expect(replayProperties(deadLetter({ 'x-replay-count': 'junk' }), 'AUTH', NOW, WHATSAPP_IDS).headers!['x-replay-count']).toBe(1);
   });
 
   it('drops the headers the service names as its own dead-letter headers, as it drops the shared ones', () => {
@@ -79,7 +81,7 @@ describe('replayProperties', () => {
       }),
       'PERMANENT',
       NOW,
-      ['x-whatsapp-message-id', 'x-genesys-context-id'],
+      { messageIdHeader: 'x-whatsapp-message-id', traceIdHeader: 'x-genesys-context-id' },
     );
     expect(properties.headers).toEqual({
       'x-upstream-trace': 'kept',

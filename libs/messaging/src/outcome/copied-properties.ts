@@ -1,5 +1,5 @@
 import { ConsumeMessage, MessageProperties, Options } from 'amqplib';
-import { isServiceHeader } from './delivery-headers';
+import { ServiceHeaders } from './delivery-headers';
 
 /** Headers the broker writes when it dead-letters a message (`x-death` and its summaries). */
 const isBrokerHeader = (name: string) => name === 'x-death' || name.startsWith('x-first-death-') || name.startsWith('x-last-death-');
@@ -9,9 +9,9 @@ const isBrokerHeader = (name: string) => name === 'x-death' || name.startsWith('
  * broker's dead-letter history (stale on a copy) and without any header in this service's namespace
  * (the copy gets the service's own values; a publisher's forged ones never pass as the service's).
  */
-export function publisherHeadersOf(properties: MessageProperties): Record<string, unknown> {
+export function publisherHeadersOf(properties: MessageProperties, service: ServiceHeaders): Record<string, unknown> {
   const headers: Record<string, unknown> = properties.headers ?? {};
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !isBrokerHeader(name) && !isServiceHeader(name)));
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !isBrokerHeader(name) && !service.has(name)));
 }
 
 /** The publisher's own properties of a consumed message (amqplib types them `any`), those that are set. */
@@ -31,6 +31,6 @@ export function publisherPropertiesOf(properties: MessageProperties): Options.Pu
 }
 
 /** The original message's properties, for a copy republished elsewhere with the service's `headers` added. */
-export function copiedProperties(message: ConsumeMessage, headers: Record<string, unknown>): Options.Publish {
-  return { ...publisherPropertiesOf(message.properties), headers: { ...publisherHeadersOf(message.properties), ...headers } };
+export function copiedProperties(message: ConsumeMessage, service: ServiceHeaders, headers: Record<string, unknown>): Options.Publish {
+  return { ...publisherPropertiesOf(message.properties), headers: { ...publisherHeadersOf(message.properties, service), ...headers } };
 }

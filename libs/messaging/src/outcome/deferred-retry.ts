@@ -1,8 +1,6 @@
 import { BackoffOptions, deferralDelay, DeliveryError } from '@lib/resilience';
 import { DeliveryOutcome, OutcomeContext } from './delivery-outcome';
-
-/** A routing-key word fit to name a queue; anything else waits in the shared tier queues. */
-const QUEUE_SAFE_TENANT = /^[A-Za-z0-9_-]{1,64}$/;
+import { TENANT_ID_PATTERN } from './tenant-of-routing-key.util';
 
 /**
  * The retry of a message that made no vendor call (its next step is `defer`): it spends no attempt.
@@ -13,7 +11,7 @@ export function deferredRetry(context: OutcomeContext, error: DeliveryError, bac
   const { state, tenantId } = context;
   state.deferrals += 1;
   const { inTenantQueue, slotAt, minRetryDelayMs } = error.details;
-  if (inTenantQueue && tenantId && QUEUE_SAFE_TENANT.test(tenantId)) {
+  if (inTenantQueue && tenantId && TENANT_ID_PATTERN.test(tenantId)) {
     const delayMs = slotAt !== undefined ? Math.max(0, slotAt - Date.now()) : (minRetryDelayMs ?? 0);
     return { kind: 'retry', context, error, delay: { tierMs: 0, delayMs }, inTenantQueue: true };
   }

@@ -21,21 +21,39 @@ export const DeadLetterHeader = {
   CATEGORY: 'x-error-category',
   CODE: 'x-error-code',
   SUBCODE: 'x-error-subcode',
+  /** The vendor's HTTP status, when it answered. */
+  STATUS: 'x-error-status',
   MESSAGE: 'x-error-message',
-  TRACE_ID: 'x-error-trace-id',
   TENANT_ID: 'x-tenant-id',
-  INTERNAL_ID: 'x-internal-id',
   FAILED_AT: 'x-failed-at',
 } as const;
 
-const SERVICE_HEADERS = new Set<string>([...Object.values(DeliveryHeader), ...Object.values(DeadLetterHeader)]);
+/** Names a service gives the message-id and vendor-trace-id headers of its dead letters (its broker contract). */
+export interface DeadLetterIdHeaders {
+  /** @default 'x-internal-id' */
+  messageId?: string;
+  /** @default 'x-error-trace-id' */
+  traceId?: string;
+}
 
 /**
- * Whether a header is one this service writes for itself: its delivery state or a dead letter's
- * reason (every `x-error-*`). A publisher's copy of one is never passed on as if the service wrote it.
+ * The headers this service writes for itself: its delivery state and a dead letter's reason and ids
+ * (every `x-error-*` among them). A publisher's copy of one is never passed on as if the service wrote it.
  */
-export function isServiceHeader(name: string): boolean {
-  return SERVICE_HEADERS.has(name) || name.startsWith('x-error-');
+export class ServiceHeaders {
+  readonly messageId: string;
+  readonly traceId: string;
+  private readonly names: Set<string>;
+
+  constructor(ids: DeadLetterIdHeaders = {}) {
+    this.messageId = ids.messageId ?? 'x-internal-id';
+    this.traceId = ids.traceId ?? 'x-error-trace-id';
+    this.names = new Set([...Object.values(DeliveryHeader), ...Object.values(DeadLetterHeader), this.messageId, this.traceId]);
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name) || name.startsWith('x-error-');
+  }
 }
 
 export interface DeliveryState {

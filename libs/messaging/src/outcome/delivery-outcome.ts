@@ -4,7 +4,8 @@ import { DeliveryState } from './delivery-headers';
 /** What the handler learned about the message, for headers, metrics and logs. */
 export interface OutcomeContext {
   tenantId?: string;
-  internalId?: string;
+  /** The message's own id (the delivery ledger's key), when it could be read. */
+  messageId?: string;
   /** Message type label for metrics (`text`, `template`, …); `unknown` when unparseable. */
   messageType: string;
   state: DeliveryState;

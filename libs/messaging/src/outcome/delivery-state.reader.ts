@@ -3,7 +3,7 @@ import { ConsumeMessage } from 'amqplib';
 import { MESSAGING_OPTIONS } from '../messaging.constants';
 import { MessagingOptions } from '../messaging.options';
 import { ownWaitQueuePrefixes } from '../topology/work-queue-topology';
-import { DeliveryHeader, DeliveryState, isServiceHeader } from './delivery-headers';
+import { DeliveryHeader, DeliveryState, ServiceHeaders } from './delivery-headers';
 import { tenantOfRoutingKey } from './tenant-of-routing-key.util';
 
 /** More deferrals than this are not a count the service could have written (a day of one-second waits is 86,400). */
@@ -27,9 +27,11 @@ export class DeliveryStateReader {
   private readonly logger = new Logger('Delivery');
   private readonly states = new WeakMap<ConsumeMessage, DeliveryState>();
   private readonly ownQueuePrefixes: string[];
+  private readonly serviceHeaders: ServiceHeaders;
 
   constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {
     this.ownQueuePrefixes = ownWaitQueuePrefixes(options.topology);
+    this.serviceHeaders = new ServiceHeaders(options.deadLetterIdHeaders);
   }
 
   read(message: ConsumeMessage, now = Date.now()): DeliveryState {
@@ -74,7 +76,7 @@ export class DeliveryStateReader {
   }
 
   private fresh(message: ConsumeMessage, now: number): DeliveryState {
-    const forged = Object.keys(message.properties.headers ?? {}).filter(isServiceHeader);
+    const forged = Object.keys(message.properties.headers ?? {}).filter((name) => this.serviceHeaders.has(name));
     if (forged.length > 0) {
       this.logger.warn({
         event: 'publisher_bookkeeping_headers_ignored',

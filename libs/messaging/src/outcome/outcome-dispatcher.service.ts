@@ -32,6 +32,8 @@ export class OutcomeDispatcher {
 
   async dispatch(message: ConsumeMessage, outcome: DeliveryOutcome): Promise<Nack | undefined> {
     const { context } = outcome;
+    // Counted once the outcome is known: by then the tenant is confirmed or not, and its label is right.
+    this.metrics.recordConsumed(context.tenantId, context.messageType);
     try {
       switch (outcome.kind) {
         case 'delivered':
@@ -104,7 +106,7 @@ export class OutcomeDispatcher {
         statusEvent: event.payload,
         reason: (error as Error).message,
         note: unconfirmed
-          ? 'may or may not have been published; consumers de-duplicate by internalId and status'
+          ? 'may or may not have been published; consumers de-duplicate by message id and status'
           : 'refused before publishing: safe to re-send',
       });
     }

@@ -41,8 +41,8 @@ export class OutcomeInterceptor implements NestInterceptor {
     } catch (error) {
       outcome = this.outcomeForThrown(message, error);
     }
-    const { tenantId, internalId, messageType, state } = outcome.context;
-    LogContext.bind({ tenantId, internalId, messageType, attempt: state.attempts });
+    const { tenantId, messageType, state } = outcome.context;
+    LogContext.bind({ tenantId, messageType, attempt: state.attempts });
     try {
       return await this.dispatcher.dispatch(message, outcome);
     } finally {

@@ -9,7 +9,7 @@ import { BrokerPublisher } from '../publishing/broker-publisher.service';
 import { DeclareChannel } from '../publishing/declare-channel';
 import { retryQueueName, tenantDelayQueueDeclaration } from '../topology/work-queue-topology';
 import { copiedProperties } from './copied-properties';
-import { DeliveryHeader, DeliveryState, deliveryStateHeaders } from './delivery-headers';
+import { DeliveryHeader, DeliveryState, deliveryStateHeaders, ServiceHeaders } from './delivery-headers';
 
 const REDECLARE_AFTER_MS = 60 * 60 * 1000;
 
@@ -25,6 +25,7 @@ export class RetryScheduler {
   private readonly logger = new Logger('RetryScheduler');
   private readonly declaredTenantQueues = new LRUCache<string, number>({ max: 100_000 });
   private readonly tiers: number[];
+  private readonly serviceHeaders: ServiceHeaders;
 
   constructor(
     private readonly publisher: BrokerPublisher,
@@ -33,11 +34,12 @@ export class RetryScheduler {
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {
     this.tiers = options.topology.retryDelayTiersMs;
+    this.serviceHeaders = new ServiceHeaders(options.deadLetterIdHeaders);
   }
 
   /** `tenantId`: park in that tenant's own delay queue instead of the shared tier queue. */
   async schedule(message: ConsumeMessage, state: DeliveryState, delay: RetryDelay, cause: DeliveryError, tenantId?: string): Promise<void> {
-    const properties = copiedProperties(message, {
+    const properties = copiedProperties(message, this.serviceHeaders, {
       ...deliveryStateHeaders(state),
       [DeliveryHeader.LAST_ERROR_CATEGORY]: cause.category,
       ...(cause.details.code !== undefined ? { [DeliveryHeader.LAST_ERROR_CODE]: String(cause.details.code) } : {}),

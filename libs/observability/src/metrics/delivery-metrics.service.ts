@@ -20,7 +20,10 @@ export class DeliveryMetrics {
     metrics: MetricFactory,
     private readonly tenants: TenantLabel,
   ) {
-    this.consumed = metrics.counter('messages_consumed_total', 'Messages taken off the work queue', ['tenant', 'type']);
+    this.consumed = metrics.counter('messages_consumed_total', 'Deliveries taken off the work queue, counted as their outcome is settled', [
+      'tenant',
+      'type',
+    ]);
     this.sent = metrics.counter('messages_sent_total', 'Messages accepted by the vendor API', ['tenant', 'type']);
     this.failed = metrics.counter('messages_failed_total', 'Failed deliveries, by error category', ['tenant', 'category']);
     this.retried = metrics.counter('messages_retried_total', 'Messages scheduled for a later retry', ['tenant', 'category']);

@@ -3,20 +3,15 @@ import { LRUCache } from 'lru-cache';
 import { RedisConnection } from './redis-connection.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 
-/** What the vendor's answer said about a send, kept so a redelivered copy reports the send exactly as the first time. */
-export interface SentRecord {
-  /** The vendor's message id (Meta's wamid); null when it gave none. */
-  wamid: string | null;
-  /** The vendor's status for the accepted send (Meta's `message_status`), when it gave one. */
-  messageStatus: string | null;
-  /** Why `wamid` is null although the send should have had one. */
-  reason: string | null;
-}
-
-export type ClaimResult = { outcome: 'claimed' } | { outcome: 'in-progress' } | ({ outcome: 'sent' } & SentRecord);
+/**
+ * `sent` carries the vendor's receipt of the send (any ids or status the vendor answered with, as the
+ * service recorded it), so a redelivered copy can report the send exactly as the first time: the JSON
+ * value it was stored as, or the raw text an earlier version stored (a bare vendor message id).
+ */
+export type ClaimResult = { outcome: 'claimed' } | { outcome: 'in-progress' } | { outcome: 'sent'; receipt: unknown };
 
 export interface ConversationHold {
-  internalId: string;
+  messageId: string;
   /** The wait queue the held message is parked in: a tier (ms), or 0 for its tenant's delay queue. */
   tierMs: number;
   /** How long the hold may last at most (the held message's wait plus a margin). */
@@ -45,8 +40,8 @@ if value and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then return re
 return 0`;
 
 /**
- * What happened to each message, for 24 h: claimed while a consumer works on it, `sent` once Meta
- * accepted it. In Redis when it is reachable (so it holds across replicas), else in this process.
+ * What happened to each message, for 24 h: claimed while a consumer works on it, `sent` (with the
+ * vendor's receipt) once the vendor accepted it. In Redis when it is reachable (so it holds across replicas), else in this process.
  * Also remembers, per conversation, which message is waiting for a retry so later ones queue behind it.
  */
 @Injectable()
@@ -58,8 +53,8 @@ export class DeliveryLedger {
     @Inject(SHARED_STATE_OPTIONS) private readonly options: SharedStateOptions,
   ) {}
 
-  claim(tenantId: string, internalId: string): Promise<ClaimResult> {
-    const key = this.messageKey(tenantId, internalId);
+  claim(tenantId: string, messageId: string): Promise<ClaimResult> {
+    const key = this.messageKey(tenantId, messageId);
     const now = Date.now();
     return this.redis.withFallback(
       async (redis) => claimResultOf((await redis.eval(CLAIM_SCRIPT, 1, key, now, this.options.staleClaimMs, DAY_SECONDS)) as string),
@@ -73,10 +68,10 @@ export class DeliveryLedger {
     );
   }
 
-  /** Recorded as soon as Meta answered 2xx: a redelivered copy is then acked without a second send. */
-  markSent(tenantId: string, internalId: string, sent: SentRecord): Promise<void> {
-    const key = this.messageKey(tenantId, internalId);
-    const value = `${SENT}${encodeSent(sent)}`;
+  /** Recorded as soon as the vendor accepted the message: a redelivered copy is then acked without a second send. */
+  markSent(tenantId: string, messageId: string, receipt: unknown): Promise<void> {
+    const key = this.messageKey(tenantId, messageId);
+    const value = `${SENT}${JSON.stringify(receipt ?? null)}`;
     return this.redis.withFallback(
       async (redis) => void (await redis.set(key, value, 'EX', DAY_SECONDS)),
       () => void this.memory.set(key, value),
@@ -84,8 +79,8 @@ export class DeliveryLedger {
   }
 
   /** Gives up a claim (no send happened), so a retry or a replay of the message is handled normally. */
-  release(tenantId: string, internalId: string): Promise<void> {
-    const key = this.messageKey(tenantId, internalId);
+  release(tenantId: string, messageId: string): Promise<void> {
+    const key = this.messageKey(tenantId, messageId);
     return this.redis.withFallback(
       async (redis) => void (await redis.eval(DELETE_IF_SCRIPT, 1, key, PROCESSING)),
       () => void (this.memory.get(key)?.startsWith(PROCESSING) && this.memory.delete(key)),
@@ -101,13 +96,13 @@ export class DeliveryLedger {
   }
 
   /**
-   * Holds a conversation behind `hold.internalId` while it waits for its retry. The hold outlives the
+   * Holds a conversation behind `hold.messageId` while it waits for its retry. The hold outlives the
    * wait only by the claim staleness margin, so a hold that was never lifted (a crash, a Redis outage
    * at the wrong moment) cannot block a conversation for long.
    */
   hold(conversation: string, hold: ConversationHold): Promise<void> {
     const key = this.conversationKey(conversation);
-    const value = `${hold.internalId}|${hold.tierMs}`;
+    const value = `${hold.messageId}|${hold.tierMs}`;
     const ttlMs = (hold.waitMs ?? hold.tierMs) + this.options.staleClaimMs;
     return this.redis.withFallback(
       async (redis) => void (await redis.set(key, value, 'PX', ttlMs)),
@@ -115,17 +110,17 @@ export class DeliveryLedger {
     );
   }
 
-  /** Lifts a conversation's hold if `internalId` is the message holding it. */
-  releaseHold(conversation: string, internalId: string): Promise<void> {
+  /** Lifts a conversation's hold if `messageId` is the message holding it. */
+  releaseHold(conversation: string, messageId: string): Promise<void> {
     const key = this.conversationKey(conversation);
     return this.redis.withFallback(
-      async (redis) => void (await redis.eval(DELETE_IF_SCRIPT, 1, key, `${internalId}|`)),
-      () => void (this.memory.get(key)?.startsWith(`${internalId}|`) && this.memory.delete(key)),
+      async (redis) => void (await redis.eval(DELETE_IF_SCRIPT, 1, key, `${messageId}|`)),
+      () => void (this.memory.get(key)?.startsWith(`${messageId}|`) && this.memory.delete(key)),
     );
   }
 
-  private messageKey(tenantId: string, internalId: string): string {
-    return `${this.options.keyPrefix}msg:${tenantId}:${internalId}`;
+  private messageKey(tenantId: string, messageId: string): string {
+    return `${this.options.keyPrefix}msg:${tenantId}:${messageId}`;
   }
 
   private conversationKey(conversation: string): string {
@@ -134,30 +129,20 @@ export class DeliveryLedger {
 }
 
 function claimResultOf(answer: string): ClaimResult {
-  if (answer.startsWith(SENT)) return { outcome: 'sent', ...decodeSent(answer.slice(SENT.length)) };
+  if (answer.startsWith(SENT)) return { outcome: 'sent', receipt: receiptOf(answer.slice(SENT.length)) };
   return { outcome: answer as 'claimed' | 'in-progress' };
 }
 
-/** The wamid alone in the common case (the record earlier versions wrote); JSON when there is more to keep. */
-function encodeSent(sent: SentRecord): string {
-  if (sent.messageStatus === null && sent.reason === null) return sent.wamid ?? '';
-  return JSON.stringify({ wamid: sent.wamid, messageStatus: sent.messageStatus, reason: sent.reason });
-}
-
-function decodeSent(text: string): SentRecord {
-  if (!text.startsWith('{')) return { wamid: text || null, messageStatus: null, reason: null };
+function receiptOf(text: string): unknown {
   try {
-    const { wamid, messageStatus, reason } = JSON.parse(text) as Partial<Record<keyof SentRecord, unknown>>;
-    return { wamid: stringOrNull(wamid), messageStatus: stringOrNull(messageStatus), reason: stringOrNull(reason) };
+    return JSON.parse(text);
   } catch {
-    return { wamid: null, messageStatus: null, reason: 'the sent record in the delivery ledger could not be read' };
+    return text;
   }
 }
-
-const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 function parseHold(value: string | null): ConversationHold | undefined {
   if (!value) return undefined;
   const separator = value.lastIndexOf('|');
-  return { internalId: value.slice(0, separator), tierMs: Number(value.slice(separator + 1)) };
+  return { messageId: value.slice(0, separator), tierMs: Number(value.slice(separator + 1)) };
 }

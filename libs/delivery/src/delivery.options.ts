@@ -1,0 +1,12 @@
+export interface DeliveryOptions {
+  /** Queue messages larger than this are dead-lettered unparsed (MESSAGE_MAX_BYTES). */
+  messageMaxBytes: number;
+  /** A message first seen longer ago than this is dead-lettered as expired (the work queue's TTL). */
+  maxMessageAgeMs: number;
+  /** Vendor calls one message may cost, and the backoff between them (RETRY_*). */
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  /** Longest a conversation's next message waits in process for the one before it (handling plus its publishes). */
+  conversationTurnMs: number;
+}
+
+export const DELIVERY_OPTIONS = Symbol('DELIVERY_OPTIONS');
