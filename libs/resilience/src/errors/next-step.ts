@@ -16,6 +16,7 @@ export function nextStepFor(category: DeliveryErrorCategory): NextStep {
       return 'retry';
     case DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE:
     case DeliveryErrorCategory.TENANT_CIRCUIT_OPEN:
+    case DeliveryErrorCategory.CIRCUIT_OPEN:
     case DeliveryErrorCategory.TENANT_BUSY:
     case DeliveryErrorCategory.THROTTLED:
     case DeliveryErrorCategory.DUPLICATE_IN_PROGRESS:
