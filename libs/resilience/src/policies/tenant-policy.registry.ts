@@ -10,7 +10,7 @@ export interface TenantPolicies {
   /** The tenant's own breaker; none when the interceptor is configured without (`interceptorBreaker: 'none'`). */
   breaker?: CircuitBreakerPolicy;
   bulkhead: BulkheadPolicy;
-  /** bulkhead → breaker: a message needs an in-flight slot, then a closed (or half-open) circuit. */
+  /** bulkhead → breaker (if any): a message needs an in-flight slot, then a closed (or half-open) circuit. */
   policy: IPolicy;
   dispose(): void;
 }
@@ -19,9 +19,9 @@ export interface TenantPolicies {
 const DEFAULT_MAX_UNVERIFIED = 1_000;
 
 /**
- * One bulkhead and (with `interceptorBreaker: 'per-tenant'`) one breaker per tenant, created on first use. Bounded: the least recently used
- * tenants beyond `maxTenants`, and tenants idle for `idleEvictionMs`, are dropped, so 100,000 tenants
- * do not grow memory for ever. Policies live in two parts: verified tenants (confirmed by the tenant
+ * One bulkhead and (with `interceptorBreaker: 'per-tenant'`) one breaker per tenant, created on first
+ * use. Bounded: the least recently used tenants beyond `maxTenants`, and tenants idle for
+ * `idleEvictionMs`, are dropped, so 100,000 tenants do not grow memory for ever. Policies live in two parts: verified tenants (confirmed by the tenant
  * service, see `VerifiedTenants`) in the large one, every other id in a small one of its own, so a
  * flood of made-up routing keys evicts only other made-up ids and never resets a real tenant's open
  * breaker or its bulkhead. An unverified tenant's policies move over once it is verified.
