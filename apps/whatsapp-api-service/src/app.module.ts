@@ -39,6 +39,7 @@ export class AppModule {
         ResilienceModule.forRootAsync({
           useFactory: (c: WhatsappConfig, states: DeliveryStateReader) => ({
             ...c.resilience,
+            interceptorBreaker: 'per-tenant',
             tenantOf: (context) => states.tenantOf(context.getArgByIndex(1)),
           }),
           inject: [WhatsappConfig, DeliveryStateReader],

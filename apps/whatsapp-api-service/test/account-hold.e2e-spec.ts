@@ -115,7 +115,7 @@ describe('account holds (real RabbitMQ and Redis, simulated Meta)', () => {
       });
     }
     expect(callsOf(MEDIA)).toHaveLength(3);
-    expect(sandbox().app.get(TenantPolicyRegistry).for(MEDIA.tenantId).breaker.state).toBe(CircuitState.Closed);
+    expect(sandbox().app.get(TenantPolicyRegistry).for(MEDIA.tenantId).breaker?.state).toBe(CircuitState.Closed);
 
     sandbox().meta.clearFaults();
     const next = await publish(MEDIA);

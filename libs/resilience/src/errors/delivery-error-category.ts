@@ -29,6 +29,8 @@ export const DeliveryErrorCategory = {
   TENANT_SERVICE_UNAVAILABLE: 'TENANT_SERVICE_UNAVAILABLE',
   /** The tenant's circuit breaker is open: its vendor path failed repeatedly; try again later. */
   TENANT_CIRCUIT_OPEN: 'TENANT_CIRCUIT_OPEN',
+  /** The circuit breaker of the message's key (e.g. its vendor region) is open; try again later. */
+  CIRCUIT_OPEN: 'CIRCUIT_OPEN',
   /** The tenant already has its maximum of messages in flight (bulkhead). */
   TENANT_BUSY: 'TENANT_BUSY',
   /** The tenant's sending rate is spent for now (our own limiter, before any vendor call). */

@@ -10,6 +10,7 @@ describe('nextStepFor', () => {
     for (const category of [
       DeliveryErrorCategory.TENANT_SERVICE_UNAVAILABLE,
       DeliveryErrorCategory.TENANT_CIRCUIT_OPEN,
+      DeliveryErrorCategory.CIRCUIT_OPEN,
       DeliveryErrorCategory.TENANT_BUSY,
       DeliveryErrorCategory.THROTTLED,
       DeliveryErrorCategory.CONVERSATION_HELD,

@@ -16,6 +16,7 @@ const CORE_STEPS: Record<CoreDeliveryErrorCategory, NextStep> = {
   [C.RATE_LIMITED]: 'retry',
   [C.TENANT_SERVICE_UNAVAILABLE]: 'defer',
   [C.TENANT_CIRCUIT_OPEN]: 'defer',
+  [C.CIRCUIT_OPEN]: 'defer',
   [C.TENANT_BUSY]: 'defer',
   [C.THROTTLED]: 'defer',
   [C.DUPLICATE_IN_PROGRESS]: 'defer',

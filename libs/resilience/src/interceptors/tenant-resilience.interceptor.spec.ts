@@ -4,6 +4,7 @@ import { register } from 'prom-client';
 import { from, lastValueFrom, of, throwError } from 'rxjs';
 import { DeliveryError } from '../errors/delivery-error';
 import { DeliveryErrorCategory as Category } from '../errors/delivery-error-category';
+import { BreakerStateGauge } from '../policies/breaker-state.gauge';
 import { TenantPolicyRegistry } from '../policies/tenant-policy.registry';
 import { ResilienceOptions } from '../resilience.options';
 import { TenantResilienceInterceptor } from './tenant-resilience.interceptor';
@@ -16,11 +17,13 @@ function setup(overrides: Partial<ResilienceOptions> = {}) {
     halfOpenAfterMs: 60_000,
     maxInFlightPerTenant: 2,
     handlerTimeoutMs: 1_000,
+    interceptorBreaker: 'per-tenant',
     tenantOf: (context) => context.getArgByIndex(0),
     ...overrides,
   };
   const verified = new VerifiedTenants(observability);
-  const registry = new TenantPolicyRegistry(options, new MetricFactory(observability), new TenantLabel(observability, verified), verified);
+  const states = new BreakerStateGauge(new MetricFactory(observability));
+  const registry = new TenantPolicyRegistry(options, states, new TenantLabel(observability, verified), verified);
   const interceptor = new TenantResilienceInterceptor(registry, options);
   const run = (tenant: string, handle: CallHandler['handle']) =>
     lastValueFrom(interceptor.intercept({ getArgByIndex: () => tenant } as unknown as ExecutionContext, { handle }));
@@ -80,6 +83,38 @@ describe(TenantResilienceInterceptor.name, () => {
     const { run } = setup();
     const defect = new Error('defect');
     await expect(run('a', () => throwError(() => defect))).rejects.toBe(defect);
+  });
+
+  describe('configured without a breaker (the handler calls its own breakers)', () => {
+    const withoutBreaker: Partial<ResilienceOptions> = { interceptorBreaker: 'none' };
+
+    it('keeps handling a tenant whatever its outcomes, and passes them through', async () => {
+      const { run } = setup(withoutBreaker);
+      for (let i = 0; i < 5; i += 1) await expect(run('a', () => of(unhealthy))).resolves.toBe(unhealthy);
+      const handle = jest.fn(() => of(permanent));
+      await expect(run('a', handle)).resolves.toBe(permanent);
+      expect(handle).toHaveBeenCalledTimes(1);
+    });
+
+    it('creates no tenant breaker and exports no tenant breaker state', async () => {
+      const { run, registry } = setup(withoutBreaker);
+      for (let i = 0; i < 3; i += 1) await run('a', () => of(unhealthy));
+      expect(registry.for('a').breaker).toBeUndefined();
+      expect((await register.getSingleMetric('resilience_spec_circuit_breaker_state')?.get())?.values).toEqual([]);
+    });
+
+    it('still refuses a message beyond the tenant bulkhead, and still times handling out', async () => {
+      const { run } = setup({ ...withoutBreaker, maxInFlightPerTenant: 1, handlerTimeoutMs: 50 });
+      let release!: () => void;
+      const slow = run('a', () => from(new Promise((resolve) => (release = () => resolve(permanent)))));
+      await expect(run('a', () => of(permanent))).rejects.toMatchObject({
+        category: Category.TENANT_BUSY,
+        details: { inTenantQueue: true },
+      });
+      release();
+      await expect(slow).resolves.toBe(permanent);
+      await expect(run('b', () => from(new Promise(() => undefined)))).rejects.toMatchObject({ category: Category.HANDLING_TIMEOUT });
+    });
   });
 
   it('keeps at most maxTenants verified tenants and maxUnverifiedTenants others', () => {

@@ -3,7 +3,7 @@ import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError, timeout,
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { DeliveryError } from '../errors/delivery-error';
 import { DeliveryErrorCategory } from '../errors/delivery-error-category';
-import { countsAgainstTenantHealth, outcomeError, UnhealthyOutcome } from '../policies/tenant-health';
+import { executeCountingHealth } from '../policies/health-breaker';
 import { TenantPolicyRegistry } from '../policies/tenant-policy.registry';
 import { RESILIENCE_OPTIONS, ResilienceOptions } from '../resilience.options';
 
@@ -14,9 +14,9 @@ const BUSY_WAIT_MS = 1000;
 export const UNKNOWN_TENANT_KEY = '(unknown)';
 
 /**
- * Applies the handling timeout and the tenant's bulkhead and circuit breaker around a queue
- * handler. It never maps the handler's result: an unhealthy outcome (5xx, timeout, throttling) is
- * counted by the breaker and passed through unchanged. When a policy refuses the message it throws a
+ * Applies the handling timeout and the tenant's bulkhead, and (`interceptorBreaker: 'per-tenant'`) the
+ * tenant's circuit breaker, around a queue handler. It never maps the handler's result: an unhealthy
+ * outcome (5xx, timeout, throttling) is counted by the breaker and passed through unchanged. When a policy refuses the message it throws a
  * `DeliveryError` whose next step is `defer`, so the message waits in the broker without spending a
  * vendor attempt and other tenants keep flowing.
  */
@@ -39,16 +39,8 @@ export class TenantResilienceInterceptor implements NestInterceptor {
   private async run(tenantId: string, handle: () => Promise<unknown>): Promise<unknown> {
     const { policy } = this.registry.for(tenantId);
     try {
-      return await this.handlingTimeout.execute(() =>
-        policy.execute(async () => {
-          const outcome = await handle();
-          const error = outcomeError(outcome);
-          if (error && countsAgainstTenantHealth(error)) throw new UnhealthyOutcome(outcome);
-          return outcome;
-        }),
-      );
+      return await this.handlingTimeout.execute(() => executeCountingHealth(policy, handle));
     } catch (error) {
-      if (error instanceof UnhealthyOutcome) return error.outcome;
       throw this.refusal(tenantId, error);
     }
   }

@@ -2,6 +2,7 @@ import { MetricFactory, TenantLabel, VerifiedTenants } from '@lib/observability'
 import { CircuitState } from 'cockatiel';
 import { register } from 'prom-client';
 import { ResilienceOptions } from '../resilience.options';
+import { BreakerStateGauge } from './breaker-state.gauge';
 import { UnhealthyOutcome } from './tenant-health';
 import { TenantPolicyRegistry } from './tenant-policy.registry';
 
@@ -11,6 +12,7 @@ const options: ResilienceOptions = {
   halfOpenAfterMs: 60_000,
   maxInFlightPerTenant: 2,
   handlerTimeoutMs: 1_000,
+  interceptorBreaker: 'per-tenant',
   tenantOf: () => undefined,
   maxTenants: 10,
   maxUnverifiedTenants: 100,
@@ -18,7 +20,8 @@ const options: ResilienceOptions = {
 
 function setup() {
   const verified = new VerifiedTenants(observability);
-  const registry = new TenantPolicyRegistry(options, new MetricFactory(observability), new TenantLabel(observability, verified), verified);
+  const states = new BreakerStateGauge(new MetricFactory(observability));
+  const registry = new TenantPolicyRegistry(options, states, new TenantLabel(observability, verified), verified);
   return { verified, registry };
 }
 
@@ -37,7 +40,7 @@ describe(TenantPolicyRegistry.name, () => {
     verified.confirm('real');
     await openBreakerOf(registry, 'real');
     for (let i = 0; i < 100_000; i += 1) registry.for(`junk-${i}`);
-    expect(registry.for('real').breaker.state).toBe(CircuitState.Open);
+    expect(registry.for('real').breaker?.state).toBe(CircuitState.Open);
     expect(registry.size).toBeLessThanOrEqual(options.maxTenants! + options.maxUnverifiedTenants!);
   });
 
@@ -59,6 +62,6 @@ describe(TenantPolicyRegistry.name, () => {
     const promoted = registry.for('newcomer');
     for (let i = 0; i < 1_000; i += 1) registry.for(`junk-${i}`);
     expect(registry.for('newcomer')).toBe(promoted);
-    expect(promoted.breaker.state).toBe(CircuitState.Open);
+    expect(promoted.breaker?.state).toBe(CircuitState.Open);
   });
 });
