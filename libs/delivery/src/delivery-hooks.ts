@@ -56,6 +56,8 @@ export interface DeliveryHooks<E, R> {
   describeReceipt(receipt: R): { fields: LogFields; warning?: boolean };
   sentEvent(envelope: E, receipt: R, attempts: number): OutcomeEvent | undefined;
   failedEvent(message: E | RefusedMessage, error: DeliveryError, attempts: number): OutcomeEvent | undefined;
+  /** Nothing to send for this message (e.g. a status the vendor has no use for): it is acked and counted. `code` is a bounded metric label. */
+  dropReason?(envelope: E): { code: string; reason: string } | undefined;
   /** Why a message that outlived its age limit waited that long, when the vendor side knows (e.g. an account hold). */
   expiryReason?(envelope: E): Promise<{ note: string; code?: number | string } | undefined>;
 }

@@ -50,6 +50,8 @@ export class DeliveryPipeline {
       messageType: identity.messageType,
       state,
     };
+    const drop = hooks.dropReason?.(envelope);
+    if (drop) return { kind: 'dropped', context, reasonCode: drop.code, reason: drop.reason };
     try {
       return await this.conversations.inOrder(identity.conversationKey, identity.messageId, context, () =>
         this.deliverOnce(envelope, identity, context, message.fields.redelivered, hooks),

@@ -16,6 +16,12 @@ export interface OutcomeEvent {
   exchange: string;
   routingKey: string;
   payload: unknown;
+  /**
+   * The message is acked only once the broker confirmed this event; otherwise it is handed back, and
+   * its redelivery (recognised as sent by the ledger) publishes the event again. Without it the event is
+   * best effort: a failure is logged and the outcome stands.
+   */
+  required?: boolean;
 }
 
 export type DeliveryOutcome = (
@@ -34,6 +40,8 @@ export type DeliveryOutcome = (
       inTenantQueue?: boolean;
     }
   | { kind: 'dead-letter'; context: OutcomeContext; error: DeliveryError; event?: OutcomeEvent }
+  /** Nothing to send and nothing wrong (e.g. a status the vendor has no use for): acked and counted. `reasonCode` is a bounded metric label. */
+  | { kind: 'dropped'; context: OutcomeContext; reasonCode: string; reason: string }
 ) & {
   /** Called once the outcome is settled in the broker (e.g. to let the conversation's next message go). */
   onSettled?: () => void;

@@ -65,6 +65,10 @@ export class OutcomeDispatcher {
             reason: outcome.error.message,
           });
           return undefined;
+        case 'dropped':
+          this.metrics.recordDropped(context.tenantId, outcome.reasonCode);
+          this.logger.debug({ event: 'message_dropped', reason: outcome.reason });
+          return undefined;
         case 'dead-letter':
           await this.deadLetters.publish(message, context, outcome.error);
           this.metrics.recordDeadLetter(context.tenantId, outcome.error.category);
@@ -88,9 +92,11 @@ export class OutcomeDispatcher {
   }
 
   /**
-   * Status events are published after the outcome is settled, and a failure does not undo the outcome:
-   * the message must not be sent twice. The log says whether the event is certainly missing (refused:
-   * safe to re-send by hand) or merely unconfirmed (it may have arrived; a re-send can duplicate it).
+   * Outcome events are published after the outcome is settled, and a failure does not undo the outcome:
+   * the message must not be sent twice. A required event's failure hands the message back instead (its
+   * redelivery publishes the event again without a second send). Otherwise the log says whether the
+   * event is certainly missing (refused: safe to re-send by hand) or merely unconfirmed (it may have
+   * arrived; a re-send can duplicate it).
    */
   private async publishEvent(event: OutcomeEvent | undefined): Promise<void> {
     if (!event) return;
@@ -99,6 +105,7 @@ export class OutcomeDispatcher {
         contentType: 'application/json',
       });
     } catch (error) {
+      if (event.required) throw error;
       const unconfirmed = error instanceof PublishUnconfirmedError;
       this.logger.error({
         event: unconfirmed ? 'status_event_unconfirmed' : 'status_event_not_published',

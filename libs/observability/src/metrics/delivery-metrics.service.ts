@@ -12,6 +12,7 @@ export class DeliveryMetrics {
   private readonly retried: Counter<'tenant' | 'category'>;
   private readonly deadLettered: Counter<'tenant' | 'category'>;
   private readonly duplicates: Counter<'tenant'>;
+  private readonly dropped: Counter<'tenant' | 'reason'>;
   private readonly handedBack: Counter;
   private readonly processing: Histogram<'tenant'>;
   private readonly inFlight: Gauge;
@@ -29,6 +30,10 @@ export class DeliveryMetrics {
     this.retried = metrics.counter('messages_retried_total', 'Messages scheduled for a later retry', ['tenant', 'category']);
     this.deadLettered = metrics.counter('messages_dead_lettered_total', 'Messages moved to the dead-letter queue', ['tenant', 'category']);
     this.duplicates = metrics.counter('messages_duplicate_total', 'Messages acked without sending: already delivered', ['tenant']);
+    this.dropped = metrics.counter('messages_dropped_total', 'Messages acked without sending: nothing for the vendor', [
+      'tenant',
+      'reason',
+    ]);
     this.handedBack = metrics.counter('messages_handed_back_total', 'Messages returned to the queue: the broker refused a publish');
     this.processing = metrics.histogram('message_processing_duration_seconds', 'Consume to settle (ack or hand-back)', ['tenant']);
     this.inFlight = metrics.gauge('messages_in_flight', 'Messages being handled right now');
@@ -65,6 +70,10 @@ export class DeliveryMetrics {
 
   recordDuplicate(tenantId: string | undefined): void {
     this.duplicates.inc({ tenant: this.tenants.for(tenantId) });
+  }
+
+  recordDropped(tenantId: string | undefined, reason: string): void {
+    this.dropped.inc({ tenant: this.tenants.for(tenantId), reason });
   }
 
   recordHandedBack(): void {
