@@ -47,6 +47,7 @@ export class ServiceSandbox<C, S extends SandboxSimulators, W extends string> {
     const parts: SandboxParts<S> = { simulators: service.simulators(), env: {} };
     try {
       await Promise.all(Object.values(parts.simulators).map((simulator) => simulator.start()));
+      // The variables every egress service reads the same way (the service lib's shared schema).
       parts.env = {
         RABBITMQ_URL: options.rabbitmqUrl,
         ...service.env(parts.simulators),
