@@ -1,24 +1,19 @@
 import { INestApplication } from '@nestjs/common';
-import { TopologyDeclarer } from '@lib/messaging';
-import { NestFactory } from '@nestjs/core';
-import { BrokerProbe, MetaGraphSimulator, ObservedMessage, outboundEnvelope, TenantServiceSimulator, waitUntil } from '@lib/testing';
-import Redis from 'ioredis';
-import { Logger } from 'nestjs-pino';
-import { randomBytes } from 'node:crypto';
-import { AppModule } from '../src/app.module';
-import { loadWhatsappConfig, WhatsappConfig } from '../src/config/whatsapp.config';
-import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
-import { outboundTopology } from '../src/outbound/outbound-topology';
+import { whatsappOutboundRoutingKey } from '@lib/contracts';
+import {
+  BrokerProbe,
+  MetaGraphSimulator,
+  ObservedMessage,
+  outboundEnvelope,
+  ServiceSandbox,
+  ServiceSandboxOptions,
+  TenantServiceSimulator,
+} from '@lib/testing';
+import { WhatsappConfig } from '../src/config/whatsapp.config';
+import { WhatsappObserved, whatsappSandboxedService, WhatsappSimulators } from './whatsapp-sandboxed-service';
 
-export interface SandboxOptions {
-  rabbitmqUrl: string;
-  /** Extra environment for the service (e.g. RETRY_BASE_DELAY_MS). */
-  env?: Record<string, string>;
+export interface SandboxOptions extends ServiceSandboxOptions {
   metaLatencyMs?: number;
-  /** Use this Redis (with a key prefix of the run's own, removed at stop) for shared state. */
-  redisUrl?: string;
-  /** Start the service in this process (default). Without it, run replicas with `ServiceProcess` and `env`. */
-  inProcessService?: boolean;
 }
 
 export interface SandboxTenant {
@@ -27,56 +22,50 @@ export interface SandboxTenant {
   accessToken: string;
 }
 
+type OutboundEnvelope = ReturnType<typeof outboundEnvelope>;
+
 /**
  * The whatsapp-api-service in process, wired to a real broker and to the Meta and tenant-service
  * simulators, with a probe that watches status events and dead-letters. Used by the demo and the
  * end-to-end tests.
  */
 export class EgressSandbox {
-  private constructor(
-    private readonly service: INestApplication | undefined,
-    readonly meta: MetaGraphSimulator,
-    readonly tenants: TenantServiceSimulator,
-    readonly probe: BrokerProbe,
-    /** Every status event published since start. */
-    readonly statusEvents: ObservedMessage[],
-    /** A copy of every message dead-lettered since start (the dead-letter queue itself is left alone). */
-    readonly deadLetters: ObservedMessage[],
-    /** The environment the service was started with: another replica can be started with the same. */
-    readonly env: Record<string, string>,
-  ) {}
+  private constructor(private readonly sandbox: ServiceSandbox<WhatsappConfig, WhatsappSimulators, WhatsappObserved>) {}
 
   static async start(options: SandboxOptions): Promise<EgressSandbox> {
-    const meta = new MetaGraphSimulator();
-    const tenants = new TenantServiceSimulator();
-    meta.latencyMs = options.metaLatencyMs ?? 0;
-    await Promise.all([meta.start(), tenants.start()]);
-    const env = {
-      RABBITMQ_URL: options.rabbitmqUrl,
-      TENANT_SERVICE_URL: tenants.url,
-      TENANT_SERVICE_TOKEN: tenants.serviceToken,
-      META_API_BASE_URL: meta.url,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}:` } : {}),
-      ...options.env,
-    };
-    const config = loadWhatsappConfig(env);
-    // Meta refuses versions it does not serve; the simulated one serves exactly the service's.
-    meta.apiVersions = [config.meta.apiVersion];
-    // Without the in-process service nobody has declared the topology yet, and the probe binds to it.
-    if (options.inProcessService === false) await new TopologyDeclarer(options.rabbitmqUrl, 10_000).declare(outboundTopology(config.retry));
-    const service = options.inProcessService === false ? undefined : await startService(config);
-    const probe = await BrokerProbe.connect(options.rabbitmqUrl);
-    const statusEvents = await probe.watch(WHATSAPP_OUTBOUND_QUEUE.exchange, 'outbound.status.*');
-    const deadLetters = await probe.watch(WHATSAPP_OUTBOUND_QUEUE.deadLetterExchange, WHATSAPP_OUTBOUND_QUEUE.deadLetterRoutingKey);
-    return new EgressSandbox(service, meta, tenants, probe, statusEvents, deadLetters, env);
+    return new EgressSandbox(await ServiceSandbox.start(whatsappSandboxedService(options), options));
+  }
+
+  get meta(): MetaGraphSimulator {
+    return this.sandbox.simulators.meta;
+  }
+
+  get tenants(): TenantServiceSimulator {
+    return this.sandbox.simulators.tenants;
+  }
+
+  get probe(): BrokerProbe {
+    return this.sandbox.probe;
+  }
+
+  /** Every status event published since start. */
+  get statusEvents(): ObservedMessage[] {
+    return this.sandbox.observed.statusEvents;
+  }
+
+  /** A copy of every message dead-lettered since start (the dead-letter queue itself is left alone). */
+  get deadLetters(): ObservedMessage[] {
+    return this.sandbox.observed.deadLetters;
+  }
+
+  /** The environment the service was started with: another replica can be started with the same. */
+  get env(): Record<string, string> {
+    return this.sandbox.env;
   }
 
   /** The in-process service. */
   get app(): INestApplication {
-    if (!this.service) throw new Error('this sandbox was started without an in-process service');
-    return this.service;
+    return this.sandbox.app;
   }
 
   /** Registers a tenant with the tenant service and its phone number with Meta. */
@@ -91,24 +80,17 @@ export class EgressSandbox {
   }
 
   /** Publishes an envelope (or raw bytes) as upstream does, with `outbound.processed.{tenantId}`. */
-  async publish(message: ReturnType<typeof outboundEnvelope> | Buffer | string, tenantId?: string): Promise<void> {
+  async publish(message: OutboundEnvelope | Buffer | string, tenantId?: string): Promise<void> {
     const tenant = tenantId ?? (typeof message === 'object' && !Buffer.isBuffer(message) ? message.metadata.tenantId : 'unknown');
-    await this.probe.publish(WHATSAPP_OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant}`, message);
+    await this.sandbox.publish(whatsappOutboundRoutingKey(tenant), message);
   }
 
   /**
    * Publishes an envelope as if it came back from one of the service's own wait queues, carrying the
-   * bookkeeping `headers` the service would have written (e.g. an `x-first-seen-at` a day ago): it
-   * goes into the first tier's wait queue and expires from there into the work queue at once. The
-   * only way in for such headers, since the service ignores them on a publisher's first delivery.
+   * bookkeeping `headers` the service would have written (e.g. an `x-first-seen-at` a day ago).
    */
-  async publishAsReturning(envelope: ReturnType<typeof outboundEnvelope>, headers: Record<string, unknown>): Promise<void> {
-    const [firstTier] = outboundTopology(loadWhatsappConfig(this.env).retry).retryDelayTiersMs;
-    const waitQueue = `${WHATSAPP_OUTBOUND_QUEUE.queue}.retry.${firstTier}ms`;
-    await this.probe.publish('', waitQueue, envelope, {
-      expiration: '0',
-      headers: { 'x-original-routing-key': `outbound.processed.${envelope.metadata.tenantId}`, ...headers },
-    });
+  async publishAsReturning(envelope: OutboundEnvelope, headers: Record<string, unknown>): Promise<void> {
+    await this.sandbox.publishAsReturning(whatsappOutboundRoutingKey(envelope.metadata.tenantId), envelope, headers);
   }
 
   statusOf(internalId: string): any {
@@ -120,37 +102,16 @@ export class EgressSandbox {
   }
 
   async waitForStatus(internalId: string, timeoutMs = 15_000): Promise<any> {
-    await waitUntil(`a status event for ${internalId}`, () => this.statusOf(internalId) !== undefined, timeoutMs);
-    return this.statusOf(internalId);
+    const event = await this.sandbox.waitFor(
+      'statusEvents',
+      (message) => message.json().internalId === internalId,
+      `a status event for ${internalId}`,
+      timeoutMs,
+    );
+    return event.json();
   }
 
   async stop(): Promise<void> {
-    await this.service?.close();
-    await this.probe.close();
-    await Promise.all([this.meta.stop(), this.tenants.stop()]);
-    if (this.env.REDIS_URL) await deleteKeys(this.env.REDIS_URL, this.env.REDIS_KEY_PREFIX).catch(() => undefined);
-  }
-}
-
-async function startService(config: WhatsappConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
-  app.useLogger(app.get(Logger));
-  await app.listen(0, '127.0.0.1');
-  return app;
-}
-
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
-  redis.on('error', () => undefined);
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
+    await this.sandbox.stop();
   }
 }

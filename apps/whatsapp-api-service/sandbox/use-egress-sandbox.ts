@@ -1,4 +1,4 @@
-import { createTestVhost, TestVhost } from '@lib/testing';
+import { TestVhost, useServiceSandbox } from '@lib/testing';
 import { EgressSandbox, SandboxOptions, SandboxTenant } from './egress-sandbox';
 
 type Tenant = SandboxTenant & { status?: 'active' | 'suspended' | 'expired'; messagesPerSecond?: number };
@@ -12,23 +12,9 @@ export function useEgressSandbox(
   options: Omit<SandboxOptions, 'rabbitmqUrl'> = {},
   tenants: Tenant[] = [],
 ): (() => EgressSandbox) & { vhost: () => TestVhost } {
-  let vhost: TestVhost | undefined;
-  let sandbox: EgressSandbox | undefined;
-
-  beforeAll(async () => {
-    vhost = await createTestVhost(vhostPrefix);
-    sandbox = await EgressSandbox.start({ ...options, rabbitmqUrl: vhost.url });
+  return useServiceSandbox(vhostPrefix, async (vhost) => {
+    const sandbox = await EgressSandbox.start({ ...options, rabbitmqUrl: vhost.url });
     for (const tenant of tenants) sandbox.addTenant(tenant);
-  });
-
-  afterAll(async () => {
-    await sandbox?.stop();
-    await vhost?.dispose();
-  });
-
-  const current = () => {
-    if (!sandbox) throw new Error('the sandbox is only available inside tests');
     return sandbox;
-  };
-  return Object.assign(current, { vhost: () => vhost! });
+  });
 }

@@ -31,3 +31,8 @@ export * from './simulators/meta/meta-status-webhook';
 export * from './simulators/tenant-service/tenant-service.simulator';
 export * from './rabbitmq/private-broker-node';
 export * from './redis/private-redis-server';
+export * from './sandbox/run-own-redis-keys';
+export * from './sandbox/sandboxed-service';
+export * from './sandbox/service-process';
+export * from './sandbox/service-sandbox';
+export * from './sandbox/use-service-sandbox';

@@ -20,7 +20,7 @@ const observed = (message: amqplib.ConsumeMessage | amqplib.GetMessage): Observe
   json: () => JSON.parse(message.content.toString('utf8')),
 });
 
-/** Test-side access to the broker: publish envelopes, watch an exchange, read a queue. */
+/** Test-side access to the broker: publish envelopes, watch an exchange or a queue, read a queue. */
 export class BrokerProbe {
   private constructor(
     private readonly connection: amqplib.ChannelModel,
@@ -47,6 +47,16 @@ export class BrokerProbe {
     const seen: ObservedMessage[] = [];
     const { queue } = await this.channel.assertQueue('', { exclusive: true, autoDelete: true });
     await this.channel.bindQueue(queue, exchange, bindingKey);
+    await this.channel.consume(queue, (message) => message && seen.push(observed(message)), { noAck: true });
+    return seen;
+  }
+
+  /**
+   * Collects every message that reaches the existing `queue` from now on, consuming it: the probe
+   * stands in for the queue's real consumer (e.g. the service that reads a durable event queue).
+   */
+  async watchQueue(queue: string): Promise<ObservedMessage[]> {
+    const seen: ObservedMessage[] = [];
     await this.channel.consume(queue, (message) => message && seen.push(observed(message)), { noAck: true });
     return seen;
   }
