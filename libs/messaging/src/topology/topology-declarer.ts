@@ -32,8 +32,8 @@ export class TopologyDeclarer {
       await channel.bindQueue(topology.deadLetterQueue, topology.deadLetterExchange, topology.deadLetterRoutingKey);
       await this.assertQueue(channel, workQueueDeclaration(topology));
       await channel.bindQueue(topology.queue, topology.exchange, topology.bindingKey);
-      for (const retryQueue of retryQueueDeclarations(topology)) {
-        await this.assertQueue(channel, retryQueue);
+      for (const queue of [...retryQueueDeclarations(topology), ...(topology.durableQueues ?? [])]) {
+        await this.assertQueue(channel, queue);
       }
       await channel.close();
       this.logger.log(`Topology of '${topology.queue}' asserted with ${topology.retryDelayTiersMs.length} wait queues`);

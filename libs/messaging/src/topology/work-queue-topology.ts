@@ -17,6 +17,8 @@ export interface WorkQueueTopology {
   messageTtlMs: number;
   /** One wait queue is declared per delay. */
   retryDelayTiersMs: number[];
+  /** Durable queues the service publishes to through the default exchange (e.g. events another service reads). */
+  durableQueues?: QueueDeclaration[];
 }
 
 export interface QueueDeclaration {
