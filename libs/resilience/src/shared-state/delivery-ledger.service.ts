@@ -40,24 +40,28 @@ if value and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then return re
 return 0`;
 
 /**
- * What happened to each message, for 24 h: claimed while a consumer works on it, `sent` (with the
+ * What happened to each message, for a day (`ledgerTtlS`): claimed while a consumer works on it, `sent` (with the
  * vendor's receipt) once the vendor accepted it. In Redis when it is reachable (so it holds across replicas), else in this process.
  * Also remembers, per conversation, which message is waiting for a retry so later ones queue behind it.
  */
 @Injectable()
 export class DeliveryLedger {
-  private readonly memory = new LRUCache<string, string>({ max: 200_000, ttl: DAY_SECONDS * 1000 });
+  private readonly memory: LRUCache<string, string>;
+  private readonly ttlS: number;
 
   constructor(
     private readonly redis: RedisConnection,
     @Inject(SHARED_STATE_OPTIONS) private readonly options: SharedStateOptions,
-  ) {}
+  ) {
+    this.ttlS = options.ledgerTtlS ?? DAY_SECONDS;
+    this.memory = new LRUCache<string, string>({ max: 200_000, ttl: this.ttlS * 1000 });
+  }
 
   claim(tenantId: string, messageId: string): Promise<ClaimResult> {
     const key = this.messageKey(tenantId, messageId);
     const now = Date.now();
     return this.redis.withFallback(
-      async (redis) => claimResultOf((await redis.eval(CLAIM_SCRIPT, 1, key, now, this.options.staleClaimMs, DAY_SECONDS)) as string),
+      async (redis) => claimResultOf((await redis.eval(CLAIM_SCRIPT, 1, key, now, this.options.staleClaimMs, this.ttlS)) as string),
       () => {
         const value = this.memory.get(key);
         if (value?.startsWith(SENT)) return claimResultOf(value);
@@ -73,7 +77,7 @@ export class DeliveryLedger {
     const key = this.messageKey(tenantId, messageId);
     const value = `${SENT}${JSON.stringify(receipt ?? null)}`;
     return this.redis.withFallback(
-      async (redis) => void (await redis.set(key, value, 'EX', DAY_SECONDS)),
+      async (redis) => void (await redis.set(key, value, 'EX', this.ttlS)),
       () => void this.memory.set(key, value),
     );
   }

@@ -11,6 +11,11 @@ export interface SharedStateOptions {
   maxRateLimitWaitMs: number;
   /** A claim older than this is taken over: the consumer that made it died before deciding. */
   staleClaimMs: number;
+  /**
+   * How long the delivery ledger remembers a message (DEDUPE_TTL_S): a copy arriving later is delivered again.
+   * @default 86400
+   */
+  ledgerTtlS?: number;
 }
 
 export const SHARED_STATE_OPTIONS = Symbol('SHARED_STATE_OPTIONS');
