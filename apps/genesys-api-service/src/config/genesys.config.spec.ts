@@ -1,0 +1,49 @@
+import { ConfigValidationError } from '@lib/service';
+import { loadGenesysConfig } from './genesys.config';
+
+const required = { TENANT_SERVICE_URL: 'http://tenants.internal:3000', TENANT_SERVICE_TOKEN: 'svc-token' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadGenesysConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadGenesysConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadGenesysConfig(required);
+    expect(config.service.name).toBe('genesys-api-service');
+    expect(config.genesys).toEqual({ apiUrlTemplate: 'https://api.{region}', loginUrlTemplate: 'https://login.{region}', timeoutMs: 10000 });
+    expect(config.dedupeTtlS).toBe(86400);
+    expect(config.defaultRateLimit).toEqual({ requestsPerMinute: 300, burstSize: 10 });
+    expect(config.sharedState.keyPrefix).toBe('genesys-api-service:');
+  });
+
+  it('takes templates that point every region at a local simulator, each region apart', () => {
+    const config = loadGenesysConfig({
+      ...required,
+      GENESYS_API_URL_TEMPLATE: 'http://127.0.0.1:9092/api/{region}/',
+      GENESYS_LOGIN_URL_TEMPLATE: 'http://127.0.0.1:9092/login/{region}',
+    });
+    expect(config.genesys.apiUrlTemplate).toBe('http://127.0.0.1:9092/api/{region}');
+  });
+
+  it.each([
+    ['GENESYS_API_URL_TEMPLATE', 'https://api.mypurecloud.ie', 'GENESYS_API_URL_TEMPLATE must be an http(s) URL with {region} in it'],
+    ['GENESYS_LOGIN_URL_TEMPLATE', 'ftp://login.{region}', 'GENESYS_LOGIN_URL_TEMPLATE must be an http(s) URL with {region} in it'],
+    ['GENESYS_TIMEOUT_MS', 'soon', 'GENESYS_TIMEOUT_MS must be an integer number'],
+    ['DEDUPE_TTL_S', '10', 'DEDUPE_TTL_S must not be less than 60'],
+    ['RATE_LIMIT_DEFAULT_RPM', '0', 'RATE_LIMIT_DEFAULT_RPM must not be less than 1'],
+  ])('refuses a malformed %s and names it', (variable, value, problem) => {
+    expect(problemsOf({ ...required, [variable]: value })).toEqual([problem]);
+  });
+
+  it('never echoes a value it refuses', () => {
+    const problems = problemsOf({ ...required, GENESYS_API_URL_TEMPLATE: 'https://secret-host.example' });
+    expect(problems.join('\n')).not.toContain('secret-host');
+  });
+});
