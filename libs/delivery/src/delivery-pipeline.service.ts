@@ -127,7 +127,7 @@ export class DeliveryPipeline {
       receipt = await this.sendRefreshingOnce(envelope, context.state, hooks);
     } catch (error) {
       await this.ledger.release(tenantId, messageId);
-      if (error instanceof VendorCallFailure) return this.afterFailure(envelope, context, error.error, hooks, error.attemptLimit);
+      if (error instanceof VendorCallFailure) return this.afterFailure(envelope, context, error, hooks, error.attemptLimit);
       if (error instanceof DeliveryError) return this.afterFailure(envelope, context, error, hooks);
       throw error;
     }
@@ -152,8 +152,8 @@ export class DeliveryPipeline {
       } catch (error) {
         if (!(error instanceof VendorCallFailure)) throw error;
         state.attempts += 1;
-        if (refreshed || nextStepFor(error.error.category) !== 'refresh-credentials') throw error;
-        const { code, subcode } = error.error.details;
+        if (refreshed || nextStepFor(error.category) !== 'refresh-credentials') throw error;
+        const { code, subcode } = error.details;
         this.logger.warn({ event: 'credentials_refreshed', attempt: state.attempts, errorCode: code, errorSubcode: subcode });
         await hooks.refreshCredentials(envelope);
       }

@@ -1,16 +1,17 @@
 import { DeliveryError } from '@lib/resilience';
 
 /**
- * A vendor call that was made and refused (or got no answer), classified: it counts against the
- * message's attempt budget, capped at `attemptLimit` when the error deserves fewer calls than the default.
+ * A vendor call that was made and refused (or got no answer), classified: a `DeliveryError` that
+ * counts against the message's attempt budget, capped at `attemptLimit` when the error deserves fewer
+ * calls than the default. A plain `DeliveryError` means no call counted.
  */
-export class VendorCallFailure extends Error {
-  override readonly name = 'VendorCallFailure';
+export class VendorCallFailure extends DeliveryError {
+  override readonly name: string = 'VendorCallFailure';
 
   constructor(
-    readonly error: DeliveryError,
+    classified: DeliveryError,
     readonly attemptLimit?: number,
   ) {
-    super(error.message);
+    super(classified.category, classified.message, classified.details);
   }
 }

@@ -53,7 +53,7 @@ export class MetaSender {
       await this.accountHolds.succeeded(tenantId, probe);
       return sendReceiptOf(result.body, envelope.messageType !== MARK_AS_READ);
     }
-    const { error } = result.failure;
+    const error = result.failure;
     if (error.details.ownPace) await this.rateLimiter.recordOvershoot(phoneNumberId, sentAt, limit);
     // A refused account is not this message's failure: the hold and the age limit bound its tries, not the budget.
     if (error.details.accountHoldProbeMs !== undefined) throw await this.accountHolds.refused(tenantId, error, state, probe);

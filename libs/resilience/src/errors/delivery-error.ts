@@ -36,7 +36,7 @@ export interface DeliveryErrorDetails {
  * carries tokens, request headers or message text.
  */
 export class DeliveryError extends Error {
-  override readonly name = 'DeliveryError';
+  override readonly name: string = 'DeliveryError';
 
   constructor(
     readonly category: DeliveryErrorCategory,
