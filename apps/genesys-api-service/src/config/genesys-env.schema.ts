@@ -32,14 +32,4 @@ export class GenesysEnv extends EgressServiceEnv {
   @Max(7 * 24 * 60 * 60)
   @IsInt()
   DEDUPE_TTL_S: number = 86400;
-
-  /** Requests per minute per tenant when its credentials name none: Genesys's limit per client-credentials token. */
-  @Min(1)
-  @IsInt()
-  RATE_LIMIT_DEFAULT_RPM: number = 300;
-
-  /** Requests a tenant may make at once before the per-minute pace applies, when its credentials name none. */
-  @Min(1)
-  @IsInt()
-  RATE_LIMIT_DEFAULT_BURST: number = 10;
 }

@@ -19,7 +19,6 @@ describe('loadGenesysConfig', () => {
     expect(config.service.name).toBe('genesys-api-service');
     expect(config.genesys).toEqual({ apiUrlTemplate: 'https://api.{region}', loginUrlTemplate: 'https://login.{region}', timeoutMs: 10000 });
     expect(config.dedupeTtlS).toBe(86400);
-    expect(config.defaultRateLimit).toEqual({ requestsPerMinute: 300, burstSize: 10 });
     expect(config.sharedState.keyPrefix).toBe('genesys-api-service:');
   });
 
@@ -37,7 +36,6 @@ describe('loadGenesysConfig', () => {
     ['GENESYS_LOGIN_URL_TEMPLATE', 'ftp://login.{region}', 'GENESYS_LOGIN_URL_TEMPLATE must be an http(s) URL with {region} in it'],
     ['GENESYS_TIMEOUT_MS', 'soon', 'GENESYS_TIMEOUT_MS must be an integer number'],
     ['DEDUPE_TTL_S', '10', 'DEDUPE_TTL_S must not be less than 60'],
-    ['RATE_LIMIT_DEFAULT_RPM', '0', 'RATE_LIMIT_DEFAULT_RPM must not be less than 1'],
   ])('refuses a malformed %s and names it', (variable, value, problem) => {
     expect(problemsOf({ ...required, [variable]: value })).toEqual([problem]);
   });

@@ -8,8 +8,6 @@ export const SERVICE_NAME = 'genesys-api-service';
 export class GenesysConfig extends EgressServiceConfig {
   readonly genesys: { apiUrlTemplate: string; loginUrlTemplate: string; timeoutMs: number };
   readonly dedupeTtlS: number;
-  /** Per tenant, when its credentials name no `rateLimits`. */
-  readonly defaultRateLimit: { requestsPerMinute: number; burstSize: number };
 
   constructor(env: GenesysEnv) {
     super({ name: SERVICE_NAME, version }, env);
@@ -19,7 +17,6 @@ export class GenesysConfig extends EgressServiceConfig {
       timeoutMs: env.GENESYS_TIMEOUT_MS,
     };
     this.dedupeTtlS = env.DEDUPE_TTL_S;
-    this.defaultRateLimit = { requestsPerMinute: env.RATE_LIMIT_DEFAULT_RPM, burstSize: env.RATE_LIMIT_DEFAULT_BURST };
   }
 }
 
