@@ -71,10 +71,15 @@ describe(GenesysErrorClassifier.name, () => {
   });
 
   describe('429', () => {
-    it("pauses the tenant for Retry-After, waiting in the tenant's queue without spending an attempt", () => {
+    it('pauses the tenant for Retry-After without spending an attempt, and is no outage of the region', () => {
       const error = classifier.classifyResponse(GENESYS_ERROR_ANSWERS.rateLimited, 'message', NOW);
 
-      expect(error.details).toMatchObject({ minRetryDelayMs: 60_000, inTenantQueue: true });
+      expect(error.details).toEqual({
+        code: 'too.many.requests.retry.after',
+        httpStatus: 429,
+        traceId: RECORDED_CONTEXT_ID,
+        minRetryDelayMs: 60_000,
+      });
       expect(nextStepFor(error.category)).toBe('defer');
       expect(countsAgainstTenantHealth(error)).toBe(false);
     });

@@ -22,12 +22,14 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
  * Genesys's answers as delivery outcomes. Genesys documents HTTP statuses, not a catalogue of codes, so
  * the status decides and the code is kept for the operator:
  * - 429: `RATE_LIMITED_PAUSE` for `Retry-After` (3 s when absent): pause the tenant, spend no attempt;
- * - 5xx, 408, no answer, the login unavailable: TRANSIENT (backoff, counted against the attempts);
+ * - 5xx, 408, no answer, the login unavailable, and a 404 of the details, which lag behind an accepted
+ *   message: TRANSIENT (backoff, counted against the attempts);
  * - 401: AUTH (the token expired or was revoked: the pipeline drops it and sends once more);
  * - 403 (the OAuth client lacks `conversation:message:receive`), 404 on the inbound endpoints (no such
  *   integration in the tenant's organization) and the login refusing the client: ACCOUNT_ERROR, the
  *   tenant's configuration, which a retry will not fix;
- * - 400, 413, 415, 422: INVALID_REQUEST (this message's body); any other 4xx: PERMANENT.
+ * - 400, 413, 415, 422: INVALID_REQUEST (this message's body); anything else (another 4xx, a redirect,
+ *   which is never followed): PERMANENT.
  */
 @Injectable()
 export class GenesysErrorClassifier {
@@ -45,8 +47,7 @@ export class GenesysErrorClassifier {
 
     if (status === 429) {
       const minRetryDelayMs = retryAfterMs(response.headers, now) ?? DEFAULT_RATE_LIMIT_PAUSE_MS;
-      // The pause is the tenant's: the message waits in its tenant's queue, behind the tenant's other messages.
-      return new DeliveryError(GenesysCategory.RATE_LIMITED_PAUSE, message, { ...details, minRetryDelayMs, inTenantQueue: true });
+      return new DeliveryError(GenesysCategory.RATE_LIMITED_PAUSE, message, { ...details, minRetryDelayMs });
     }
     return new DeliveryError(categoryFor(status, endpoint), message, details);
   }
@@ -69,7 +70,7 @@ function categoryFor(status: number, endpoint: GenesysEndpoint): Category {
   if (status >= 500 || status === 408) return Category.TRANSIENT;
   if (status === 401) return Category.AUTH;
   if (status === 403) return Category.ACCOUNT_ERROR;
-  // Details lag behind an accepted message; on the inbound endpoints the path's only id is the integration's.
+  // On the inbound endpoints the path's only id is the integration's.
   if (status === 404) return endpoint === 'details' ? Category.TRANSIENT : Category.ACCOUNT_ERROR;
   if (status === 400 || status === 413 || status === 415 || status === 422) return Category.INVALID_REQUEST;
   return Category.PERMANENT;

@@ -5,6 +5,7 @@ import { GENESYS_CLIENT_OPTIONS, GenesysClientOptions } from './genesys-client.o
 import { GENESYS_LOGIN_HTTP, GenesysHttpClient } from './genesys-http.providers';
 import { GenesysRegion, isGenesysRegion } from './genesys-regions';
 import { GenesysUrls } from './genesys-urls';
+import { GenesysTokenResponse, OAuthErrorResponse } from './types/genesys-oauth.types';
 
 /** A tenant's OAuth client in its Genesys region: the token cache's key (`tenantRegionKey` names it). */
 export interface GenesysLogin {
@@ -75,10 +76,7 @@ export class GenesysLoginClient {
 
 function tokenOf({ status, headers, body }: VendorResponse, key: string): AccessToken {
   if (status >= 200 && status < 300) {
-    const { access_token: accessToken, expires_in: expiresInS } = (typeof body === 'object' && body !== null ? body : {}) as Record<
-      string,
-      unknown
-    >;
+    const { access_token: accessToken, expires_in: expiresInS } = fieldsOf<GenesysTokenResponse>(body);
     if (typeof accessToken !== 'string' || typeof expiresInS !== 'number') {
       throw new TokenEndpointUnavailableError(`Genesys login for ${key} answered HTTP ${status} without access_token and expires_in`, {
         httpStatus: status,
@@ -103,6 +101,11 @@ function tokenOf({ status, headers, body }: VendorResponse, key: string): Access
 
 /** The OAuth `error` when it is one of RFC 6749's codes; a free text there is not echoed. */
 function oauthErrorOf(body: unknown): string | undefined {
-  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  const { error } = fieldsOf<OAuthErrorResponse>(body);
   return typeof error === 'string' && OAUTH_ERRORS.has(error) ? error : undefined;
+}
+
+/** A JSON answer's fields, each still to be checked: the endpoint may answer anything. */
+function fieldsOf<T>(body: unknown): { [K in keyof T]?: unknown } {
+  return typeof body === 'object' && body !== null ? body : {};
 }
