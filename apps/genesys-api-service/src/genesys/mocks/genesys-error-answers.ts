@@ -14,8 +14,9 @@ const errorAnswer = (status: number, code: string, message: string, headers: Rec
 });
 
 /**
- * Error answers of the Open Messaging API, recorded from the Genesys simulator of the testing lib (the
- * client spec checks they still are what it answers); the 429 is also the fact sheet's normalized one.
+ * Error answers of the Open Messaging API, recorded from the Genesys simulator of the testing lib (their
+ * spec checks they still are what it answers the service's clients); the 429 is Genesys's documented
+ * normalized one.
  */
 export const GENESYS_ERROR_ANSWERS = {
   rateLimited: errorAnswer(429, 'too.many.requests.retry.after', 'Rate limit exceeded the maximum. Retry the request in [60] seconds', {
