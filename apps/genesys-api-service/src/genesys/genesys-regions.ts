@@ -1,6 +1,7 @@
 /**
- * Genesys Cloud environments: the API is `https://api.{region}`, the login `https://login.{region}`.
- * From the Genesys JS SDK's region hosts; a tenant's client secret is sent to no other host.
+ * Genesys Cloud environments, from the SDK's region hosts: the API is `api.{environment}`, the login
+ * `login.{environment}`. A tenant's region must be one of them: the client secret and the tenant's
+ * tokens go to no host built from any other value.
  */
 export const GENESYS_REGIONS = [
   'mypurecloud.com',
@@ -25,6 +26,9 @@ export const GENESYS_REGIONS = [
 
 export type GenesysRegion = (typeof GENESYS_REGIONS)[number];
 
-export function isGenesysRegion(v: unknown): v is GenesysRegion {
-  return typeof v === 'string' && (GENESYS_REGIONS as readonly string[]).includes(v);
+const REGIONS: ReadonlySet<string> = new Set(GENESYS_REGIONS);
+
+/** Exactly a listed environment: no case folding, trimming or prefix, so a lookalike host never passes. */
+export function isGenesysRegion(value: unknown): value is GenesysRegion {
+  return typeof value === 'string' && REGIONS.has(value);
 }
