@@ -17,7 +17,11 @@ describe('loadGenesysConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadGenesysConfig(required);
     expect(config.service.name).toBe('genesys-api-service');
-    expect(config.genesys).toEqual({ apiUrlTemplate: 'https://api.{region}', loginUrlTemplate: 'https://login.{region}', timeoutMs: 10000 });
+    expect(config.genesys).toEqual({
+      apiUrlTemplate: 'https://api.{region}',
+      loginUrlTemplate: 'https://login.{region}',
+      timeoutMs: 10000,
+    });
     expect(config.dedupeTtlS).toBe(86400);
     expect(config.sharedState.keyPrefix).toBe('genesys-api-service:');
   });

@@ -1,7 +1,13 @@
 import { checkLegacyChannel, ID_RULE, readChannelTime } from './channel-fields';
 import { FieldReader, isGiven, isObject, Problems } from './field-reader';
 import { MappedMessage } from './inbound-envelope.types';
-import { ID_TYPES, MEDIA_TYPES, OpenContentAttachment, OpenInboundMessage, OpenMessagingFrom } from './open-messaging.types';
+import {
+  ID_TYPES,
+  MEDIA_TYPES,
+  OpenContentAttachment,
+  OpenInboundNormalizedMessage,
+  OpenMessagingFromRecipient,
+} from '../genesys/types/open-messaging.types';
 
 /** Receipts are mapped apart; naming both keeps the reason true for a publisher that sent something else. */
 const PAYLOAD_TYPES = ['Text', 'Receipt'] as const;
@@ -49,7 +55,7 @@ function readChannel(channel: FieldReader, whatsappMessageId?: string) {
   const messageId = channel.optionalString('messageId', ID_RULE) ?? whatsappMessageId;
   const customAttributes = readCustomAttributes(channel);
   if (!from || time === undefined) return undefined;
-  const sent: OpenInboundMessage['channel'] = {
+  const sent: OpenInboundNormalizedMessage['channel'] = {
     from,
     time,
     ...(messageId !== undefined ? { messageId } : {}),
@@ -58,7 +64,7 @@ function readChannel(channel: FieldReader, whatsappMessageId?: string) {
   return { channel: sent, integrationId };
 }
 
-function readFrom(channel: FieldReader): OpenMessagingFrom | undefined {
+function readFrom(channel: FieldReader): OpenMessagingFromRecipient | undefined {
   const from = channel.object('from', true);
   if (!from) return undefined;
   const id = from.requiredString('id', ID_RULE);
@@ -82,7 +88,7 @@ function readCustomAttributes(channel: FieldReader): Record<string, string> | un
 }
 
 /** Each item is `{ attachment }`, or the legacy `{ contentType: "Attachment", attachment }`; an empty list is no content. */
-function readContent(payload: FieldReader): OpenInboundMessage['content'] {
+function readContent(payload: FieldReader): OpenInboundNormalizedMessage['content'] {
   const items = payload.array('content');
   if (!items || items.length === 0) return undefined;
   const attachments = items.map((item, index) => {

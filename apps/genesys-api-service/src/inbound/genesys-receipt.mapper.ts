@@ -1,7 +1,7 @@
 import { checkLegacyChannel, ID_RULE, readChannelTime } from './channel-fields';
 import { FieldReader, isObject, Problems } from './field-reader';
 import { MappedReceipt } from './inbound-envelope.types';
-import { ID_TYPES, OpenInboundReceipt, RECEIPT_STATUSES } from './open-messaging.types';
+import { ID_TYPES, OpenInboundNormalizedReceipt, RECEIPT_STATUSES } from '../genesys/types/open-messaging.types';
 
 /** Statuses of Genesys's normalized messages; a receipt with one of the others is named by it when dropped. */
 const KNOWN_STATUSES = ['Sent', 'Delivered', 'Read', 'Failed', 'Published', 'Removed'];
@@ -47,7 +47,7 @@ export function mapGenesysReceipt(raw: unknown, problems: Problems): MappedRecei
       dropReason: `receipt status ${nameOf(status)} is not sent: Genesys accepts only Delivered and Failed`,
     };
   }
-  const receipt: OpenInboundReceipt = {
+  const receipt: OpenInboundNormalizedReceipt = {
     id,
     channel: { to: { id: customerId, ...(idType !== undefined ? { idType } : {}) }, time },
     status: sent,
@@ -59,7 +59,7 @@ export function mapGenesysReceipt(raw: unknown, problems: Problems): MappedRecei
 }
 
 /** `[{ code?, message }]`, shown to the agent on a failed message; an empty list is none. */
-function readReasons(payload: FieldReader): OpenInboundReceipt['reasons'] {
+function readReasons(payload: FieldReader): OpenInboundNormalizedReceipt['reasons'] {
   const items = payload.array('reasons');
   if (!items || items.length === 0) return undefined;
   const reasons = items.map((item, index) => {

@@ -1,4 +1,4 @@
-import { OpenInboundMessage, OpenInboundReceipt } from './open-messaging.types';
+import { OpenInboundNormalizedMessage, OpenInboundNormalizedReceipt } from '../genesys/types/open-messaging.types';
 
 /** The `metadata` of an `inbound-processed` envelope: the fields the service knows, nothing else. */
 export interface InboundMetadata {
@@ -33,14 +33,14 @@ export interface InboundMessageEnvelope extends EnvelopeBase {
   /** Metric label: `attachment` when there is content, with or without text. */
   messageType: 'text' | 'attachment';
   payloadShape: PayloadShape;
-  message: OpenInboundMessage;
+  message: OpenInboundNormalizedMessage;
 }
 
 /** A Delivered or Failed receipt, for `…/inbound/open/receipt`. */
 export interface InboundReceiptEnvelope extends EnvelopeBase {
   kind: 'receipt';
   messageType: 'receipt';
-  receipt: OpenInboundReceipt;
+  receipt: OpenInboundNormalizedReceipt;
 }
 
 /** A well-formed receipt Genesys does not take (Read, Sent, …): acknowledged, counted and logged, never sent. */

@@ -5,9 +5,11 @@
  * `direction` are not part of the current request models.
  */
 
-export type OpenIdType = 'Phone' | 'Email' | 'Opaque';
+export const ID_TYPES = ['Phone', 'Email', 'Opaque'] as const;
+export type OpenIdType = (typeof ID_TYPES)[number];
 
-export type OpenMediaType = 'Image' | 'Video' | 'Audio' | 'File' | 'Link';
+export const MEDIA_TYPES = ['Image', 'Video', 'Audio', 'File', 'Link'] as const;
+export type OpenMediaType = (typeof MEDIA_TYPES)[number];
 
 /** The customer, as Genesys shows them to the agent. */
 export interface OpenMessagingFromRecipient {
@@ -103,7 +105,8 @@ export interface OpenMessageNormalizedMessage {
 }
 
 /** The two statuses the inbound receipt endpoint takes (`Read` and the others are not for it). */
-export type OpenReceiptStatus = 'Delivered' | 'Failed';
+export const RECEIPT_STATUSES = ['Delivered', 'Failed'] as const;
+export type OpenReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 
 export interface OpenReceiptReason {
   code?: string;
@@ -118,7 +121,7 @@ export type OpenInboundNormalizedReceipt = {
   /** The Genesys message id of the agent's message this receipt is about. */
   id: string;
   /** `to` is the customer the agent's message went to. */
-  channel: { to: OpenMessagingToRecipient & { idType: OpenIdType }; time: string };
+  channel: { to: OpenMessagingToRecipient; time: string };
   status: OpenReceiptStatus;
   reasons?: OpenReceiptReason[];
   isFinalReceipt?: boolean;
