@@ -14,7 +14,6 @@ import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 const OPTIONS: SharedStateOptions = {
   keyPrefix: 't:',
   expectedReplicas: 1,
-  defaultMessagesPerSecond: 80,
   maxRateLimitWaitMs: 1000,
   staleClaimMs: 1000,
 };

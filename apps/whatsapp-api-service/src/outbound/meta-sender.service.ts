@@ -3,6 +3,7 @@ import { CredentialsCache } from '@lib/credentials';
 import { DeliveryState } from '@lib/messaging';
 import { DeliveryError, DeliveryErrorCategory as Category, TenantRateLimiter } from '@lib/resilience';
 import { VendorTransportError } from '@lib/vendor-http';
+import { WhatsappConfig } from '../config/whatsapp.config';
 import { WhatsappCredentials } from '../credentials/whatsapp-credentials';
 import { MetaErrorClassifier } from '../meta/meta-error.classifier';
 import { MetaGraphClient } from '../meta/meta-graph.client';
@@ -27,6 +28,7 @@ export class MetaSender {
     private readonly meta: MetaGraphClient,
     private readonly classifier: MetaErrorClassifier,
     private readonly accountHolds: AccountHoldGate,
+    private readonly config: WhatsappConfig,
   ) {}
 
   async send(envelope: OutboundEnvelope, state: DeliveryState): Promise<unknown> {
@@ -35,7 +37,10 @@ export class MetaSender {
     if (credentials.phoneNumberId !== phoneNumberId) credentials = await this.refreshAfterMismatch(tenantId, phoneNumberId);
     this.assertSender(tenantId, phoneNumberId, credentials);
     const probe = await this.accountHolds.admit(tenantId, state);
-    const slot = await this.rateLimiter.acquire(tenantId, phoneNumberId, credentials.rateLimits?.messagesPerSecond, state.slotAt);
+    // Meta counts each number's messages over a sliding second, with no burst beyond the limit.
+    const rateLimitKey = `meta:${phoneNumberId}`;
+    const rateLimit = { count: credentials.rateLimits?.messagesPerSecond ?? this.config.sharedState.defaultMessagesPerSecond, perMs: 1000 };
+    const slot = await this.rateLimiter.acquire(tenantId, rateLimitKey, rateLimit, state.slotAt);
     state.slotAt = slot.granted ? undefined : slot.slotAt;
     if (!slot.granted) {
       throw new DeliveryError(Category.THROTTLED, `phone number ${phoneNumberId} is at its rate limit`, {
@@ -48,12 +53,12 @@ export class MetaSender {
       const sentAt = Date.now();
       const result = await this.callMeta(tenantId, credentials, envelope.wabaPayload);
       if (result.ok) {
-        this.rateLimiter.recordSent(phoneNumberId);
+        this.rateLimiter.recordSent(rateLimitKey);
         await this.accountHolds.succeeded(tenantId, probe);
         return result.body;
       }
       if (result.failure.error.details.ownPace) {
-        await this.rateLimiter.recordOvershoot(phoneNumberId, sentAt, credentials.rateLimits?.messagesPerSecond);
+        await this.rateLimiter.recordOvershoot(rateLimitKey, sentAt, rateLimit);
       }
       if (result.failure.error.details.accountHoldProbeMs !== undefined) {
         // A refused account is not this message's failure: the hold and the 24 h bound limit its tries, not the budget.
