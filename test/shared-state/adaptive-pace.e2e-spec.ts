@@ -7,7 +7,8 @@ import { register } from 'prom-client';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const T0 = 1_700_000_000_000;
-const NUMBER = '106540352242922';
+const NUMBER = 'meta:106540352242922';
+const META_80 = { count: 80, perMs: 1000 };
 
 /** Two replicas sharing one Redis: what one learns from a 130429, the other paces by. */
 describe('AdaptivePace shared through Redis', () => {
@@ -15,7 +16,6 @@ describe('AdaptivePace shared through Redis', () => {
     redisUrl: REDIS_URL,
     keyPrefix: `pace-e2e-${randomBytes(4).toString('hex')}:`,
     expectedReplicas: 2,
-    defaultMessagesPerSecond: 80,
     maxRateLimitWaitMs: 1000,
     staleClaimMs: 60_000,
   };
@@ -54,14 +54,14 @@ describe('AdaptivePace shared through Redis', () => {
 
   it('slows every replica after one replica meets a 130429, once per burst', async () => {
     at(0);
-    expect([a.limitOf(NUMBER, 80), b.limitOf(NUMBER, 80)]).toEqual([80, 80]);
-    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).recordOvershoot(NUMBER, 80, T0)));
+    expect([a.limitOf(NUMBER, META_80), b.limitOf(NUMBER, META_80)]).toEqual([80, 80]);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).recordOvershoot(NUMBER, T0, META_80)));
     expect(warnings).toHaveBeenCalledTimes(1);
 
     at(500);
-    await Promise.all([a.sync(NUMBER, 80), b.sync(NUMBER, 80)]);
-    expect(a.limitOf(NUMBER, 80)).toBeCloseTo(56);
-    expect(b.limitOf(NUMBER, 80)).toBeCloseTo(56);
+    await Promise.all([a.sync(NUMBER, META_80), b.sync(NUMBER, META_80)]);
+    expect(a.limitOf(NUMBER, META_80)).toBeCloseTo(56);
+    expect(b.limitOf(NUMBER, META_80)).toBeCloseTo(56);
   });
 
   it('raises the shared pace by the time sends went through, counted once for both replicas', async () => {
@@ -69,16 +69,16 @@ describe('AdaptivePace shared through Redis', () => {
     a.recordSent(NUMBER);
     b.recordSent(NUMBER);
     // Both sent during the 500 ms since their last sync; at 5 % of 80 msg/s per second that is +2, not +2 each.
-    await Promise.all([a.sync(NUMBER, 80), b.sync(NUMBER, 80)]);
-    await Promise.all([a.sync(NUMBER, 80), b.sync(NUMBER, 80)]);
-    expect(a.limitOf(NUMBER, 80)).toBeCloseTo(58);
-    expect(b.limitOf(NUMBER, 80)).toBeCloseTo(58);
+    await Promise.all([a.sync(NUMBER, META_80), b.sync(NUMBER, META_80)]);
+    await Promise.all([a.sync(NUMBER, META_80), b.sync(NUMBER, META_80)]);
+    expect(a.limitOf(NUMBER, META_80)).toBeCloseTo(58);
+    expect(b.limitOf(NUMBER, META_80)).toBeCloseTo(58);
   });
 
   it('acts on a later 130429 from the other replica', async () => {
     at(2500);
-    await a.recordOvershoot(NUMBER, 80, T0 + 2400);
-    await b.sync(NUMBER, 80);
-    expect(b.limitOf(NUMBER, 80)).toBeCloseTo(58 * 0.7);
+    await a.recordOvershoot(NUMBER, T0 + 2400, META_80);
+    await b.sync(NUMBER, META_80);
+    expect(b.limitOf(NUMBER, META_80)).toBeCloseTo(58 * 0.7);
   });
 });

@@ -14,6 +14,7 @@ export * from './shared-state/adaptive-pace.service';
 export * from './shared-state/conversation-sequencer';
 export * from './shared-state/delivery-ledger.service';
 export * from './shared-state/learned-pace';
+export * from './shared-state/rate-limit';
 export * from './shared-state/redis-connection.service';
 export * from './shared-state/redis.health';
 export * from './shared-state/shared-state.module';

@@ -15,7 +15,6 @@ import { MetaCategory } from '../meta/meta-error-categories';
 const OPTIONS: SharedStateOptions = {
   keyPrefix: 't:',
   expectedReplicas: 1,
-  defaultMessagesPerSecond: 80,
   maxRateLimitWaitMs: 1000,
   staleClaimMs: 1000,
 };

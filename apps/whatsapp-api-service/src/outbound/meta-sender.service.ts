@@ -4,6 +4,7 @@ import { VendorCallFailure } from '@lib/delivery';
 import { DeliveryState } from '@lib/messaging';
 import { DeliveryError, DeliveryErrorCategory as Category, TenantRateLimiter } from '@lib/resilience';
 import { VendorTransportError } from '@lib/vendor-http';
+import { WhatsappConfig } from '../config/whatsapp.config';
 import { WhatsappCredentials } from '../credentials/whatsapp-credentials';
 import { MetaErrorClassifier } from '../meta/meta-error.classifier';
 import { MetaGraphClient } from '../meta/meta-graph.client';
@@ -29,6 +30,7 @@ export class MetaSender {
     private readonly meta: MetaGraphClient,
     private readonly classifier: MetaErrorClassifier,
     private readonly accountHolds: AccountHoldGate,
+    private readonly config: WhatsappConfig,
   ) {}
 
   async send(envelope: OutboundEnvelope, state: DeliveryState): Promise<MetaSendReceipt> {
@@ -37,8 +39,10 @@ export class MetaSender {
     if (credentials.phoneNumberId !== phoneNumberId) credentials = await this.refreshAfterMismatch(tenantId, phoneNumberId);
     this.assertSender(tenantId, phoneNumberId, credentials);
     const probe = await this.accountHolds.admit(tenantId, state);
-    const limit = credentials.rateLimits?.messagesPerSecond;
-    const slot = await this.rateLimiter.acquire(tenantId, phoneNumberId, limit, state.slotAt);
+    // Meta counts each number's messages over a sliding second, with no burst beyond the limit.
+    const rateLimitKey = `meta:${phoneNumberId}`;
+    const rateLimit = { count: credentials.rateLimits?.messagesPerSecond ?? this.config.sharedState.defaultMessagesPerSecond, perMs: 1000 };
+    const slot = await this.rateLimiter.acquire(tenantId, rateLimitKey, rateLimit, state.slotAt);
     state.slotAt = slot.granted ? undefined : slot.slotAt;
     if (!slot.granted) {
       throw new DeliveryError(Category.THROTTLED, `phone number ${phoneNumberId} is at its rate limit`, {
@@ -49,12 +53,12 @@ export class MetaSender {
     const sentAt = Date.now();
     const result = await this.callMeta(tenantId, credentials, envelope.wabaPayload);
     if (result.ok) {
-      this.rateLimiter.recordSent(phoneNumberId);
+      this.rateLimiter.recordSent(rateLimitKey);
       await this.accountHolds.succeeded(tenantId, probe);
       return sendReceiptOf(result.body, envelope.messageType !== MARK_AS_READ);
     }
     const error = result.failure;
-    if (error.details.ownPace) await this.rateLimiter.recordOvershoot(phoneNumberId, sentAt, limit);
+    if (error.details.ownPace) await this.rateLimiter.recordOvershoot(rateLimitKey, sentAt, rateLimit);
     // A refused account is not this message's failure: the hold and the age limit bound its tries, not the budget.
     if (error.details.accountHoldProbeMs !== undefined) throw await this.accountHolds.refused(tenantId, error, state, probe);
     throw result.failure;

@@ -5,7 +5,6 @@ import { SharedStateOptions } from './shared-state.options';
 const OPTIONS: SharedStateOptions = {
   keyPrefix: 'test:',
   expectedReplicas: 1,
-  defaultMessagesPerSecond: 80,
   maxRateLimitWaitMs: 1000,
   staleClaimMs: 5_000,
 };

@@ -6,11 +6,11 @@ import { RedisConnection } from './redis-connection.service';
 import { SharedStateOptions } from './shared-state.options';
 
 const T0 = 1_700_000_000_000;
-const NUMBER = '106540352242922';
+const NUMBER = 'meta:106540352242922';
+const META_80 = { count: 80, perMs: 1000 };
 const options: SharedStateOptions = {
   keyPrefix: 'pace-spec:',
   expectedReplicas: 1,
-  defaultMessagesPerSecond: 80,
   maxRateLimitWaitMs: 1000,
   staleClaimMs: 60_000,
 };
@@ -35,47 +35,49 @@ describe(`${AdaptivePace.name} without Redis`, () => {
     register.clear();
   });
 
-  it('paces at the stated limit until Meta answers 130429', () => {
-    expect(pace.limitOf(NUMBER, 80)).toBe(80);
-    expect(pace.limitOf('another-number', 20)).toBe(20);
+  it('paces at the stated limit until the vendor says it overshot', () => {
+    expect(pace.limitOf(NUMBER, META_80)).toBe(80);
+    expect(pace.limitOf('meta:another-number', { count: 20, perMs: 1000 })).toBe(20);
   });
 
-  it('lowers the pace once per burst of 130429s, for that number only', async () => {
-    pace.limitOf(NUMBER, 80);
-    await Promise.all(Array.from({ length: 20 }, () => pace.recordOvershoot(NUMBER, 80, T0)));
-    expect(pace.limitOf(NUMBER, 80)).toBeCloseTo(56);
-    expect(pace.limitOf('another-number', 80)).toBe(80);
+  it('lowers the pace once per burst of overshoots, for that key only', async () => {
+    pace.limitOf(NUMBER, META_80);
+    await Promise.all(Array.from({ length: 20 }, () => pace.recordOvershoot(NUMBER, T0, META_80)));
+    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(56);
+    expect(pace.limitOf('meta:another-number', META_80)).toBe(80);
 
     at(1500);
-    await pace.recordOvershoot(NUMBER, 80, T0 + 1200);
-    expect(pace.limitOf(NUMBER, 80)).toBeCloseTo(56 * 0.7);
+    await pace.recordOvershoot(NUMBER, T0 + 1200, META_80);
+    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(56 * 0.7);
     expect(warnings.mock.calls.map(([line]) => line)).toEqual([
       {
         event: 'rate_limit_pace_lowered',
-        phoneNumberId: NUMBER,
-        statedMessagesPerSecond: 80,
-        fromMessagesPerSecond: 80,
-        messagesPerSecond: 56,
+        key: NUMBER,
+        perMs: 1000,
+        statedLimit: 80,
+        fromLimit: 80,
+        limit: 56,
       },
       {
         event: 'rate_limit_pace_lowered',
-        phoneNumberId: NUMBER,
-        statedMessagesPerSecond: 80,
-        fromMessagesPerSecond: 56,
-        messagesPerSecond: 39.2,
+        key: NUMBER,
+        perMs: 1000,
+        statedLimit: 80,
+        fromLimit: 56,
+        limit: 39.2,
       },
     ]);
   });
 
   it('raises a lowered pace again while sends go through, and not while none do', async () => {
-    await pace.recordOvershoot(NUMBER, 80, T0);
+    await pace.recordOvershoot(NUMBER, T0, META_80);
     at(1000);
-    await pace.sync(NUMBER, 80);
-    expect(pace.limitOf(NUMBER, 80)).toBeCloseTo(56);
+    await pace.sync(NUMBER, META_80);
+    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(56);
 
     pace.recordSent(NUMBER);
     at(2000);
-    await pace.sync(NUMBER, 80);
-    expect(pace.limitOf(NUMBER, 80)).toBeCloseTo(60);
+    await pace.sync(NUMBER, META_80);
+    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(60);
   });
 });

@@ -7,7 +7,6 @@ import { SharedStateOptions } from './shared-state.options';
 const options: SharedStateOptions = {
   keyPrefix: 'ledger-spec:',
   expectedReplicas: 1,
-  defaultMessagesPerSecond: 80,
   maxRateLimitWaitMs: 1000,
   staleClaimMs: 60_000,
 };

@@ -1,53 +1,55 @@
 import { LearnedPace, lowered, PACE_RULES, paceOf, parseLearnedPace, raised } from './learned-pace';
 
 const T0 = 1_700_000_000_000;
+/** Meta's default: 80 messages per second. */
+const META_80 = { count: 80, perMs: 1000 };
 
 describe('learned pace (AIMD)', () => {
   it('has nothing to say until a 130429: the stated limit holds', () => {
     expect(paceOf(undefined, 80)).toBe(80);
-    expect(raised(undefined, 80, 1000, T0)).toBeUndefined();
+    expect(raised(undefined, META_80, 1000, T0)).toBeUndefined();
   });
 
   it('lowers the pace by 30 % on a 130429 and remembers the pace that overshot', () => {
-    expect(lowered(undefined, 80, T0, T0 + 50)).toEqual({ limit: 56, ceiling: 80, loweredAt: T0 + 50, changedAt: T0 + 50 });
+    expect(lowered(undefined, META_80, T0, T0 + 50)).toEqual({ limit: 56, ceiling: 80, loweredAt: T0 + 50, changedAt: T0 + 50 });
   });
 
   it('ignores 130429s for sends made while Meta still counted the old pace, and acts on later ones', () => {
-    const once = lowered(undefined, 80, T0, T0)!;
-    expect(lowered(once, 80, T0 + PACE_RULES.settleMs, T0 + 1200)).toBe(once);
-    expect(lowered(once, 80, T0 + PACE_RULES.settleMs + 1, T0 + 1200)).toMatchObject({ limit: 56 * 0.7, ceiling: 56 });
+    const once = lowered(undefined, META_80, T0, T0)!;
+    expect(lowered(once, META_80, T0 + PACE_RULES.settleWindows * 1000, T0 + 1200)).toBe(once);
+    expect(lowered(once, META_80, T0 + PACE_RULES.settleWindows * 1000 + 1, T0 + 1200)).toMatchObject({ limit: 56 * 0.7, ceiling: 56 });
   });
 
   it('never paces below 1 msg/s', () => {
     let learned: LearnedPace | undefined;
-    for (let second = 0; second < 30; second += 1) learned = lowered(learned, 80, T0 + second * 2000, T0 + second * 2000);
-    expect(learned!.limit).toBe(PACE_RULES.floorMps);
+    for (let second = 0; second < 30; second += 1) learned = lowered(learned, META_80, T0 + second * 2000, T0 + second * 2000);
+    expect(learned!.limit).toBe(PACE_RULES.floor);
   });
 
   it('comes back by 5 % of the stated limit per second of sends up to 90 % of the ceiling, probes slowly up to it, then fast again', () => {
     const learned: LearnedPace = { limit: 14, ceiling: 20, loweredAt: T0, changedAt: T0 };
-    const fast = raised(learned, 80, 500, T0 + 500)!;
+    const fast = raised(learned, META_80, 500, T0 + 500)!;
     expect(fast.limit).toBeCloseTo(16);
-    expect(raised(fast, 80, 1000, T0 + 1500)!.limit).toBeCloseTo(18);
-    const probing = raised({ ...learned, limit: 18 }, 80, 1000, T0 + 1000)!;
-    expect(probing.limit).toBeCloseTo(18 + 20 * PACE_RULES.probePerSecond);
-    expect(raised({ ...learned, limit: 19.99 }, 80, 1000, T0 + 1000)!.limit).toBe(20);
-    expect(raised({ ...learned, limit: 20 }, 80, 1000, T0 + 1000)!.limit).toBeCloseTo(24);
+    expect(raised(fast, META_80, 1000, T0 + 1500)!.limit).toBeCloseTo(18);
+    const probing = raised({ ...learned, limit: 18 }, META_80, 1000, T0 + 1000)!;
+    expect(probing.limit).toBeCloseTo(18 + 20 * PACE_RULES.probePerWindow);
+    expect(raised({ ...learned, limit: 19.99 }, META_80, 1000, T0 + 1000)!.limit).toBe(20);
+    expect(raised({ ...learned, limit: 20 }, META_80, 1000, T0 + 1000)!.limit).toBeCloseTo(24);
   });
 
   it('credits time once, however many replicas report sends for it, and nothing without sends', () => {
     const learned: LearnedPace = { limit: 10, ceiling: 40, loweredAt: T0, changedAt: T0 };
-    const first = raised(learned, 80, 1000, T0 + 1000)!;
-    expect(raised(first, 80, 1000, T0 + 1000)).toBe(first);
-    expect(raised(first, 80, 0, T0 + 2000)).toBe(first);
+    const first = raised(learned, META_80, 1000, T0 + 1000)!;
+    expect(raised(first, META_80, 1000, T0 + 1000)).toBe(first);
+    expect(raised(first, META_80, 0, T0 + 2000)).toBe(first);
     // A replica that reports after a long idle stretch earns at most its own credit.
-    expect(raised(first, 80, 1000, T0 + 60_000)!.limit).toBeCloseTo(first.limit + 4);
+    expect(raised(first, META_80, 1000, T0 + 60_000)!.limit).toBeCloseTo(first.limit + 4);
   });
 
   it('forgets the learned pace once it is back at the stated limit, or the stated limit fell below it', () => {
-    expect(raised({ limit: 79.5, ceiling: 60, loweredAt: T0, changedAt: T0 }, 80, 1000, T0 + 1000)).toBeUndefined();
-    expect(raised({ limit: 79.5, ceiling: 100, loweredAt: T0, changedAt: T0 }, 80, 1000, T0 + 1000)).toBeUndefined();
-    expect(raised({ limit: 30, ceiling: 40, loweredAt: T0, changedAt: T0 }, 20, 1000, T0 + 1000)).toBeUndefined();
+    expect(raised({ limit: 79.5, ceiling: 60, loweredAt: T0, changedAt: T0 }, META_80, 1000, T0 + 1000)).toBeUndefined();
+    expect(raised({ limit: 79.5, ceiling: 100, loweredAt: T0, changedAt: T0 }, META_80, 1000, T0 + 1000)).toBeUndefined();
+    expect(raised({ limit: 30, ceiling: 40, loweredAt: T0, changedAt: T0 }, { count: 20, perMs: 1000 }, 1000, T0 + 1000)).toBeUndefined();
     expect(paceOf({ limit: 30, ceiling: 40, loweredAt: T0, changedAt: T0 }, 20)).toBe(20);
   });
 
@@ -63,11 +65,11 @@ describe('learned pace (AIMD)', () => {
       const pace = paceOf(learned, stated);
       paces.push(pace);
       if (Math.floor(pace) > real) {
-        const next = lowered(learned, stated, now, now);
+        const next = lowered(learned, { count: stated, perMs: 1000 }, now, now);
         if (next !== learned) overshoots.push(step);
         learned = next;
       } else {
-        learned = raised(learned, stated, 100, now);
+        learned = raised(learned, { count: stated, perMs: 1000 }, 100, now);
       }
     }
     const late = paces.slice(600);
@@ -78,10 +80,19 @@ describe('learned pace (AIMD)', () => {
     expect(Math.max(...late)).toBeLessThan(real + 2);
   });
 
+  it('learns a per-minute limit in minutes: it settles for one, and comes back by 5 % of the stated limit per minute', () => {
+    const perMinute = { count: 300, perMs: 60_000 };
+    const once = lowered(undefined, perMinute, T0, T0)!;
+    expect(once).toEqual({ limit: 210, ceiling: 300, loweredAt: T0, changedAt: T0 });
+    expect(lowered(once, perMinute, T0 + 59_000, T0 + 61_000)).toBe(once);
+    expect(lowered(once, perMinute, T0 + 61_000, T0 + 62_000)).toMatchObject({ limit: 147, ceiling: 210 });
+    expect(raised(once, perMinute, 1000, T0 + 1000)!.limit).toBeCloseTo(210 + 15 / 60);
+  });
+
   it('reads back only a well-formed stored pace', () => {
     const stored = { limit: 12.5, ceiling: 20, loweredAt: T0, changedAt: T0 };
     expect(parseLearnedPace(JSON.stringify(stored))).toEqual(stored);
-    expect(parseLearnedPace(JSON.stringify({ ...stored, limit: 0 }))).toMatchObject({ limit: PACE_RULES.floorMps });
+    expect(parseLearnedPace(JSON.stringify({ ...stored, limit: 0 }))).toMatchObject({ limit: PACE_RULES.floor });
     for (const junk of [null, '', 'not json', '{"limit":"12"}', JSON.stringify({ ...stored, ceiling: null }), '[]']) {
       expect(parseLearnedPace(junk)).toBeUndefined();
     }

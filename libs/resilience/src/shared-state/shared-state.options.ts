@@ -3,10 +3,8 @@ export interface SharedStateOptions {
   redisUrl?: string;
   /** Prefix of every key, so several services, test runs or demos can share one Redis. */
   keyPrefix: string;
-  /** Replicas sharing a tenant's rate limit; the per-replica fallback limit is the limit divided by this. */
+  /** Replicas sharing a rate limit; each paces at, and falls back to, the limit divided by this. */
   expectedReplicas: number;
-  /** Messages per second per business number when the tenant's credentials name none (Meta's default, 80). */
-  defaultMessagesPerSecond: number;
   /** Longest in-process wait for a rate-limit slot; a longer wait goes through the broker. */
   maxRateLimitWaitMs: number;
   /** A claim older than this is taken over: the consumer that made it died before deciding. */

@@ -2,22 +2,25 @@ import { Logger } from '@nestjs/common';
 import { MetricFactory, TenantLabel, VerifiedTenants } from '@lib/observability';
 import { register } from 'prom-client';
 import { AdaptivePace } from './adaptive-pace.service';
+import { RateLimit } from './rate-limit';
 import { RedisConnection } from './redis-connection.service';
 import { SharedStateOptions } from './shared-state.options';
 import { RateLimitDecision, TenantRateLimiter } from './tenant-rate-limiter.service';
 
 const T0 = 1_700_000_000_000;
-const NUMBER = '106540352242922';
+const NUMBER = 'meta:106540352242922';
+const TEN_PER_SECOND: RateLimit = { count: 10, perMs: 1000 };
+const GENESYS: RateLimit = { count: 300, perMs: 60_000, burst: 10 };
 const observability = { serviceName: 'limiter-spec', version: '0', logLevel: 'silent' };
 
-/** Without Redis, one replica; every message beyond the first is parked at once (no in-process wait). */
-function limiter(): TenantRateLimiter {
+/** Without Redis, one replica unless told otherwise. */
+function limiter(overrides: Partial<SharedStateOptions> = {}): TenantRateLimiter {
   const options: SharedStateOptions = {
     keyPrefix: 'limiter-spec:',
     expectedReplicas: 1,
-    defaultMessagesPerSecond: 80,
     maxRateLimitWaitMs: 0,
     staleClaimMs: 60_000,
+    ...overrides,
   };
   const metrics = new MetricFactory(observability);
   const redis = new RedisConnection(options, metrics);
@@ -31,41 +34,145 @@ function limiter(): TenantRateLimiter {
 }
 
 const slotOf = (decision: RateLimitDecision) => (decision.granted ? undefined : decision.slotAt);
+const gaps = (times: number[]) => times.slice(1).map((time, i) => time - times[i]);
+
+/**
+ * A consumer of one key: asks for a slot, and when parked comes back at its slot with it, as a
+ * message waiting in the broker does. Records when each grant was given (simulated clock).
+ */
+async function consume(rateLimiter: TenantRateLimiter, key: string, limit: RateLimit, until: number, grants: number[]): Promise<void> {
+  let reservedSlotAt: number | undefined;
+  while (Date.now() < until) {
+    const decision = await rateLimiter.acquire('acme', key, limit, reservedSlotAt);
+    if (decision.granted) {
+      grants.push(Date.now());
+      reservedSlotAt = undefined;
+    } else {
+      reservedSlotAt = decision.slotAt;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, decision.slotAt - Date.now())));
+    }
+  }
+}
+
+/** The most grants within any sliding window of `windowMs`. */
+function busiestWindow(times: number[], windowMs: number): number {
+  let busiest = 0;
+  for (let start = 0, end = 0; end < times.length; end += 1) {
+    while (times[end] - times[start] >= windowMs) start += 1;
+    busiest = Math.max(busiest, end - start + 1);
+  }
+  return busiest;
+}
 
 describe(TenantRateLimiter.name, () => {
-  beforeEach(() => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'] });
-    jest.setSystemTime(T0);
-    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-  });
-
   afterEach(() => {
     jest.useRealTimers();
     jest.restoreAllMocks();
     register.clear();
   });
 
-  async function parkedSlots(rateLimiter: TenantRateLimiter, count: number): Promise<number[]> {
-    const slots: number[] = [];
-    for (let i = 0; i < count; i += 1) slots.push(slotOf(await rateLimiter.acquire('acme', NUMBER, 10))!);
-    return slots;
-  }
+  describe('a per-second limit without burst (Meta)', () => {
+    beforeEach(() => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'] });
+      jest.setSystemTime(T0);
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    });
 
-  const gaps = (slots: number[]) => slots.slice(1).map((slot, i) => slot - slots[i]);
+    async function parkedSlots(rateLimiter: TenantRateLimiter, count: number): Promise<number[]> {
+      const slots: number[] = [];
+      for (let i = 0; i < count; i += 1) slots.push(slotOf(await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND))!);
+      return slots;
+    }
 
-  it('hands parked messages slots one paced interval apart at the stated limit', async () => {
-    const rateLimiter = limiter();
-    expect(await rateLimiter.acquire('acme', NUMBER, 10)).toEqual({ granted: true });
-    const slots = await parkedSlots(rateLimiter, 4);
-    for (const gap of gaps(slots)) expect(gap).toBeCloseTo(104);
+    it('hands parked messages slots one paced interval apart at the stated limit', async () => {
+      const rateLimiter = limiter();
+      expect(await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND)).toEqual({ granted: true });
+      const slots = await parkedSlots(rateLimiter, 4);
+      for (const gap of gaps(slots)) expect(gap).toBeCloseTo(104);
+    });
+
+    it('spaces slots wider after an overshoot, by the decrease of the pace', async () => {
+      const rateLimiter = limiter();
+      await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND);
+      const before = gaps(await parkedSlots(rateLimiter, 3));
+      await rateLimiter.recordOvershoot(NUMBER, T0, TEN_PER_SECOND);
+      const after = gaps(await parkedSlots(rateLimiter, 3));
+      expect(after[after.length - 1] / before[0]).toBeCloseTo(1 / 0.7);
+    });
+
+    it('never holds up another key: one over its limit parks, the other is granted at once', async () => {
+      const rateLimiter = limiter();
+      await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND);
+      expect((await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND)).granted).toBe(false);
+      expect(await rateLimiter.acquire('globex', 'meta:106540352242923', TEN_PER_SECOND)).toEqual({ granted: true });
+    });
+
+    it('refuses a limit it cannot hold, naming the field', async () => {
+      const rateLimiter = limiter();
+      await expect(rateLimiter.acquire('acme', NUMBER, { count: Number.NaN, perMs: 1000 })).rejects.toThrow(/count/);
+      await expect(rateLimiter.acquire('acme', NUMBER, { count: 10, perMs: 1500 })).rejects.toThrow(/perMs/);
+      await expect(rateLimiter.acquire('acme', NUMBER, { count: 10, perMs: 1000, burst: 0 })).rejects.toThrow(/burst/);
+    });
   });
 
-  it('spaces slots wider after a 130429, by the decrease of the pace', async () => {
-    const rateLimiter = limiter();
-    await rateLimiter.acquire('acme', NUMBER, 10);
-    const before = gaps(await parkedSlots(rateLimiter, 3));
-    await rateLimiter.recordOvershoot(NUMBER, T0, 10);
-    const after = gaps(await parkedSlots(rateLimiter, 3));
-    expect(after[after.length - 1] / before[0]).toBeCloseTo(1 / 0.7);
+  describe('a per-minute limit with a burst (Genesys), on a simulated clock', () => {
+    beforeEach(() => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+      jest.setSystemTime(T0);
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    });
+
+    it('grants a burst at once, then paces one interval apart', async () => {
+      const rateLimiter = limiter({ maxRateLimitWaitMs: 1000 });
+      const grants: number[] = [];
+      const track = (decision: Promise<RateLimitDecision>) => decision.then(() => grants.push(Date.now()));
+      const first = Array.from({ length: 12 }, () => track(rateLimiter.acquire('acme', 'genesys:acme', GENESYS)));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(grants).toEqual(Array.from({ length: 10 }, () => T0));
+      await jest.advanceTimersByTimeAsync(1000);
+      await Promise.all(first);
+      // 60 s / 300, 4 % under the limit.
+      expect(grants.slice(10)).toEqual([T0 + 208, T0 + 416]);
+    });
+
+    it('grants about 300 over a minute and never more than 300 in any minute', async () => {
+      const rateLimiter = limiter({ maxRateLimitWaitMs: 1000 });
+      const grants: number[] = [];
+      const consumers = Array.from({ length: 20 }, () => consume(rateLimiter, 'genesys:acme', GENESYS, T0 + 180_000, grants));
+      await jest.advanceTimersByTimeAsync(180_000);
+      await jest.runOnlyPendingTimersAsync();
+      await Promise.all(consumers);
+      grants.sort((a, b) => a - b);
+      const firstMinute = grants.filter((at) => at < T0 + 60_000).length;
+      expect(firstMinute).toBeGreaterThanOrEqual(285);
+      expect(firstMinute).toBeLessThanOrEqual(300);
+      expect(busiestWindow(grants, 60_000)).toBeLessThanOrEqual(300);
+    });
+
+    it('paces each of three replicas at a third of the limit and a third of the burst', async () => {
+      const rateLimiter = limiter({ maxRateLimitWaitMs: 1000, expectedReplicas: 3 });
+      const grants: number[] = [];
+      const consumers = Array.from({ length: 10 }, () => consume(rateLimiter, 'genesys:acme', GENESYS, T0 + 120_000, grants));
+      await jest.advanceTimersByTimeAsync(120_000);
+      await jest.runOnlyPendingTimersAsync();
+      await Promise.all(consumers);
+      expect(grants.filter((at) => at === T0)).toHaveLength(3);
+      expect(busiestWindow(grants, 60_000)).toBeLessThanOrEqual(100);
+      expect(grants.filter((at) => at >= T0 + 60_000 && at < T0 + 120_000).length).toBeGreaterThanOrEqual(95);
+    });
+
+    it('lowers a per-minute pace on an overshoot and counts the settle time in minutes', async () => {
+      const perMinute: RateLimit = { count: 300, perMs: 60_000 };
+      const rateLimiter = limiter();
+      await rateLimiter.acquire('acme', 'genesys:acme', perMinute);
+      await rateLimiter.recordOvershoot('genesys:acme', T0, perMinute);
+      jest.setSystemTime(T0 + 30_000);
+      // Sent within a minute of the decrease: Genesys still counted the old pace.
+      await rateLimiter.recordOvershoot('genesys:acme', T0 + 20_000, perMinute);
+      expect(await rateLimiter.acquire('acme', 'genesys:acme', perMinute)).toEqual({ granted: true });
+      const slots: number[] = [];
+      for (let i = 0; i < 3; i += 1) slots.push(slotOf(await rateLimiter.acquire('acme', 'genesys:acme', perMinute))!);
+      for (const gap of gaps(slots)) expect(gap).toBeCloseTo(208 / 0.7);
+    });
   });
 });

@@ -1,0 +1,119 @@
+import { Logger } from '@nestjs/common';
+import { MetricFactory, TenantLabel, VerifiedTenants } from '@lib/observability';
+import { AdaptivePace, RateLimit, RedisConnection, SharedStateOptions, TenantRateLimiter } from '@lib/resilience';
+import { waitUntil } from '@lib/testing';
+import { randomBytes } from 'node:crypto';
+import { register } from 'prom-client';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Genesys-shaped: per minute, with a burst. */
+const PER_MINUTE: RateLimit = { count: 120, perMs: 60_000, burst: 10 };
+/** Long enough to fill one window and start the next. */
+const RUN_MS = 62_000;
+const CONSUMERS_PER_REPLICA = 5;
+const observability = { serviceName: 'shared-rate-limit-e2e', version: '0', logLevel: 'silent' };
+
+/** One replica: its own Redis connection, limiter and pace, as a separate process would have. */
+function replica(options: SharedStateOptions): { connection: RedisConnection; limiter: TenantRateLimiter } {
+  const metrics = new MetricFactory(observability);
+  const connection = new RedisConnection(options, metrics);
+  const tenantLabel = new TenantLabel(observability, new VerifiedTenants(observability));
+  return { connection, limiter: new TenantRateLimiter(connection, options, metrics, tenantLabel, new AdaptivePace(connection, options)) };
+}
+
+/**
+ * Consumers of one key on one replica until `until`: each asks for a slot and, when parked, comes
+ * back at its slot with it, as a message waiting in the broker does. Records when grants were given.
+ */
+async function drive(limiter: TenantRateLimiter, key: string, until: number, grants: number[]): Promise<void> {
+  const consumer = async () => {
+    let reservedSlotAt: number | undefined;
+    while (Date.now() < until) {
+      const decision = await limiter.acquire('acme', key, PER_MINUTE, reservedSlotAt);
+      if (decision.granted) {
+        grants.push(Date.now());
+        reservedSlotAt = undefined;
+      } else {
+        reservedSlotAt = decision.slotAt;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(decision.slotAt, until) - Date.now())));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONSUMERS_PER_REPLICA }, consumer));
+}
+
+/** The most grants within any sliding window of the limit's length. */
+function busiestWindow(grants: number[][]): number {
+  const times = grants.flat().sort((a, b) => a - b);
+  let busiest = 0;
+  for (let start = 0, end = 0; end < times.length; end += 1) {
+    while (times[end] - times[start] >= PER_MINUTE.perMs) start += 1;
+    busiest = Math.max(busiest, end - start + 1);
+  }
+  return busiest;
+}
+
+/**
+ * Two replicas sharing one per-minute limit through Redis (real, under a throw-away key prefix), on
+ * the wall clock: once as deployed (each expects the other), once with one replica more than they
+ * expect, where only the count in Redis holds them to the limit. Both run at the same time.
+ */
+describe('TenantRateLimiter: a per-minute limit shared by two replicas through Redis', () => {
+  const run = randomBytes(4).toString('hex');
+  const keyPrefix = `rate-e2e-${run}:`;
+  const base = { redisUrl: REDIS_URL, keyPrefix, maxRateLimitWaitMs: 1000, staleClaimMs: 60_000 };
+  const expected = [replica({ ...base, expectedReplicas: 2 }), replica({ ...base, expectedReplicas: 2 })];
+  const unexpected = [replica({ ...base, expectedReplicas: 1 }), replica({ ...base, expectedReplicas: 1 })];
+  const replicas = [...expected, ...unexpected];
+  const keys = { expected: `genesys:expected-${run}`, unexpected: `genesys:unexpected-${run}` };
+  const grants = { expected: [[], []] as number[][], unexpected: [[], []] as number[][] };
+  let started = 0;
+  /**
+   * Grants before the end of the first window in Redis. That window opens with the first request's
+   * count, after `started`, so every grant counted here was counted in it.
+   */
+  const firstWindow = (replicaGrants: number[][]) => replicaGrants.flat().filter((at) => at < started + PER_MINUTE.perMs).length;
+
+  beforeAll(async () => {
+    await waitUntil('every replica connected to Redis', () => replicas.every(({ connection }) => connection.available));
+    started = Date.now();
+    const until = started + RUN_MS;
+    await Promise.all([
+      ...expected.map(({ limiter }, i) => drive(limiter, keys.expected, until, grants.expected[i])),
+      ...unexpected.map(({ limiter }, i) => drive(limiter, keys.unexpected, until, grants.unexpected[i])),
+    ]);
+  }, RUN_MS + 30_000);
+
+  afterAll(async () => {
+    // Closing the connections is not an outage worth a log line here.
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const client = replicas[0].connection.client!;
+    const left = await client.keys(`${keyPrefix}*`);
+    if (left.length > 0) await client.del(...left);
+    const closed = replicas.map(({ connection }) => new Promise((resolve) => connection.client!.once('end', resolve)));
+    await Promise.all(replicas.map(({ connection }) => connection.onApplicationShutdown()));
+    await Promise.all(closed);
+    jest.restoreAllMocks();
+    register.clear();
+  });
+
+  it('keeps both replicas together within the limit in any minute, each taking about its half', () => {
+    expect(busiestWindow(grants.expected)).toBeLessThanOrEqual(PER_MINUTE.count);
+    expect(firstWindow(grants.expected)).toBeGreaterThanOrEqual(0.9 * PER_MINUTE.count);
+    for (const replicaGrants of grants.expected) expect(replicaGrants.length).toBeGreaterThanOrEqual(0.4 * PER_MINUTE.count);
+  });
+
+  it('holds replicas that each expect to be alone to the limit together in the window counted in Redis', () => {
+    expect(firstWindow(grants.unexpected)).toBeLessThanOrEqual(PER_MINUTE.count);
+    expect(firstWindow(grants.unexpected)).toBeGreaterThanOrEqual(0.9 * PER_MINUTE.count);
+    // Without the shared count each would have taken the whole limit on its own.
+    for (const replicaGrants of grants.unexpected) expect(replicaGrants.length).toBeLessThan(PER_MINUTE.count);
+  });
+
+  it('keeps its state in Redis under the key prefix only', async () => {
+    const client = replicas[0].connection.client!;
+    const stored = await client.keys(`*${run}*`);
+    expect(stored).toContain(`${keyPrefix}rate:${keys.unexpected}`);
+    expect(stored.every((key) => key.startsWith(keyPrefix))).toBe(true);
+  });
+});
