@@ -25,3 +25,4 @@ export * from './shared-state/account-hold.health';
 export * from './shared-state/account-hold.metrics';
 export * from './shared-state/account-hold.redis';
 export * from './shared-state/account-hold.store';
+export * from './shared-state/shared-pauses.service';

@@ -7,6 +7,7 @@ import { AdaptivePace } from './adaptive-pace.service';
 import { DeliveryLedger } from './delivery-ledger.service';
 import { RedisConnection } from './redis-connection.service';
 import { RedisHealthIndicator } from './redis.health';
+import { SharedPauses } from './shared-pauses.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 import { TenantRateLimiter } from './tenant-rate-limiter.service';
 
@@ -31,6 +32,7 @@ export class SharedStateModule {
         AccountHoldMetrics,
         AccountHoldHealthIndicator,
         AdaptivePace,
+        SharedPauses,
         TenantRateLimiter,
         RedisHealthIndicator,
       ],
@@ -41,6 +43,7 @@ export class SharedStateModule {
         AccountHoldStore,
         AccountHoldMetrics,
         AccountHoldHealthIndicator,
+        SharedPauses,
         TenantRateLimiter,
         RedisHealthIndicator,
       ],
