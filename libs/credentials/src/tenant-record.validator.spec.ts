@@ -1,4 +1,5 @@
-import { checkRecord, parseIsoDateTime } from './tenant-record.validator';
+import { parseIsoDateTime } from '@lib/contracts';
+import { checkRecord } from './tenant-record.validator';
 
 describe('parseIsoDateTime', () => {
   it.each([

@@ -11,7 +11,6 @@ export type { SimulatedCustomer, SimulatedGenesysMessage } from './simulators/ge
 export type { GenesysErrorBody, GenesysServerError, OAuthErrorBody } from './simulators/genesys/genesys-error-bodies';
 export { GENESYS_PERMISSIONS } from './simulators/genesys/genesys-oauth.registry';
 export type { GenesysPermission, RegisteredClient, SimulatedGenesysClient } from './simulators/genesys/genesys-oauth.registry';
-export * from './simulators/genesys/genesys-regions';
 export * from './simulators/json-http.simulator';
 export * from './simulators/local-stack/local-simulators';
 export * from './simulators/local-stack/local-stack.config';

@@ -1,4 +1,4 @@
-import { GenesysRegion, isGenesysRegion } from '../genesys/genesys-regions';
+import { GenesysRegion, isGenesysRegion } from '@lib/contracts';
 
 /** The `credentials` object of a tenant's `type=genesys` record. */
 export interface GenesysCredentials {

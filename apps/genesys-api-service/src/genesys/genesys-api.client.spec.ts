@@ -9,7 +9,7 @@ import { GenesysApiClient, GenesysApiResponse } from './genesys-api.client';
 import { GenesysErrorClassifier } from './genesys-error.classifier';
 import { GenesysCategory } from './genesys-error-categories';
 import { GenesysLoginClient } from './genesys-login.client';
-import { GenesysRegion } from './genesys-regions';
+import { GenesysRegion } from '@lib/contracts';
 import { startGenesysModule } from './mocks/genesys-test-module';
 import { OpenInboundNormalizedMessage } from './types/open-messaging.types';
 

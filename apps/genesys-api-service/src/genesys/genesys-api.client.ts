@@ -3,7 +3,7 @@ import { VendorRequestBody, VendorResponse } from '@lib/vendor-http';
 import { genesysContextIdOf } from './genesys-answer.readers';
 import { GENESYS_CLIENT_OPTIONS, GenesysClientOptions } from './genesys-client.options';
 import { GENESYS_API_HTTP, GenesysHttpClient } from './genesys-http.providers';
-import { GenesysRegion } from './genesys-regions';
+import { GenesysRegion } from '@lib/contracts';
 import { GenesysUrls } from './genesys-urls';
 import { OpenInboundNormalizedMessage, OpenInboundNormalizedReceipt } from './types/open-messaging.types';
 

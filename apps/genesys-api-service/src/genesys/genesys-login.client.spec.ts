@@ -6,7 +6,7 @@ import { createServer, IncomingMessage, OutgoingHttpHeaders, Server } from 'node
 import { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
 import { GenesysLogin, GenesysLoginClient } from './genesys-login.client';
-import { GenesysRegion } from './genesys-regions';
+import { GenesysRegion } from '@lib/contracts';
 import { startGenesysModule } from './mocks/genesys-test-module';
 
 const IE = {

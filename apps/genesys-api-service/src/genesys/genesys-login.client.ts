@@ -3,7 +3,7 @@ import { AccessToken, ClientCredentialsRefusedError, tenantRegionKey, TokenEndpo
 import { retryAfterMs, VendorResponse, VendorTransportError } from '@lib/vendor-http';
 import { GENESYS_CLIENT_OPTIONS, GenesysClientOptions } from './genesys-client.options';
 import { GENESYS_LOGIN_HTTP, GenesysHttpClient } from './genesys-http.providers';
-import { GenesysRegion, isGenesysRegion } from './genesys-regions';
+import { GenesysRegion, isGenesysRegion } from '@lib/contracts';
 import { GenesysUrls } from './genesys-urls';
 import { GenesysTokenResponse, OAuthErrorResponse } from './types/genesys-oauth.types';
 

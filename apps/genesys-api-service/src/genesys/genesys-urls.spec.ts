@@ -1,5 +1,5 @@
 import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
-import { GenesysRegion } from './genesys-regions';
+import { GenesysRegion } from '@lib/contracts';
 import { GenesysUrls } from './genesys-urls';
 
 describe(GenesysUrls.name, () => {

@@ -1,6 +1,6 @@
 import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { GenesysClientOptions } from './genesys-client.options';
-import { GenesysRegion, isGenesysRegion } from './genesys-regions';
+import { GenesysRegion, isGenesysRegion } from '@lib/contracts';
 
 const PLACEHOLDER = '{region}';
 

@@ -1,5 +1,5 @@
 import { FieldReader, StringRule } from './field-reader';
-import { parseIsoDateTime } from './iso-date-time';
+import { parseIsoDateTime } from '@lib/contracts';
 
 /** Ids Genesys and WhatsApp issue are far shorter; the bound keeps log lines and keys small. */
 export const ID_RULE: StringRule = { max: 256 };

@@ -1,7 +1,7 @@
 import { TENANT_ID_PATTERN } from '@lib/messaging';
 import { FieldReader, Problems } from './field-reader';
 import { InboundMetadata } from './inbound-envelope.types';
-import { parseIsoDateTime } from './iso-date-time';
+import { parseIsoDateTime } from '@lib/contracts';
 
 /** Meta's ids are about 60 characters; the bound keeps dead-letter headers, ledger keys and log lines small. */
 export const MAX_WHATSAPP_MESSAGE_ID_LENGTH = 256;

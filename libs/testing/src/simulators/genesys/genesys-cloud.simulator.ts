@@ -13,7 +13,7 @@ import {
 } from './genesys-error-bodies';
 import { GenesysOAuthRegistry, RegisteredClient, SimulatedGenesysClient } from './genesys-oauth.registry';
 import { GenesysCloudSimulatorOptions, GenesysEndpoint, GenesysFaultContext, GenesysRecordedRequest } from './genesys-cloud.types';
-import { GenesysRegion, isGenesysRegion } from './genesys-regions';
+import { GenesysRegion, isGenesysRegion } from '@lib/contracts';
 import { EndpointAnswer, EndpointOutcome, EndpointRequest, OpenMessagingEndpoints } from './open-messaging.endpoints';
 import { TokenRateLimiter } from './token-rate.limiter';
 

@@ -1,5 +1,5 @@
 import { GenesysCloudSimulator } from './genesys-cloud.simulator';
-import { GenesysRegion } from './genesys-regions';
+import { GenesysRegion } from '@lib/contracts';
 
 export interface HttpAnswer {
   status: number;

@@ -1,7 +1,7 @@
 import { IncomingHttpHeaders } from 'node:http';
 import { DrawnFault } from '../fault-injector';
 import { GenesysServerError } from './genesys-error-bodies';
-import { GenesysRegion } from './genesys-regions';
+import { GenesysRegion } from '@lib/contracts';
 
 export type GenesysEndpoint = 'token' | 'message' | 'receipt' | 'details';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GenesysRegion } from './genesys-regions';
+import { GenesysRegion } from '@lib/contracts';
 
 /** The permissions the Open Messaging endpoints need (fact sheet §1.1, §1.3). */
 export const GENESYS_PERMISSIONS = ['conversation:message:receive', 'conversation:message:view'] as const;

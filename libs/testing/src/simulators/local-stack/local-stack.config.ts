@@ -1,5 +1,5 @@
 import { SimulatedGenesysClient } from '../genesys/genesys-oauth.registry';
-import { GENESYS_REGIONS, isGenesysRegion } from '../genesys/genesys-regions';
+import { GENESYS_REGIONS, isGenesysRegion } from '@lib/contracts';
 import { DEFAULT_API_VERSIONS, SimulatedPhoneNumber } from '../meta/meta-graph.simulator';
 import { SimulatedGenesysTenant, SimulatedTenant } from '../tenant-service/tenant-service.simulator';
 

@@ -1,4 +1,4 @@
-import { GenesysRegion } from '../genesys/genesys-regions';
+import { GenesysRegion } from '@lib/contracts';
 import { json, JsonHttpSimulator, JsonRequest, SimulatedAnswer } from '../json-http.simulator';
 
 /** What the tenant service holds for a tenant whatever the credential type asked for. */

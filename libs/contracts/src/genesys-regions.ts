@@ -1,7 +1,7 @@
 /**
  * Genesys Cloud environments, from the SDK's region hosts: the API is `api.{environment}`, the login
  * `login.{environment}`. A tenant's region must be one of them: the client secret and the tenant's
- * tokens go to no host built from any other value.
+ * tokens go to no host built from any other value. Shared by the genesys service and its simulator.
  */
 export const GENESYS_REGIONS = [
   'mypurecloud.com',

@@ -6,7 +6,8 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d
  * time without a zone is refused (it means a different instant on every machine), and so is a day
  * the calendar does not have (Feb 30), which `Date.parse` would roll over.
  */
-export function parseIsoDateTime(value: string): number | undefined {
+export function parseIsoDateTime(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
   const match = DATE_TIME.exec(value);
   if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
