@@ -3,8 +3,6 @@ import { TenantStatus } from './tenant-credentials.types';
 
 const TENANT_STATUSES: readonly TenantStatus[] = ['active', 'suspended', 'expired'];
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
-
 /** The record's own fields, checked; `credentials` is left to the service's parser. */
 export interface CheckedRecord {
   status: TenantStatus;
