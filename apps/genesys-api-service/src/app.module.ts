@@ -1,77 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GENESYS_EGRESS_SERVICE, GENESYS_INBOUND_QUEUE } from '@lib/contracts';
-import { CredentialsModule } from '@lib/credentials';
-import { DeliveryModule } from '@lib/delivery';
-import { DeliveryStateReader, MessagingModule } from '@lib/messaging';
-import { ObservabilityModule } from '@lib/observability';
-import { ResilienceModule, SharedStateModule } from '@lib/resilience';
-import { ServiceConfigModule, ServiceHealthModule } from '@lib/service';
+import { egressServiceModules, ServiceHealthModule } from '@lib/service';
 import { GenesysConfig } from './config/genesys.config';
 import { parseGenesysCredentials } from './credentials/genesys-credentials';
 import { InboundModule } from './inbound/inbound.module';
 import { inboundTopology } from './inbound/inbound-topology';
 
-/** Read top to bottom, the imports are the path of a message: queue → credentials → Genesys → correlation event. */
+/** Read top to bottom, the imports are the path of a message: the shared modules (queue → credentials → pipeline) → Genesys → health. */
 @Module({})
 export class AppModule {
   static forRoot(config: GenesysConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ServiceConfigModule.forRoot(config),
-        ObservabilityModule.forRootAsync({
-          useFactory: (c: GenesysConfig) => ({ serviceName: c.service.name, version: c.service.version, logLevel: c.log.level }),
-          inject: [GenesysConfig],
-        }),
-        MessagingModule.forRootAsync({
-          useFactory: (c: GenesysConfig) => ({
-            uri: c.rabbitmq.url,
-            prefetchCount: c.rabbitmq.prefetch,
-            publishTimeoutMs: c.rabbitmq.publishTimeoutMs,
-            connectTimeoutMs: c.rabbitmq.connectTimeoutMs,
-            shutdownTimeoutMs: c.rabbitmq.shutdownTimeoutMs,
-            topology: inboundTopology(c.retry),
-            retry: c.retry,
-            deadLetterIdHeaders: { messageId: GENESYS_EGRESS_SERVICE.messageIdHeader, traceId: GENESYS_EGRESS_SERVICE.traceIdHeader },
-            stateBounds: { maxAttempts: c.retry.maxAttempts, maxSlotAheadMs: c.sharedState.maxRateLimitWaitMs + c.retry.maxDelayMs },
-          }),
-          inject: [GenesysConfig],
-        }),
-        // The bulkhead per tenant in the interceptor; the breaker per Genesys region, known once the credentials are read.
-        ResilienceModule.forRootAsync({
-          useFactory: (c: GenesysConfig, states: DeliveryStateReader) => ({
-            ...c.resilience,
-            interceptorBreaker: 'none',
-            tenantOf: (context) => states.tenantOf(context.getArgByIndex(1)),
-          }),
-          inject: [GenesysConfig, DeliveryStateReader],
-          keyedBreakers: { keyKind: 'region' },
-        }),
-        SharedStateModule.forRootAsync({
-          useFactory: (c: GenesysConfig) => ({ ...c.sharedState, staleClaimMs: c.resilience.handlerTimeoutMs, ledgerTtlS: c.dedupeTtlS }),
-          inject: [GenesysConfig],
-        }),
-        CredentialsModule.forRootAsync({
-          useFactory: (c: GenesysConfig) => ({
-            tenantServiceUrl: c.tenantService.url,
-            tenantServiceToken: c.tenantService.token,
-            tenantServiceTimeoutMs: c.tenantService.timeoutMs,
-            credentialType: 'genesys',
-            cacheTtlMs: c.credentials.cacheTtlMs,
-            negativeCacheTtlMs: c.credentials.negativeCacheTtlMs,
-            maxConcurrentRequests: c.tenantService.maxInFlight,
-            parseCredentials: parseGenesysCredentials,
-          }),
-          inject: [GenesysConfig],
-        }),
-        DeliveryModule.forRootAsync({
-          useFactory: (c: GenesysConfig) => ({
-            messageMaxBytes: c.messageMaxBytes,
-            maxMessageAgeMs: GENESYS_INBOUND_QUEUE.messageTtlMs,
-            retry: c.retry,
-            conversationTurnMs: c.resilience.handlerTimeoutMs + c.rabbitmq.publishTimeoutMs * 2,
-          }),
-          inject: [GenesysConfig],
+        ...egressServiceModules(config, {
+          topology: inboundTopology(config.retry),
+          deadLetterIdHeaders: { messageId: GENESYS_EGRESS_SERVICE.messageIdHeader, traceId: GENESYS_EGRESS_SERVICE.traceIdHeader },
+          maxMessageAgeMs: GENESYS_INBOUND_QUEUE.messageTtlMs,
+          credentialType: 'genesys',
+          parseCredentials: parseGenesysCredentials,
+          // The bulkhead per tenant in the interceptor; the breaker per Genesys region, known once the credentials are read.
+          breakers: { perTenant: false, keyed: { keyKind: 'region' } },
+          sharedState: { ledgerTtlS: config.dedupeTtlS },
         }),
         InboundModule,
         ServiceHealthModule.forRoot(),

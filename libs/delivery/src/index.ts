@@ -1,6 +1,7 @@
 export * from './conversation-gate.service';
 export * from './delivery-hooks';
 export * from './delivery-pipeline.service';
+export * from './delivery.consumer';
 export * from './delivery.module';
 export * from './delivery.options';
 export * from './envelope/hostile-json.guard';

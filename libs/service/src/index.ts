@@ -12,3 +12,4 @@ export * from './bootstrap/startup-failure';
 export * from './health/readiness-indicator';
 export * from './health/service-health.controller';
 export * from './health/service-health.module';
+export * from './egress-service.modules';
