@@ -15,7 +15,6 @@ describe('DeliveryLedger on Redis (two replicas)', () => {
     redisUrl: REDIS_URL,
     keyPrefix: `test-ledger-${randomBytes(4).toString('hex')}:`,
     expectedReplicas: 2,
-    defaultMessagesPerSecond: 80,
     maxRateLimitWaitMs: 1000,
     staleClaimMs: 5_000,
   };

@@ -56,6 +56,7 @@ function setup(fail: { retry?: Error; deadLetter?: Error; event?: Error } = {}) 
     recordDuplicate: jest.fn(),
     recordRetry: jest.fn(),
     recordDeadLetter: jest.fn(),
+    recordDropped: jest.fn(),
     recordHandedBack: jest.fn(),
   };
   const dispatcher = new OutcomeDispatcher(
@@ -182,6 +183,19 @@ describe(OutcomeDispatcher.name, () => {
     });
   });
 
+  describe('dropped', () => {
+    it('acks with nothing published, counting it by its bounded reason code', async () => {
+      const { dispatcher, publisher, retries, deadLetters, metrics } = setup();
+      const outcome: DeliveryOutcome = { kind: 'dropped', context, reasonCode: 'unused_status', reason: 'status read has no use here' };
+      expect(await dispatcher.dispatch(message, outcome)).toBeUndefined();
+      expect(metrics.recordDropped).toHaveBeenCalledWith('acme', 'unused_status');
+      expect(publisher.publish).not.toHaveBeenCalled();
+      expect(retries.schedule).not.toHaveBeenCalled();
+      expect(deadLetters.publish).not.toHaveBeenCalled();
+      expect(logs.debug).toEqual([{ event: 'message_dropped', reason: 'status read has no use here' }]);
+    });
+  });
+
   describe('a status event the broker does not take', () => {
     it('keeps the outcome when the event was refused, and says a re-send is safe', async () => {
       const { dispatcher, metrics } = setup({ event: new BrokerUnavailableError('RabbitMQ is not connected') });
@@ -229,6 +243,16 @@ describe(OutcomeDispatcher.name, () => {
       expect(metrics.recordHandedBack).toHaveBeenCalledTimes(1);
       expect(metrics.recordRetry).not.toHaveBeenCalled();
       expect(logs.error).toEqual([{ event: 'message_handed_back', reason: "Publish to 'work.retry.2000ms' not confirmed" }]);
+    });
+
+    it('hands the message back when its required event is unconfirmed; a confirmed one lets it be acked', async () => {
+      const required = { ...statusEvent('sent'), required: true };
+      const refused = setup({ event: new PublishUnconfirmedError("Publish to 'events' not confirmed") });
+      expect(await handedBack(refused.dispatcher, { kind: 'delivered', context, event: required })).toEqual(new Nack(true));
+      expect(refused.metrics.recordHandedBack).toHaveBeenCalledTimes(1);
+      expect(logs.error).toEqual([{ event: 'message_handed_back', reason: "Publish to 'events' not confirmed" }]);
+      const confirmed = setup();
+      expect(await confirmed.dispatcher.dispatch(message, { kind: 'delivered', context, event: required })).toBeUndefined();
     });
 
     it('hands the message back when its dead-letter copy is refused, and publishes no failed event for it', async () => {
