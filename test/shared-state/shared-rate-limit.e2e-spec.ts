@@ -64,8 +64,13 @@ describe('TenantRateLimiter: a per-minute limit shared by two replicas through R
   const base = { redisUrl: REDIS_URL, keyPrefix, maxRateLimitWaitMs: 1000, staleClaimMs: 60_000 };
   const expected = [replica({ ...base, expectedReplicas: 2 }), replica({ ...base, expectedReplicas: 2 })];
   const unexpected = [replica({ ...base, expectedReplicas: 1 }), replica({ ...base, expectedReplicas: 1 })];
-  const replicas = [...expected, ...unexpected];
-  const keys = { expected: `genesys:expected-${run}`, unexpected: `genesys:unexpected-${run}` };
+  /** Replicas that park every request beyond the first, to watch the slots Redis hands out. */
+  const parking = [
+    replica({ ...base, expectedReplicas: 2, maxRateLimitWaitMs: 0 }),
+    replica({ ...base, expectedReplicas: 2, maxRateLimitWaitMs: 0 }),
+  ];
+  const replicas = [...expected, ...unexpected, ...parking];
+  const keys = { expected: `genesys:expected-${run}`, unexpected: `genesys:unexpected-${run}`, parked: `meta:parked-${run}` };
   const grants = { expected: [[], []] as number[][], unexpected: [[], []] as number[][] };
   let started = 0;
   /**
@@ -115,5 +120,22 @@ describe('TenantRateLimiter: a per-minute limit shared by two replicas through R
     const stored = await client.keys(`*${run}*`);
     expect(stored).toContain(`${keyPrefix}rate:${keys.unexpected}`);
     expect(stored.every((key) => key.startsWith(keyPrefix))).toBe(true);
+  });
+
+  it('hands parked requests of both replicas distinct slots, one paced interval apart, from Redis', async () => {
+    const perSecond: RateLimit = { count: 10, perMs: 1000 };
+    const [a, b] = parking.map(({ limiter }) => limiter);
+    // Each replica sends its first request at once (its own pace starts with it); later ones are parked.
+    expect(await a.acquire('acme', keys.parked, perSecond)).toEqual({ granted: true });
+    expect(await b.acquire('acme', keys.parked, perSecond)).toEqual({ granted: true });
+    const slots: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const decision = await (i % 2 ? b : a).acquire('acme', keys.parked, perSecond);
+      expect(decision.granted).toBe(false);
+      if (!decision.granted) slots.push(decision.slotAt);
+    }
+    // 1000 ms / 10, 4 % under the limit; the slot script rounds to whole milliseconds.
+    for (const gap of slots.slice(1).map((slot, i) => slot - slots[i])) expect(Math.abs(gap - 104)).toBeLessThanOrEqual(1);
+    expect(await parking[0].connection.client!.exists(`${keyPrefix}slot:${keys.parked}`)).toBe(1);
   });
 });

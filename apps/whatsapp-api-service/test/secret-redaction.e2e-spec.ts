@@ -132,6 +132,7 @@ describe('secrets and personal data stay out of logs, dead letters, events and m
       version: expect.any(String),
     });
     const retried = lines.find((line) => line.event === 'message_retry_scheduled' && line.errorCode === 131000)!;
-    expect(retried).toMatchObject({ category: 'TRANSIENT', fbtraceId: expect.any(String), correlationId: expect.any(String) });
+    expect(retried).toMatchObject({ category: 'TRANSIENT', traceId: expect.any(String), correlationId: expect.any(String) });
+    expect(lines.some((line) => 'fbtraceId' in line)).toBe(false);
   });
 });

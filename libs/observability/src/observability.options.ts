@@ -15,6 +15,12 @@ export interface ObservabilityOptions {
    * @default 100000
    */
   maxVerifiedTenants?: number;
+  /**
+   * Keys of this app's own secrets, redacted in every log line like the defaults
+   * (`DEFAULT_REDACTED_KEYS`), which always stay: matched whole, in any case and at any depth, and in
+   * query strings, form bodies and JSON text inside strings.
+   */
+  redactKeys?: readonly string[];
 }
 
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');

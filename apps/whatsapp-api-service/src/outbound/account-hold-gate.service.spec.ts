@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { DeliveryState } from '@lib/messaging';
 import {
   AccountHoldMetrics,
@@ -46,6 +47,21 @@ describe(AccountHoldGate.name, () => {
     expect(wait.details.minRetryDelayMs).toBeLessThanOrEqual(MAX_HOLD_WAIT_MS);
     expect(transitions).toEqual(['started']);
     await expect(gate().admit('acme', fresh())).rejects.toMatchObject({ category: MetaCategory.ACCOUNT_ON_HOLD });
+  });
+
+  it("logs the hold's start with Meta's trace id under the neutral key", async () => {
+    const warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const refusal = new DeliveryError(Category.ACCOUNT_ERROR, '(#131031) Account has been locked', {
+      code: 131031,
+      traceId: 'AbCdEfGhIjKlMnOpQrStUvW',
+      accountHoldProbeMs: 6 * HOUR,
+    });
+    await gate().refused('acme', refusal, fresh(), false);
+    expect(warnings).toHaveBeenCalledWith(
+      expect.objectContaining({ event: 'account_hold_started', errorCode: 131031, traceId: 'AbCdEfGhIjKlMnOpQrStUvW' }),
+    );
+    expect(warnings.mock.calls[0][0]).not.toHaveProperty('fbtraceId');
+    warnings.mockRestore();
   });
 
   it('probes at ACCOUNT_HOLD_PROBE_MS when it is set, whatever the code says', async () => {

@@ -53,7 +53,7 @@ export class AccountHoldGate {
       reason: refusal.message,
       probeIntervalMs,
     });
-    const event = { errorCode: hold.code, reason: hold.reason, fbtraceId: refusal.details.traceId, nextProbeAt: iso(hold.nextProbeAt) };
+    const event = { errorCode: hold.code, reason: hold.reason, traceId: refusal.details.traceId, nextProbeAt: iso(hold.nextProbeAt) };
     if (started) {
       this.logger.warn({ event: 'account_hold_started', ...event, probeIntervalMs });
       this.metrics.recordTransition(tenantId, 'started');

@@ -60,7 +60,7 @@ export class OutcomeDispatcher {
             category: outcome.error.category,
             errorCode: outcome.error.details.code,
             errorSubcode: outcome.error.details.subcode,
-            fbtraceId: outcome.error.details.traceId,
+            traceId: outcome.error.details.traceId,
             delayMs: outcome.delay.delayMs,
             reason: outcome.error.message,
           });
@@ -77,7 +77,7 @@ export class OutcomeDispatcher {
             category: outcome.error.category,
             errorCode: outcome.error.details.code,
             errorSubcode: outcome.error.details.subcode,
-            fbtraceId: outcome.error.details.traceId,
+            traceId: outcome.error.details.traceId,
             reason: outcome.error.message,
           });
           await this.publishEvent(outcome.event);

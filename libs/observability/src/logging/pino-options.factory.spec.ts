@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { LogContext } from './log-context';
 import { pinoOptionsFor } from './pino-options.factory';
 
-function captureLogger() {
+function captureLogger(redactKeys?: string[]) {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {
@@ -11,7 +11,7 @@ function captureLogger() {
       callback();
     },
   });
-  const options = pinoOptionsFor({ serviceName: 'egress-test', version: '1.2.3', logLevel: 'debug' }).pinoHttp as LoggerOptions;
+  const options = pinoOptionsFor({ serviceName: 'egress-test', version: '1.2.3', logLevel: 'debug', redactKeys }).pinoHttp as LoggerOptions;
   const logger = pino(options, stream);
   return { logger, output: () => lines.join('') };
 }
@@ -28,6 +28,31 @@ describe('service logger options', () => {
     });
     expect(output()).not.toMatch(/TOKEN-\d/);
     expect(output()).toContain('[REDACTED]');
+  });
+
+  it("hides the app's own keys as well as the defaults", () => {
+    const { logger, output } = captureLogger(['x-tenant-signature']);
+    logger.info({ headers: { 'X-Tenant-Signature': 'TOKEN-0', cookie: 'sid=TOKEN-1' }, oauth: { client_secret: 'TOKEN-2' } });
+    expect(output()).not.toMatch(/TOKEN-\d/);
+  });
+
+  it('hides a Basic or Bearer credential in the message text, however it got there', () => {
+    const { logger, output } = captureLogger();
+    logger.warn('upstream refused Authorization: Basic dXNlcjpUT0tFTi0z');
+    logger.info('calling with %s', 'Bearer TOKEN-4');
+    logger.error({ err: new Error('token call failed, sent Authorization: Bearer TOKEN-5') });
+    logger.error(new Error('retry with bearer TOKEN-6'));
+    expect(output()).not.toMatch(/TOKEN-\d|dXNlcjpUT0tFTi0z/);
+    const lines = output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.msg)).toEqual([
+      'upstream refused Authorization: Basic [REDACTED]',
+      'calling with Bearer [REDACTED]',
+      'token call failed, sent Authorization: Bearer [REDACTED]',
+      'retry with bearer [REDACTED]',
+    ]);
   });
 
   it('prints an axios-like error without its request config', () => {

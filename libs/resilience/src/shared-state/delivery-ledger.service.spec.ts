@@ -1,4 +1,5 @@
 import { MetricFactory } from '@lib/observability';
+import { waitUntil } from '@lib/testing';
 import { register } from 'prom-client';
 import { DeliveryLedger } from './delivery-ledger.service';
 import { RedisConnection } from './redis-connection.service';
@@ -22,8 +23,91 @@ function storedInRedis() {
   return { values, ledger: new DeliveryLedger(connection as unknown as RedisConnection, options) };
 }
 
+/** The ledger as a replica without Redis keeps it: in this process. */
+function inProcess(overrides: Partial<SharedStateOptions> = {}): DeliveryLedger {
+  const own = { ...options, ...overrides };
+  return new DeliveryLedger(
+    new RedisConnection(own, new MetricFactory({ serviceName: 'ledger-spec', version: '0', logLevel: 'silent' })),
+    own,
+  );
+}
+
 describe(DeliveryLedger.name, () => {
-  afterEach(() => register.clear());
+  afterEach(() => {
+    jest.restoreAllMocks();
+    register.clear();
+  });
+
+  describe('in process (no Redis)', () => {
+    const T0 = 1_700_000_000_000;
+    const at = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(T0 + ms);
+
+    it('claims a message once: a second claim while it is handled answers in-progress, per tenant', async () => {
+      const ledger = inProcess();
+      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'claimed' });
+      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'in-progress' });
+      expect(await ledger.claim('globex', 'm-1')).toEqual({ outcome: 'claimed' });
+    });
+
+    it('lets a claim older than staleClaimMs be taken over (its consumer died before deciding), and only then', async () => {
+      const ledger = inProcess();
+      at(0);
+      await ledger.claim('acme', 'm-1');
+      at(options.staleClaimMs);
+      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'in-progress' });
+      at(options.staleClaimMs + 1);
+      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'claimed' });
+      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'in-progress' });
+    });
+
+    it('never lets a sent message be claimed again, however old its record', async () => {
+      const ledger = inProcess();
+      at(0);
+      await ledger.claim('acme', 'm-1');
+      await ledger.markSent('acme', 'm-1', { wamid: 'wamid.1' });
+      at(options.staleClaimMs * 10);
+      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'sent', receipt: { wamid: 'wamid.1' } });
+    });
+
+    it('gives up a claim on release, so a retry is handled normally; a release never erases a sent record', async () => {
+      const ledger = inProcess();
+      await ledger.claim('acme', 'm-1');
+      await ledger.release('acme', 'm-1');
+      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'claimed' });
+      await ledger.markSent('acme', 'm-1', null);
+      await ledger.release('acme', 'm-1');
+      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'sent', receipt: null });
+    });
+
+    it('holds a conversation behind one message; only that message lifts the hold', async () => {
+      const ledger = inProcess();
+      expect(await ledger.holdOf('acme:+4915112345678')).toBeUndefined();
+      await ledger.hold('acme:+4915112345678', { messageId: 'm-1', tierMs: 2000, waitMs: 1800 });
+      expect(await ledger.holdOf('acme:+4915112345678')).toEqual({ messageId: 'm-1', tierMs: 2000 });
+      expect(await ledger.holdOf('acme:+4915187654321')).toBeUndefined();
+      await ledger.releaseHold('acme:+4915112345678', 'm-2');
+      expect(await ledger.holdOf('acme:+4915112345678')).toEqual({ messageId: 'm-1', tierMs: 2000 });
+      await ledger.releaseHold('acme:+4915112345678', 'm-1');
+      expect(await ledger.holdOf('acme:+4915112345678')).toBeUndefined();
+    });
+
+    it('reads back a hold in a tenant delay queue (tier 0) held by an id with the separator in it, lifted by that id only', async () => {
+      const ledger = inProcess();
+      await ledger.hold('acme:c-1', { messageId: 'order|42', tierMs: 0, waitMs: 5000 });
+      expect(await ledger.holdOf('acme:c-1')).toEqual({ messageId: 'order|42', tierMs: 0 });
+      await ledger.releaseHold('acme:c-1', 'order');
+      expect(await ledger.holdOf('acme:c-1')).toEqual({ messageId: 'order|42', tierMs: 0 });
+      await ledger.releaseHold('acme:c-1', 'order|42');
+      expect(await ledger.holdOf('acme:c-1')).toBeUndefined();
+    });
+
+    it('lets a hold no message lifted lapse once its wait and the staleness margin are over', async () => {
+      const ledger = inProcess({ staleClaimMs: 20 });
+      await ledger.hold('acme:c-1', { messageId: 'm-1', tierMs: 1000, waitMs: 30 });
+      expect(await ledger.holdOf('acme:c-1')).toBeDefined();
+      await waitUntil('the hold to lapse', async () => (await ledger.holdOf('acme:c-1')) === undefined);
+    });
+  });
 
   const receipts: [string, unknown][] = [
     ['a vendor message id and status', { wamid: 'wamid.HBgLMTY0NjcwNDM1OTUVAgARGBI1RjQyNUE3NEYxMzAzMzQ5MkEA', messageStatus: 'paused' }],

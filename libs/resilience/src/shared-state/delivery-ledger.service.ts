@@ -39,6 +39,12 @@ local value = redis.call('GET', KEYS[1])
 if value and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** DEL KEYS[1] only while the hold it stores (`messageId|tierMs`) is ARGV[1]'s: the id is all before the last '|'. */
+const RELEASE_HOLD_SCRIPT = `
+local value = redis.call('GET', KEYS[1])
+if value and string.match(value, '^(.*)|') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 /**
  * What happened to each message, for a day (`ledgerTtlS`): claimed while a consumer works on it, `sent` (with the
  * vendor's receipt) once the vendor accepted it. In Redis when it is reachable (so it holds across replicas), else in this process.
@@ -114,12 +120,12 @@ export class DeliveryLedger {
     );
   }
 
-  /** Lifts a conversation's hold if `messageId` is the message holding it. */
+  /** Lifts a conversation's hold if `messageId` is the message holding it (not merely a prefix of its id). */
   releaseHold(conversation: string, messageId: string): Promise<void> {
     const key = this.conversationKey(conversation);
     return this.redis.withFallback(
-      async (redis) => void (await redis.eval(DELETE_IF_SCRIPT, 1, key, `${messageId}|`)),
-      () => void (this.memory.get(key)?.startsWith(`${messageId}|`) && this.memory.delete(key)),
+      async (redis) => void (await redis.eval(RELEASE_HOLD_SCRIPT, 1, key, messageId)),
+      () => void (parseHold(this.memory.get(key) ?? null)?.messageId === messageId && this.memory.delete(key)),
     );
   }
 

@@ -107,6 +107,24 @@ describe(TenantRateLimiter.name, () => {
       expect(await rateLimiter.acquire('globex', 'meta:106540352242923', TEN_PER_SECOND)).toEqual({ granted: true });
     });
 
+    it('sends a parked message that comes back at its reserved slot; a later one was given a later slot', async () => {
+      const rateLimiter = limiter();
+      expect(await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND)).toEqual({ granted: true });
+      const reserved = slotOf(await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND))!;
+      expect(slotOf(await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND))).toBeGreaterThan(reserved);
+      jest.setSystemTime(reserved);
+      expect(await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND, reserved)).toEqual({ granted: true });
+    });
+
+    it('parks a message that comes back early again at the slot it was given, not behind later ones', async () => {
+      const rateLimiter = limiter();
+      await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND);
+      const reserved = slotOf(await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND))!;
+      await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND);
+      jest.setSystemTime(reserved - 50);
+      expect(await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND, reserved)).toEqual({ granted: false, slotAt: reserved });
+    });
+
     it('refuses a limit it cannot hold, naming the field', async () => {
       const rateLimiter = limiter();
       await expect(rateLimiter.acquire('acme', NUMBER, { count: Number.NaN, perMs: 1000 })).rejects.toThrow(/count/);
