@@ -36,3 +36,5 @@ export * from './sandbox/sandboxed-service';
 export * from './sandbox/service-process';
 export * from './sandbox/service-sandbox';
 export * from './sandbox/use-service-sandbox';
+export * from './config/config-problems';
+export * from './nest/observability-for-spec.module';

@@ -1,17 +1,10 @@
+import { configProblems } from '@lib/testing';
 import { ConfigValidationError } from '@lib/service';
 import { loadWhatsappConfig } from './whatsapp.config';
 
 const required = { TENANT_SERVICE_URL: 'http://tenants.internal:3000/', TENANT_SERVICE_TOKEN: 'svc-token' };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadWhatsappConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
-}
+const problemsOf = (env: Record<string, string>) => configProblems(() => loadWhatsappConfig(env));
 
 describe('loadWhatsappConfig', () => {
   it('applies the documented defaults', () => {

@@ -1,6 +1,7 @@
-import { BeforeApplicationShutdown, Global, Injectable, Module } from '@nestjs/common';
+import { observabilityForSpec } from '@lib/testing';
+import { VerifiedTenants } from '@lib/observability';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { MetricFactory, OBSERVABILITY_OPTIONS, TenantLabel, VerifiedTenants } from '@lib/observability';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
@@ -15,18 +16,6 @@ interface Received {
   headers: IncomingMessage['headers'];
   body: string;
 }
-
-@Global()
-@Module({
-  providers: [
-    { provide: OBSERVABILITY_OPTIONS, useValue: { serviceName: 'whatsapp-api-service', version: '0', logLevel: 'silent' } },
-    MetricFactory,
-    VerifiedTenants,
-    TenantLabel,
-  ],
-  exports: [OBSERVABILITY_OPTIONS, MetricFactory, VerifiedTenants, TenantLabel],
-})
-class ObservabilityForSpec {}
 
 /** Sends while the service drains its consumers, as a message still being handled at shutdown does. */
 @Injectable()
@@ -74,7 +63,7 @@ describe(MetaGraphClient.name, () => {
       META_API_VERSION: 'v26.0',
     });
     const moduleRef = await Test.createTestingModule({
-      imports: [ServiceConfigModule.forRoot(config), ObservabilityForSpec, MetaModule],
+      imports: [ServiceConfigModule.forRoot(config), observabilityForSpec('whatsapp-api-service'), MetaModule],
       providers,
     }).compile();
     return moduleRef.init();

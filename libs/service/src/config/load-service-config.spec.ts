@@ -1,3 +1,4 @@
+import { configProblems } from '@lib/testing';
 import { IsInt, Min } from 'class-validator';
 import { ConfigValidationError } from './config-validation.error';
 import { EgressServiceEnv } from './egress-service-env.schema';
@@ -23,15 +24,7 @@ class SampleServiceEnv extends EgressServiceEnv {
 const required = { TENANT_SERVICE_URL: 'http://tenants.internal:3000/', TENANT_SERVICE_TOKEN: 'svc-token' };
 const identity = { name: 'sample-service', version: '1.2.3' };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadServiceConfig(SampleServiceEnv, env);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
-}
+const problemsOf = (env: Record<string, string>) => configProblems(() => loadServiceConfig(SampleServiceEnv, env));
 
 describe('loadServiceConfig with the shared egress-service variables', () => {
   it('applies the documented defaults to every shared section, and the app its Redis key prefix', () => {
