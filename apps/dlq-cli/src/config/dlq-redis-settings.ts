@@ -1,3 +1,5 @@
+import 'reflect-metadata';
+import { ConfigValidationError, IsRedisKeyPrefix, IsRedisUrl, loadServiceConfig } from '@lib/service';
 import { UsageError } from '../dlq-errors';
 
 export interface DlqRedisSettings {
@@ -5,11 +7,14 @@ export interface DlqRedisSettings {
   keyPrefix: string;
 }
 
-/** The checks the services apply to these two variables, so the tool accepts exactly what a service would. */
-const CHECKS = {
-  REDIS_URL: { format: /^rediss?:\/\/\S+$/, problem: 'REDIS_URL must be a redis:// or rediss:// URL' },
-  REDIS_KEY_PREFIX: { format: /^[A-Za-z0-9:_-]{1,64}$/, problem: 'REDIS_KEY_PREFIX must be 1-64 letters, digits, :, _ or -' },
-} as const;
+/** The two Redis variables with the services' own checks, so the tool accepts exactly what a service would. */
+class DlqRedisEnv {
+  @IsRedisUrl()
+  REDIS_URL?: string;
+
+  @IsRedisKeyPrefix()
+  REDIS_KEY_PREFIX: string;
+}
 
 /**
  * The Redis holding a service's shared state: `--redis-url` / `--key-prefix`, else the service's own
@@ -21,20 +26,23 @@ export function redisSettingsFrom(
   env: Record<string, string | undefined>,
   serviceKeyPrefix: string,
 ): DlqRedisSettings {
-  const url = given(flags.redisUrl ?? env.REDIS_URL);
-  const keyPrefix = given(flags.keyPrefix ?? env.REDIS_KEY_PREFIX) ?? serviceKeyPrefix;
-  const problems = [
-    ...(url !== undefined && !CHECKS.REDIS_URL.format.test(url) ? [CHECKS.REDIS_URL.problem] : []),
-    ...(!CHECKS.REDIS_KEY_PREFIX.format.test(keyPrefix) ? [CHECKS.REDIS_KEY_PREFIX.problem] : []),
-  ];
-  if (problems.length > 0) throw new UsageError(`invalid Redis settings: ${problems.join('; ')}`);
-  if (url === undefined) {
+  let settings: DlqRedisEnv;
+  try {
+    settings = loadServiceConfig(DlqRedisEnv, {
+      REDIS_URL: given(flags.redisUrl) ?? env.REDIS_URL,
+      REDIS_KEY_PREFIX: given(flags.keyPrefix) ?? given(env.REDIS_KEY_PREFIX) ?? serviceKeyPrefix,
+    });
+  } catch (error) {
+    if (error instanceof ConfigValidationError) throw new UsageError(`invalid Redis settings: ${error.problems.join('; ')}`);
+    throw error;
+  }
+  if (settings.REDIS_URL === undefined) {
     throw new UsageError(
       'account holds are kept in Redis: set REDIS_URL (as for the service) or pass --redis-url; a service without Redis keeps them per replica and lists them in /health/ready',
     );
   }
-  return { url, keyPrefix };
+  return { url: settings.REDIS_URL, keyPrefix: settings.REDIS_KEY_PREFIX };
 }
 
-/** An empty variable counts as unset, as it does for the services. */
+/** An empty value counts as unset, as it does for the services. */
 const given = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);

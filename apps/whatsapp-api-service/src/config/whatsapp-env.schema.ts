@@ -1,4 +1,5 @@
 import { IsInt, IsOptional, IsUrl, Matches, Min } from 'class-validator';
+import { WHATSAPP_EGRESS_SERVICE } from '@lib/contracts';
 import { EgressServiceEnv } from '@lib/service';
 
 const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
@@ -10,7 +11,7 @@ const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_pro
  * bottom-up and stops at the first failure, so a non-number is reported as such.
  */
 export class WhatsappEnv extends EgressServiceEnv {
-  REDIS_KEY_PREFIX = 'whatsapp-api-service:';
+  REDIS_KEY_PREFIX = WHATSAPP_EGRESS_SERVICE.redisKeyPrefix;
 
   @IsUrl(HTTP_URL, { message: 'META_API_BASE_URL must be an http(s) URL' })
   META_API_BASE_URL: string = 'https://graph.facebook.com';
