@@ -4,6 +4,7 @@ import {
   BrokerProbe,
   GenesysCloudSimulator,
   inboundEnvelope,
+  inboundReceipt,
   ObservedMessage,
   ServiceSandbox,
   ServiceSandboxOptions,
@@ -28,7 +29,8 @@ export interface GenesysSandboxTenant {
   rateLimits?: { requestsPerMinute: number; burstSize: number };
 }
 
-type InboundEnvelope = ReturnType<typeof inboundEnvelope>;
+/** A customer's message or a receipt, as upstream publishes them. */
+type InboundEnvelope = ReturnType<typeof inboundEnvelope> | ReturnType<typeof inboundReceipt>;
 
 /**
  * The genesys-api-service in process, wired to a real broker and to the Genesys Cloud and tenant-service
