@@ -7,15 +7,17 @@ import { SERVICE_NAME } from '../../src/config/genesys.config';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** What Genesys got from the service for `tenant`'s OAuth client, logins included, in order. */
+/**
+ * What Genesys got from the service for `tenant`, logins included, in order: calls naming its OAuth
+ * client or its integration (a call refused for its token names no client).
+ */
 export function callsOf(
   genesys: GenesysCloudSimulator,
   tenant: GenesysSandboxTenant,
   endpoint?: GenesysEndpoint,
 ): GenesysRecordedRequest[] {
-  return genesys.requests.filter(
-    (call) => call.clientId === tenant.clientId && call.region === tenant.region && (!endpoint || call.endpoint === endpoint),
-  );
+  const ofTenant = (call: GenesysRecordedRequest) => call.clientId === tenant.clientId || call.integrationId === tenant.integrationId;
+  return genesys.requests.filter((call) => ofTenant(call) && call.region === tenant.region && (!endpoint || call.endpoint === endpoint));
 }
 
 /** The `/metrics` text of the in-process service, or of a replica at its URL. */
