@@ -17,6 +17,8 @@ import { GenesysObserved, genesysSandboxedService, GenesysSimulators } from './g
 
 export interface GenesysSandboxOptions extends ServiceSandboxOptions {
   genesysLatencyMs?: number;
+  /** Genesys's time (token expiry, its per-token rate window); a test moves it to reach the end of a window sooner. */
+  genesysClock?: () => number;
 }
 
 /** A tenant of the platform and its Genesys org: one OAuth client of one region, one Open Messaging integration. */
