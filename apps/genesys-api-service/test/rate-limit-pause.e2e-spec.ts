@@ -90,7 +90,7 @@ describe('a 429 pauses the tenant on every replica until Retry-After (real Rabbi
     const calls = callsOf(sandbox().genesys, PACED, 'message');
     const refused = calls.filter((call) => call.status === 429);
     expect(refused).toHaveLength(1);
-    expect(refused[0]).toMatchObject({ errorCode: 'too.many.requests.retry.after', fault: undefined });
+    expect(refused[0].errorCode).toBe('too.many.requests.retry.after');
     const afterPause = calls.slice(calls.indexOf(refused[0]) + 1);
     expect(afterPause.map((call) => call.status)).toEqual(paused.map(() => 200));
 
