@@ -4,6 +4,7 @@ import {
   BrokerProbe,
   GenesysCloudSimulator,
   inboundEnvelope,
+  inboundReceipt,
   ObservedMessage,
   ServiceSandbox,
   ServiceSandboxOptions,
@@ -16,6 +17,8 @@ import { GenesysObserved, genesysSandboxedService, GenesysSimulators } from './g
 
 export interface GenesysSandboxOptions extends ServiceSandboxOptions {
   genesysLatencyMs?: number;
+  /** Genesys's time (token expiry, its per-token rate window); a test moves it to reach the end of a window sooner. */
+  genesysClock?: () => number;
 }
 
 /** A tenant of the platform and its Genesys org: one OAuth client of one region, one Open Messaging integration. */
@@ -28,7 +31,8 @@ export interface GenesysSandboxTenant {
   rateLimits?: { requestsPerMinute: number; burstSize: number };
 }
 
-type InboundEnvelope = ReturnType<typeof inboundEnvelope>;
+/** A customer's message or a receipt, as upstream publishes them. */
+type InboundEnvelope = ReturnType<typeof inboundEnvelope> | ReturnType<typeof inboundReceipt>;
 
 /**
  * The genesys-api-service in process, wired to a real broker and to the Genesys Cloud and tenant-service

@@ -35,8 +35,9 @@ export class GenesysDeliveryHooks implements DeliveryHooks<InboundEnvelope, Gene
     const { tenantId, whatsapp_message_id, correlationId } = envelope.metadata;
     return {
       tenantId,
-      // A receipt is about an agent's message: one Delivered and one Failed for the same message are two deliveries.
-      messageId: envelope.kind === 'receipt' ? `${whatsapp_message_id}:${envelope.receipt.status}` : whatsapp_message_id,
+      // Also the dead letter's x-whatsapp-message-id. A receipt is final (isFinalReceipt), so the agent's message
+      // gets one: a repeated or later receipt for it is acked as a duplicate.
+      messageId: whatsapp_message_id,
       messageType: envelope.messageType,
       // Order per customer of the tenant, across retries: Genesys threads a customer's messages into one conversation.
       conversationKey: `${tenantId}:${envelope.customerId}`,

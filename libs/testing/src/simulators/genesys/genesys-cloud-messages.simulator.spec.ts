@@ -22,6 +22,7 @@ describe('GenesysCloudSimulator Open Messaging', () => {
   afterAll(() => genesys.stop());
   afterEach(() => {
     genesys.detailsLagLookups = 0;
+    genesys.ignorePrefetchConversationId = false;
   });
 
   describe('inbound messages', () => {
@@ -86,6 +87,16 @@ describe('GenesysCloudSimulator Open Messaging', () => {
         'conversationId',
       );
       expect(answered(await api.postMessage(acme, 'acme-wa', inboundMessage(), '?prefetchConversationId=yes')).status).toBe(400);
+    });
+
+    it('answers as before prefetchConversationId existed while ignorePrefetchConversationId is set', async () => {
+      genesys.ignorePrefetchConversationId = true;
+      const { status, body } = answered(
+        await api.postMessage(acme, 'acme-wa', inboundMessage('15550000004'), '?prefetchConversationId=true'),
+      );
+      expect(status).toBe(200);
+      expect(body).not.toHaveProperty('conversationId');
+      expect(answered(await api.details(acme, body.id)).body.conversationId).toBe(genesys.conversationOf('acme-wa', '15550000004'));
     });
 
     it('keeps the messages of each integration', async () => {

@@ -80,6 +80,19 @@ export class GenesysCloudSimulator extends JsonHttpSimulator {
     this.endpoints.detailsLagLookups = lookups;
   }
 
+  /**
+   * Answer as Genesys did before `prefetchConversationId` was added (SDK 206, Platform API 8525): the
+   * parameter is ignored and the answer never names the conversation, so a client has to look it up in
+   * the message's details. Off by default.
+   */
+  get ignorePrefetchConversationId(): boolean {
+    return this.endpoints.ignorePrefetchConversationId;
+  }
+
+  set ignorePrefetchConversationId(ignore: boolean) {
+    this.endpoints.ignorePrefetchConversationId = ignore;
+  }
+
   addClient(client: SimulatedGenesysClient): RegisteredClient {
     return this.oauth.addClient(client);
   }

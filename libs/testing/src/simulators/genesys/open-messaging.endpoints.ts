@@ -31,6 +31,8 @@ type Body = Record<string, any>;
 export class OpenMessagingEndpoints {
   /** How many look-ups of each message's details answer 404 before they resolve (§1.3: details may lag). */
   detailsLagLookups = 0;
+  /** Serve as before `prefetchConversationId` existed (Platform API before version 8525): the parameter is not read. */
+  ignorePrefetchConversationId = false;
 
   constructor(private readonly conversations: GenesysConversations) {}
 
@@ -38,7 +40,7 @@ export class OpenMessagingEndpoints {
   inboundMessage({ client, pathId: integrationId, query, body }: EndpointRequest): EndpointOutcome {
     const refused = this.refuse(client, 'conversation:message:receive', integrationId, validateInboundMessage(body));
     if (refused) return refused;
-    const prefetch = query.get('prefetchConversationId');
+    const prefetch = this.ignorePrefetchConversationId ? null : query.get('prefetchConversationId');
     if (prefetch !== null && prefetch !== 'true' && prefetch !== 'false') {
       return { error: invalidRequest('prefetchConversationId should be boolean'), integrationId };
     }
