@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DeliveryState } from '@lib/messaging';
 import { AccountHold, AccountHoldMetrics, AccountHoldStore, DeliveryError } from '@lib/resilience';
 import { WhatsappConfig } from '../config/whatsapp.config';
@@ -12,6 +13,9 @@ import { MetaCategory } from '../meta/meta-error-categories';
  */
 export const MAX_HOLD_WAIT_MS = 15 * 60_000;
 
+/** How long a tenant found on no hold is taken to have none, without asking the store again. */
+const CLEAR_FOR_MS = 1_000;
+
 /**
  * Pauses a tenant whose WhatsApp Business account Meta refuses as a whole (locked, blocked, unpaid,
  * misconfigured), instead of dead-lettering its backlog one Meta call at a time. While the hold lasts
@@ -21,6 +25,13 @@ export const MAX_HOLD_WAIT_MS = 15 * 60_000;
 @Injectable()
 export class AccountHoldGate {
   private readonly logger = new Logger('AccountHold');
+
+  /**
+   * Tenants the store found on no hold lately. Holds last minutes to hours, so a hold another replica
+   * starts is seen here within `CLEAR_FOR_MS`, for one Redis round trip a second per tenant instead of
+   * one per message; a hold this replica starts is seen at once.
+   */
+  private readonly clear = new LRUCache<string, true>({ max: 100_000, ttl: CLEAR_FOR_MS });
 
   constructor(
     private readonly store: AccountHoldStore,
@@ -33,8 +44,12 @@ export class AccountHoldGate {
    * the tenant is not on hold; throws `ACCOUNT_ON_HOLD` when the message must wait.
    */
   async admit(tenantId: string, state: DeliveryState): Promise<boolean> {
+    if (this.clear.has(tenantId)) return false;
     const admission = await this.store.admit(tenantId);
-    if (admission.verdict === 'clear') return false;
+    if (admission.verdict === 'clear') {
+      this.clear.set(tenantId, true);
+      return false;
+    }
     if (admission.verdict === 'probe') {
       this.logger.log({ event: 'account_hold_probe', errorCode: admission.hold.code, heldSince: iso(admission.hold.since) });
       return true;
@@ -47,6 +62,7 @@ export class AccountHoldGate {
    * Answers the `ACCOUNT_ON_HOLD` refusal of this message, which waits for the next probe too.
    */
   async refused(tenantId: string, refusal: DeliveryError, state: DeliveryState, probe: boolean): Promise<DeliveryError> {
+    this.clear.delete(tenantId);
     const probeIntervalMs = this.config.accountHold.probeMs ?? refusal.details.accountHoldProbeMs!;
     const { hold, started } = await this.store.hold(tenantId, {
       code: refusal.details.code ?? 'unknown',
