@@ -1,7 +1,6 @@
-import { INestApplication } from '@nestjs/common';
 import { genesysInboundRoutingKey } from '@lib/contracts';
 import {
-  BrokerProbe,
+  AppSandbox,
   GenesysCloudSimulator,
   inboundEnvelope,
   inboundReceipt,
@@ -9,7 +8,6 @@ import {
   ServiceSandbox,
   ServiceSandboxOptions,
   SimulatedGenesysClient,
-  TenantServiceSimulator,
 } from '@lib/testing';
 import { randomUUID } from 'node:crypto';
 import { GenesysConfig } from '../src/config/genesys.config';
@@ -39,8 +37,10 @@ type InboundEnvelope = ReturnType<typeof inboundEnvelope> | ReturnType<typeof in
  * simulators, with a probe on its correlation events and dead letters. Used by the demo, the end-to-end
  * tests and the benchmark.
  */
-export class GenesysSandbox {
-  private constructor(private readonly sandbox: ServiceSandbox<GenesysConfig, GenesysSimulators, GenesysObserved>) {}
+export class GenesysSandbox extends AppSandbox<GenesysConfig, GenesysSimulators, GenesysObserved, InboundEnvelope> {
+  private constructor(sandbox: ServiceSandbox<GenesysConfig, GenesysSimulators, GenesysObserved>) {
+    super(sandbox, genesysInboundRoutingKey);
+  }
 
   static async start(options: GenesysSandboxOptions): Promise<GenesysSandbox> {
     return new GenesysSandbox(await ServiceSandbox.start(genesysSandboxedService(options), options));
@@ -50,28 +50,8 @@ export class GenesysSandbox {
     return this.sandbox.simulators.genesys;
   }
 
-  get tenants(): TenantServiceSimulator {
-    return this.sandbox.simulators.tenants;
-  }
-
-  get probe(): BrokerProbe {
-    return this.sandbox.probe;
-  }
-
   get correlationEvents(): ObservedMessage[] {
     return this.sandbox.observed.correlationEvents;
-  }
-
-  get deadLetters(): ObservedMessage[] {
-    return this.sandbox.observed.deadLetters;
-  }
-
-  get env(): Record<string, string> {
-    return this.sandbox.env;
-  }
-
-  get app(): INestApplication {
-    return this.sandbox.app;
   }
 
   /** Registers a tenant with the tenant service, and its OAuth client and integration with Genesys. */
@@ -87,12 +67,6 @@ export class GenesysSandbox {
       ...(tenant.expiresInS ? { expiresInS: tenant.expiresInS } : {}),
     });
     return tenant;
-  }
-
-  /** Publishes an envelope (or raw bytes) as upstream does, with `inbound.processed.{tenantId}`. */
-  async publish(message: InboundEnvelope | Buffer | string, tenantId?: string): Promise<void> {
-    const tenant = tenantId ?? (typeof message === 'object' && !Buffer.isBuffer(message) ? message.metadata.tenantId : 'unknown');
-    await this.sandbox.publish(genesysInboundRoutingKey(tenant), message);
   }
 
   correlationOf(whatsappMessageId: string): any {
@@ -124,10 +98,6 @@ export class GenesysSandbox {
       `a dead letter of ${whatsappMessageId}`,
       timeoutMs,
     );
-  }
-
-  async stop(): Promise<void> {
-    await this.sandbox.stop();
   }
 }
 

@@ -1,14 +1,5 @@
-import { INestApplication } from '@nestjs/common';
 import { whatsappOutboundRoutingKey } from '@lib/contracts';
-import {
-  BrokerProbe,
-  MetaGraphSimulator,
-  ObservedMessage,
-  outboundEnvelope,
-  ServiceSandbox,
-  ServiceSandboxOptions,
-  TenantServiceSimulator,
-} from '@lib/testing';
+import { AppSandbox, MetaGraphSimulator, ObservedMessage, outboundEnvelope, ServiceSandbox, ServiceSandboxOptions } from '@lib/testing';
 import { WhatsappConfig } from '../src/config/whatsapp.config';
 import { WhatsappObserved, whatsappSandboxedService, WhatsappSimulators } from './whatsapp-sandboxed-service';
 
@@ -29,8 +20,10 @@ type OutboundEnvelope = ReturnType<typeof outboundEnvelope>;
  * simulators, with a probe that watches status events and dead-letters. Used by the demo and the
  * end-to-end tests.
  */
-export class EgressSandbox {
-  private constructor(private readonly sandbox: ServiceSandbox<WhatsappConfig, WhatsappSimulators, WhatsappObserved>) {}
+export class EgressSandbox extends AppSandbox<WhatsappConfig, WhatsappSimulators, WhatsappObserved, OutboundEnvelope> {
+  private constructor(sandbox: ServiceSandbox<WhatsappConfig, WhatsappSimulators, WhatsappObserved>) {
+    super(sandbox, whatsappOutboundRoutingKey);
+  }
 
   static async start(options: SandboxOptions): Promise<EgressSandbox> {
     return new EgressSandbox(await ServiceSandbox.start(whatsappSandboxedService(options), options));
@@ -40,32 +33,9 @@ export class EgressSandbox {
     return this.sandbox.simulators.meta;
   }
 
-  get tenants(): TenantServiceSimulator {
-    return this.sandbox.simulators.tenants;
-  }
-
-  get probe(): BrokerProbe {
-    return this.sandbox.probe;
-  }
-
   /** Every status event published since start. */
   get statusEvents(): ObservedMessage[] {
     return this.sandbox.observed.statusEvents;
-  }
-
-  /** A copy of every message dead-lettered since start (the dead-letter queue itself is left alone). */
-  get deadLetters(): ObservedMessage[] {
-    return this.sandbox.observed.deadLetters;
-  }
-
-  /** The environment the service was started with: another replica can be started with the same. */
-  get env(): Record<string, string> {
-    return this.sandbox.env;
-  }
-
-  /** The in-process service. */
-  get app(): INestApplication {
-    return this.sandbox.app;
   }
 
   /** Registers a tenant with the tenant service and its phone number with Meta. */
@@ -77,20 +47,6 @@ export class EgressSandbox {
       messagesPerSecond: tenant.messagesPerSecond,
     });
     return tenant;
-  }
-
-  /** Publishes an envelope (or raw bytes) as upstream does, with `outbound.processed.{tenantId}`. */
-  async publish(message: OutboundEnvelope | Buffer | string, tenantId?: string): Promise<void> {
-    const tenant = tenantId ?? (typeof message === 'object' && !Buffer.isBuffer(message) ? message.metadata.tenantId : 'unknown');
-    await this.sandbox.publish(whatsappOutboundRoutingKey(tenant), message);
-  }
-
-  /**
-   * Publishes an envelope as if it came back from one of the service's own wait queues, carrying the
-   * bookkeeping `headers` the service would have written (e.g. an `x-first-seen-at` a day ago).
-   */
-  async publishAsReturning(envelope: OutboundEnvelope, headers: Record<string, unknown>): Promise<void> {
-    await this.sandbox.publishAsReturning(whatsappOutboundRoutingKey(envelope.metadata.tenantId), envelope, headers);
   }
 
   statusOf(internalId: string): any {
@@ -109,9 +65,5 @@ export class EgressSandbox {
       timeoutMs,
     );
     return event.json();
-  }
-
-  async stop(): Promise<void> {
-    await this.sandbox.stop();
   }
 }

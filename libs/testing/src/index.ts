@@ -31,6 +31,7 @@ export * from './simulators/meta/meta-status-webhook';
 export * from './simulators/tenant-service/tenant-service.simulator';
 export * from './rabbitmq/private-broker-node';
 export * from './redis/private-redis-server';
+export * from './sandbox/app-sandbox';
 export * from './sandbox/run-own-redis-keys';
 export * from './sandbox/sandboxed-service';
 export * from './sandbox/service-process';
