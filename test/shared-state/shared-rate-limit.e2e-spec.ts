@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { MetricFactory, TenantLabel, VerifiedTenants } from '@lib/observability';
-import { AdaptivePace, RateLimit, RedisConnection, SharedStateOptions, TenantRateLimiter } from '@lib/resilience';
+import { AdaptivePace, EventLoopStalls, RateLimit, RedisConnection, SharedStateOptions, TenantRateLimiter } from '@lib/resilience';
 import { waitUntil } from '@lib/testing';
 import { randomBytes } from 'node:crypto';
 import { register } from 'prom-client';
@@ -18,7 +18,10 @@ function replica(options: SharedStateOptions): { connection: RedisConnection; li
   const metrics = new MetricFactory(observability);
   const connection = new RedisConnection(options, metrics);
   const tenantLabel = new TenantLabel(observability, new VerifiedTenants(observability));
-  return { connection, limiter: new TenantRateLimiter(connection, options, metrics, tenantLabel, new AdaptivePace(connection, options)) };
+  return {
+    connection,
+    limiter: new TenantRateLimiter(connection, options, metrics, tenantLabel, new AdaptivePace(connection, options), new EventLoopStalls()),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { AccountHoldMetrics } from './account-hold.metrics';
 import { AccountHoldStore } from './account-hold.store';
 import { AdaptivePace } from './adaptive-pace.service';
 import { DeliveryLedger } from './delivery-ledger.service';
+import { EventLoopStalls } from './event-loop-stalls';
 import { RedisConnection } from './redis-connection.service';
 import { RedisHealthIndicator } from './redis.health';
 import { SharedPauses } from './shared-pauses.service';
@@ -32,6 +33,7 @@ export class SharedStateModule {
         AccountHoldMetrics,
         AccountHoldHealthIndicator,
         AdaptivePace,
+        EventLoopStalls,
         SharedPauses,
         TenantRateLimiter,
         RedisHealthIndicator,

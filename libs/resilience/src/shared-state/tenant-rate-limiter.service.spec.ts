@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { MetricFactory, TenantLabel, VerifiedTenants } from '@lib/observability';
 import { register } from 'prom-client';
 import { AdaptivePace } from './adaptive-pace.service';
+import { EventLoopStalls } from './event-loop-stalls';
 import { RateLimit } from './rate-limit';
 import { RedisConnection } from './redis-connection.service';
 import { SharedStateOptions } from './shared-state.options';
@@ -13,8 +14,8 @@ const TEN_PER_SECOND: RateLimit = { count: 10, perMs: 1000 };
 const GENESYS: RateLimit = { count: 300, perMs: 60_000, burst: 10 };
 const observability = { serviceName: 'limiter-spec', version: '0', logLevel: 'silent' };
 
-/** Without Redis, one replica unless told otherwise. */
-function limiter(overrides: Partial<SharedStateOptions> = {}): TenantRateLimiter {
+/** Without Redis, one replica unless told otherwise, on an event loop whose longest recent stall is `stallMs`. */
+function limiter(overrides: Partial<SharedStateOptions> = {}, stallMs = 0): TenantRateLimiter {
   const options: SharedStateOptions = {
     keyPrefix: 'limiter-spec:',
     expectedReplicas: 1,
@@ -30,6 +31,7 @@ function limiter(overrides: Partial<SharedStateOptions> = {}): TenantRateLimiter
     metrics,
     new TenantLabel(observability, new VerifiedTenants(observability)),
     new AdaptivePace(redis, options),
+    { recentMaxMs: () => stallMs } as unknown as EventLoopStalls,
   );
 }
 
@@ -152,6 +154,24 @@ describe(TenantRateLimiter.name, () => {
       // 60 s / 300, 4 % under the limit.
       expect(grants.slice(10)).toEqual([T0 + 208, T0 + 416]);
     });
+
+    it.each([
+      [0, 1040],
+      [200, 1200],
+      [900, 1250],
+    ])(
+      'after a stall of %i ms, holds the sixth of five a second until %i ms (a stall widens the window, by a quarter at most)',
+      async (stallMs, sixthAt) => {
+        const rateLimiter = limiter({ maxRateLimitWaitMs: 2000 }, stallMs);
+        const grants: number[] = [];
+        const pending = Array.from({ length: 6 }, () =>
+          rateLimiter.acquire('acme', 'meta:1', { count: 5, perMs: 1000 }).then(() => grants.push(Date.now() - T0)),
+        );
+        await jest.advanceTimersByTimeAsync(2000);
+        await Promise.all(pending);
+        expect(grants).toEqual([0, 208, 416, 624, 832, sixthAt]);
+      },
+    );
 
     it('grants about 300 over a minute and never more than 300 in any minute', async () => {
       const rateLimiter = limiter({ maxRateLimitWaitMs: 1000 });

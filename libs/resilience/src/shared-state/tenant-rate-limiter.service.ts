@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { Counter } from 'prom-client';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AdaptivePace } from './adaptive-pace.service';
+import { EventLoopStalls } from './event-loop-stalls';
 import { RateLimit, StatedLimit, statedLimit } from './rate-limit';
 import { RedisConnection } from './redis-connection.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
@@ -22,6 +23,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Pace 4 % under the limit: vendors count arrivals, and the network and event loop add jitter (40 ms per second tolerated). */
 const PACING_MARGIN = 1.04;
+/** The most of a window a recent event-loop stall may add to it (a quarter: at worst a fifth less throughput while the host is starved). */
+const MAX_STALL_SHARE = 0.25;
 /** Per-key state idle for this long is dropped (a longer window keeps its own for as long as it matters). */
 const IDLE_MS = 10 * 60_000;
 
@@ -55,6 +58,7 @@ export class TenantRateLimiter {
     metrics: MetricFactory,
     private readonly tenantLabel: TenantLabel,
     private readonly pace: AdaptivePace,
+    private readonly stalls: EventLoopStalls,
   ) {
     this.delayed = metrics.counter('rate_limit_delayed_total', 'Messages that waited for a rate-limit slot', ['tenant']);
   }
@@ -99,11 +103,14 @@ export class TenantRateLimiter {
   /**
    * Late wake-ups can bunch paced sends together: never let more than this replica's share of the
    * limit go within any sliding window plus the margin. The margin is time, not count: a burst whose
-   * requests arrive late must not meet the next burst within the vendor's window. The share is read
-   * again on every pass: an overshoot meanwhile holds back sends granted at the old pace.
+   * requests arrive late must not meet the next burst within the vendor's window. It grows to the
+   * longest recent event-loop stall (a stall bunches the arrivals of sends written around it), up to
+   * a quarter of the window. The share is read again on every pass: an overshoot meanwhile holds
+   * back sends granted at the old pace.
    */
   private async withinShare(key: string, stated: StatedLimit): Promise<void> {
-    const windowMs = stated.perMs * PACING_MARGIN;
+    const stallMs = Math.min(this.stalls.recentMaxMs(), stated.perMs * MAX_STALL_SHARE);
+    const windowMs = stated.perMs + Math.max(stated.perMs * (PACING_MARGIN - 1), stallMs);
     const keep = { ttl: Math.max(IDLE_MS, Math.ceil(windowMs)) };
     let sends = this.recentSends.get(key);
     if (!sends) {
