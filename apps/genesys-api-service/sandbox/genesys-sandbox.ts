@@ -16,6 +16,8 @@ import { GenesysObserved, genesysSandboxedService, GenesysSimulators } from './g
 
 export interface GenesysSandboxOptions extends ServiceSandboxOptions {
   genesysLatencyMs?: number;
+  /** Genesys's clock (token expiry, the per-minute window); a clock ahead of ours brings a 429's `Retry-After` within a test. */
+  genesysClock?: () => number;
 }
 
 /** A tenant of the platform and its Genesys org: one OAuth client of one region, one Open Messaging integration. */

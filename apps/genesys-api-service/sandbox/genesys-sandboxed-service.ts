@@ -16,9 +16,10 @@ export const GENESYS_ENTRY_POINT: ServiceEntryPoint = {
 /** The genesys-api-service as a sandbox runs it: Genesys Cloud and the tenant service simulated, its correlation events and dead letters watched. */
 export const genesysSandboxedService = (options: {
   genesysLatencyMs?: number;
+  genesysClock?: () => number;
 }): SandboxedService<GenesysConfig, GenesysSimulators, GenesysObserved> => ({
   simulators: () => {
-    const genesys = new GenesysCloudSimulator();
+    const genesys = new GenesysCloudSimulator({ clock: options.genesysClock });
     genesys.latencyMs = options.genesysLatencyMs ?? 0;
     return { genesys, tenants: new TenantServiceSimulator() };
   },
