@@ -14,7 +14,10 @@ async function main() {
     if (!tokens.has(tenantId)) {
       const url = `${process.env.TENANT_SERVICE_URL}/api/v1/tenants/${tenantId}/credentials?type=whatsapp`;
       const headers = { authorization: `Bearer ${process.env.TENANT_SERVICE_TOKEN}` };
-      tokens.set(tenantId, request(url, { headers }).then(async (response) => (await response.body.json()).credentials.systemUserAccessToken));
+      tokens.set(
+        tenantId,
+        request(url, { headers }).then(async (response) => (await response.body.json()).credentials.systemUserAccessToken),
+      );
     }
     return tokens.get(tenantId);
   };

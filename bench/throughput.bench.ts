@@ -11,11 +11,12 @@
  */
 import { outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
 import * as amqplib from 'amqplib';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { ServiceProcess } from '../apps/whatsapp-api-service/sandbox/service-process';
+import { startBareConsumer } from './support/bare-consumer-process';
 import { flag } from './support/bench-flags';
 import { startBenchStack } from './support/bench-stack';
 import { percentile } from './support/percentile';
@@ -49,19 +50,6 @@ function payloadFor(index: number, to: string) {
   return WABA_PAYLOAD_SAMPLES.image(to);
 }
 
-async function startBare(env: Record<string, string>): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['bench/bare-consumer.js'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk) => String(chunk).includes('ready') && resolve());
-    child.on('exit', (code) => reject(new Error(`bare consumer exited with ${code}`)));
-  });
-  return { child, stop: () => new Promise((resolve) => (child.kill('SIGTERM'), child.on('exit', () => resolve()))) };
-}
-
 async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   const stack = await startBenchStack({
     name: `bench-${kind}`,
@@ -71,7 +59,8 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   });
   const { meta, tenants, vhost } = stack;
   const env = { ...stack.env, RABBITMQ_PREFETCH: String(PREFETCH), PREFETCH: String(PREFETCH) };
-  const consumer = kind === 'bare' ? await startBare(env) : await ServiceProcess.start(env, { built: true });
+  const consumer =
+    kind === 'bare' ? await startBareConsumer('bench/bare-consumer.js', env) : await ServiceProcess.start(env, { built: true });
   const pid = kind === 'bare' ? (consumer as { child: ChildProcess }).child.pid! : (consumer as ServiceProcess).child.pid!;
   const sampler = new ProcessSampler(pid).start();
 

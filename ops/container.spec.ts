@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { loadGenesysConfig } from '../apps/genesys-api-service/src/config/genesys.config';
 import { loadWhatsappConfig } from '../apps/whatsapp-api-service/src/config/whatsapp.config';
-import { REPO_ROOT } from './checks/ops-documents';
+import { opsFilesOf, REPO_ROOT } from './checks/ops-documents';
 
 /**
  * The Dockerfile and docker-compose.yml read as Docker would read them (no daemon is needed): stages,
@@ -121,15 +122,36 @@ describe('Dockerfile', () => {
   });
 });
 
-describe('docker-compose.yml', () => {
-  const service = services['whatsapp-api-service'];
+/** Each egress app of the stack: its config as the app reads it, and the simulated vendor URLs it calls. */
+const EGRESS_APPS = [
+  {
+    app: 'whatsapp-api-service',
+    load: (env: Record<string, string>) => {
+      const config = loadWhatsappConfig(env);
+      return { config, vendorUrls: [config.meta.baseUrl], vendorPortVariable: 'META_SIM_PORT' };
+    },
+  },
+  {
+    app: 'genesys-api-service',
+    load: (env: Record<string, string>) => {
+      const config = loadGenesysConfig(env);
+      return {
+        config,
+        vendorUrls: [config.genesys.apiUrlTemplate, config.genesys.loginUrlTemplate],
+        vendorPortVariable: 'GENESYS_SIM_PORT',
+      };
+    },
+  },
+];
 
-  it('runs the broker with its management UI, Redis, the simulators and the service, each app from the one image', () => {
+describe('docker-compose.yml', () => {
+  it('runs the broker with its management UI, Redis, the simulators and every egress app, each app from the one image', () => {
     expect(services.rabbitmq.image).toMatch(/^rabbitmq:[\d.]+-management/);
     expect(services.rabbitmq.ports).toEqual(expect.arrayContaining(['5672:5672', '15672:15672']));
     expect(services.redis.image).toMatch(/^redis:7/);
     expect(services.simulators.build?.target).toBe('simulators');
-    expect(service.build).toMatchObject({ target: 'runtime', args: { APP: 'whatsapp-api-service' } });
+    for (const { app } of EGRESS_APPS)
+      expect({ app, build: services[app]?.build }).toMatchObject({ app, build: { target: 'runtime', args: { APP: app } } });
     const apps = Object.values(services).filter((definition) => definition.build?.target === 'runtime');
     for (const definition of apps) expect(applications).toContain(definition.build!.args?.APP);
   });
@@ -170,28 +192,53 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it("starts the service with an environment its config accepts, pointing at the stack's own broker, Redis and simulators", () => {
-    const config = loadWhatsappConfig(service.environment!);
-    const simulators = services.simulators.environment!;
-    expect(new URL(config.rabbitmq.url).hostname).toBe('rabbitmq');
-    expect(new URL(config.sharedState.redisUrl!).hostname).toBe('redis');
-    expect(new URL(config.tenantService.url)).toMatchObject({ hostname: 'simulators', port: simulators.TENANT_SIM_PORT });
-    expect(new URL(config.meta.baseUrl)).toMatchObject({ hostname: 'simulators', port: simulators.META_SIM_PORT });
-    expect(config.tenantService.token).toBe(simulators.TENANT_SERVICE_TOKEN);
-    expect(service.ports).toContain(`${config.http.port}:${config.http.port}`);
-    // The published port reaches the container's own interface, not its loopback.
-    expect(config.http.host).toBe('0.0.0.0');
-    expect(service.healthcheck!.test).toEqual(['CMD', 'node', 'check-health.js', '/health/ready']);
-    expect(seconds(service.stop_grace_period!) * 1000).toBeGreaterThan(config.rabbitmq.shutdownTimeoutMs);
+  it.each(EGRESS_APPS)(
+    "starts $app with an environment its config accepts, pointing at the stack's own broker, Redis and simulators",
+    ({ app, load }) => {
+      const service = services[app];
+      const { config, vendorUrls, vendorPortVariable } = load(service.environment!);
+      const simulators = services.simulators.environment!;
+      expect(new URL(config.rabbitmq.url).hostname).toBe('rabbitmq');
+      expect(new URL(config.sharedState.redisUrl!).hostname).toBe('redis');
+      expect(new URL(config.tenantService.url)).toMatchObject({ hostname: 'simulators', port: simulators.TENANT_SIM_PORT });
+      for (const url of vendorUrls) expect(new URL(url)).toMatchObject({ hostname: 'simulators', port: simulators[vendorPortVariable] });
+      expect(config.tenantService.token).toBe(simulators.TENANT_SERVICE_TOKEN);
+      expect(service.ports).toEqual([expect.stringMatching(new RegExp(`^\\d+:${config.http.port}$`))]);
+      // The published port reaches the container's own interface, not its loopback.
+      expect(config.http.host).toBe('0.0.0.0');
+      expect(service.healthcheck!.test).toEqual(['CMD', 'node', 'check-health.js', '/health/ready']);
+      expect(seconds(service.stop_grace_period!) * 1000).toBeGreaterThan(config.rabbitmq.shutdownTimeoutMs);
+      for (const dependency of ['rabbitmq', 'redis', 'simulators']) expect(service.depends_on).toHaveProperty(dependency);
+    },
+  );
+
+  it('points the genesys service at the Genesys simulator, every region apart (login and API under the region)', () => {
+    const { genesys } = loadGenesysConfig(services['genesys-api-service'].environment!);
+    const port = services.simulators.environment!.GENESYS_SIM_PORT;
+    expect(genesys.apiUrlTemplate).toBe(`http://simulators:${port}/api/{region}`);
+    expect(genesys.loginUrlTemplate).toBe(`http://simulators:${port}/login/{region}`);
   });
 
-  it('mounts into Prometheus the alert rules the ops specs check, and scrapes the service', () => {
+  it("mounts into Prometheus every service's alert rules the ops specs check, and scrapes every service", () => {
     const prometheus = services.prometheus;
     expect(prometheus.profiles).toEqual(['monitoring']);
     for (const volume of prometheus.volumes!) expect(existsSync(join(REPO_ROOT, volume.split(':')[0]))).toBe(true);
-    expect(prometheus.volumes).toContain('./ops/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro');
     const settings = parse(readFileSync(join(REPO_ROOT, 'ops/prometheus/prometheus.yml'), 'utf8'));
-    expect(settings.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
-    expect(settings.scrape_configs[0].static_configs[0].targets).toEqual(['whatsapp-api-service:8080']);
+    const scraped = settings.scrape_configs.flatMap((job: { static_configs: { targets: string[] }[] }) =>
+      job.static_configs.flatMap((target) => target.targets),
+    );
+    for (const { app } of EGRESS_APPS) {
+      const { alertsFile } = opsFilesOf(app);
+      const mounted = `/etc/prometheus/${basename(alertsFile)}`;
+      expect(prometheus.volumes).toContain(`./${relative(REPO_ROOT, alertsFile)}:${mounted}:ro`);
+      expect(settings.rule_files).toContain(mounted);
+      expect(scraped).toContain(`${app}:${loadConfigOf(app).http.port}`);
+      expect(prometheus.depends_on).toHaveProperty(app);
+    }
+    expect(settings.rule_files).toHaveLength(EGRESS_APPS.length);
   });
 });
+
+function loadConfigOf(app: string) {
+  return EGRESS_APPS.find((candidate) => candidate.app === app)!.load(services[app].environment!).config;
+}

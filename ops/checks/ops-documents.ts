@@ -2,11 +2,24 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-/** The files operators deploy beside the service, read the way Prometheus and Grafana read them. */
+/** The files operators deploy beside the services, read the way Prometheus and Grafana read them. */
 export const OPS_DIR = join(__dirname, '..');
 export const REPO_ROOT = join(OPS_DIR, '..');
-export const ALERTS_FILE = join(OPS_DIR, 'prometheus/alerts.yml');
-export const DASHBOARD_FILE = join(OPS_DIR, 'grafana/whatsapp-api-service.dashboard.json');
+
+/** One service's alert rules and dashboard: `ops/prometheus/<service>.alerts.yml`, `ops/grafana/<service>.dashboard.json`. */
+export interface ServiceOpsFiles {
+  service: string;
+  alertsFile: string;
+  dashboardFile: string;
+}
+
+export function opsFilesOf(service: string): ServiceOpsFiles {
+  return {
+    service,
+    alertsFile: join(OPS_DIR, `prometheus/${service}.alerts.yml`),
+    dashboardFile: join(OPS_DIR, `grafana/${service}.dashboard.json`),
+  };
+}
 
 export interface AlertRule {
   alert: string;
@@ -45,22 +58,24 @@ export interface OpsQuery {
   expr: string;
 }
 
-export const loadAlertRules = (): AlertRuleFile => parse(readFileSync(ALERTS_FILE, 'utf8'));
+export const loadAlertRules = (files: ServiceOpsFiles): AlertRuleFile => parse(readFileSync(files.alertsFile, 'utf8'));
 
-export const loadDashboard = (): Dashboard => JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8'));
+export const loadDashboard = (files: ServiceOpsFiles): Dashboard => JSON.parse(readFileSync(files.dashboardFile, 'utf8'));
 
 export function allPanels(dashboard: Dashboard): DashboardPanel[] {
   return dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
 }
 
 /**
- * Every PromQL expression of the alert rules and the dashboard. A template variable's
+ * Every PromQL expression of a service's alert rules and dashboard. A template variable's
  * `label_values(metric, label)` becomes the selector `metric{label!=""}`, so the metric and its
  * label are checked like any other reference.
  */
-export function opsQueries(): OpsQuery[] {
-  const alerts = loadAlertRules().groups.flatMap((group) => group.rules.map((rule) => ({ where: `alert ${rule.alert}`, expr: rule.expr })));
-  const dashboard = loadDashboard();
+export function opsQueries(files: ServiceOpsFiles): OpsQuery[] {
+  const alerts = loadAlertRules(files).groups.flatMap((group) =>
+    group.rules.map((rule) => ({ where: `alert ${rule.alert}`, expr: rule.expr })),
+  );
+  const dashboard = loadDashboard(files);
   const targets = allPanels(dashboard).flatMap((panel) =>
     (panel.targets ?? []).map((target) => ({ where: `panel '${panel.title}' ${target.refId}`, expr: target.expr })),
   );

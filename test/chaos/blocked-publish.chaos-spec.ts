@@ -2,7 +2,8 @@ import { PrivateBrokerNode, PrivateRedisServer, waitUntil } from '@lib/testing';
 import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
 import { recordScenario } from './support/chaos-report';
 import { FaultObserver } from './support/fault-observer';
-import { chaosTenants, FaultRig, settleAndCount, unpublishedStatusEvents } from './support/fault-rig';
+import { settleAndCount, unpublishedStatusEvents } from './support/fault-rig';
+import { chaosTenants, WhatsappFaultRig } from './support/whatsapp-fault-rig';
 
 const MESSAGES = 1500;
 const PREFETCH = 50;
@@ -34,13 +35,13 @@ async function metric(url: string, name: string): Promise<number> {
 describe('scenario 7: status-event publishes blocked by a broker memory alarm (a private broker node)', () => {
   let node: PrivateBrokerNode;
   let redis: PrivateRedisServer;
-  let rig: FaultRig;
+  let rig: WhatsappFaultRig;
   let observer: FaultObserver;
 
   beforeAll(async () => {
     [node, redis] = await Promise.all([PrivateBrokerNode.start(), PrivateRedisServer.start()]);
     const url = await node.addVhost(VHOST);
-    rig = await FaultRig.start({ rabbitmqUrl: url, redisUrl: redis.url, metaLatencyMs: 100, tenants: TENANTS, env: SERVICE_ENV });
+    rig = await WhatsappFaultRig.start({ rabbitmqUrl: url, redisUrl: redis.url, metaLatencyMs: 100, tenants: TENANTS, env: SERVICE_ENV });
   });
 
   afterAll(async () => {
@@ -71,7 +72,7 @@ describe('scenario 7: status-event publishes blocked by a broker memory alarm (a
     await observer.connect();
     const { envelopes, published } = rig.envelopes(TENANTS, MESSAGES, '+4917700');
     // Every tenth message needs a retry copy and every tenth a dead letter: publishes the block also hits.
-    published.forEach(({ to }, i) => {
+    published.forEach(({ sendKey: to }, i) => {
       if (i % 10 === 3) rig.meta.inject('131000', { match: { to }, times: 1 });
       if (i % 10 === 7) rig.meta.inject('131047', { match: { to }, times: Infinity });
     });

@@ -5,7 +5,8 @@ import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-
 import { recordScenario } from './support/chaos-report';
 import { PublishedMessage } from './support/fault-outcome-count';
 import { FaultObserver } from './support/fault-observer';
-import { FaultRig, settleAndCount } from './support/fault-rig';
+import { settleAndCount } from './support/fault-rig';
+import { WhatsappFaultRig } from './support/whatsapp-fault-rig';
 import { describeMemory, samplePeakMemory } from './support/fuzzed-envelopes.memory';
 
 const run = promisify(execFile);
@@ -44,14 +45,20 @@ const listQueues = (vhost: TestVhost) => () =>
 describe('scenario 8: hostile publisher (real RabbitMQ and Redis)', () => {
   let vhost: TestVhost;
   let redis: PrivateRedisServer;
-  let rig: FaultRig;
+  let rig: WhatsappFaultRig;
   let observer: FaultObserver;
   let service: ServiceProcess;
 
   beforeAll(async () => {
     vhost = await createTestVhost('chaos-hostile');
     redis = await PrivateRedisServer.start();
-    rig = await FaultRig.start({ rabbitmqUrl: vhost.url, redisUrl: redis.url, metaLatencyMs: 20, tenants: [REAL], env: SERVICE_ENV });
+    rig = await WhatsappFaultRig.start({
+      rabbitmqUrl: vhost.url,
+      redisUrl: redis.url,
+      metaLatencyMs: 20,
+      tenants: [REAL],
+      env: SERVICE_ENV,
+    });
     service = await rig.startService();
     observer = new FaultObserver(vhost.url);
     await observer.connect();
@@ -79,7 +86,11 @@ describe('scenario 8: hostile publisher (real RabbitMQ and Redis)', () => {
     // The real tenant is verified (its credentials fetched) and its Meta path fails until its breaker opens.
     const warmUp = outboundEnvelope({ ...REAL, to: '+4917800000000' });
     await observer.publish([warmUp]);
-    await waitUntil('the warm-up sent', () => rig.acceptedFor([{ ...warmUp.metadata, to: '+4917800000000' }]) === 1, 30_000);
+    await waitUntil(
+      'the warm-up sent',
+      () => rig.acceptedFor([{ id: warmUp.metadata.internalId, tenantId: REAL.tenantId, sendKey: '+4917800000000' }]) === 1,
+      30_000,
+    );
     rig.meta.inject('131000', { match: { phoneNumberId: REAL.phoneNumberId }, times: Infinity });
     const real = Array.from({ length: REAL_MESSAGES }, (_, i) =>
       outboundEnvelope({ ...REAL, to: `+49178${String(i + 1).padStart(8, '0')}` }),
@@ -108,9 +119,9 @@ describe('scenario 8: hostile publisher (real RabbitMQ and Redis)', () => {
       return { routingKey: `outbound.processed.spoof-${i}`, body: envelope, headers };
     });
     const flood: PublishedMessage[] = [...ghosts, ...garbage.map((g) => g.body), ...spoofed.map((s) => s.body)].map((e) => ({
-      internalId: e.metadata.internalId,
+      id: e.metadata.internalId,
       tenantId: e.metadata.tenantId,
-      to: e.wabaPayload.to as string,
+      sendKey: e.wabaPayload.to as string,
     }));
 
     const sampler = samplePeakMemory(service.url, 500);
@@ -132,7 +143,7 @@ describe('scenario 8: hostile publisher (real RabbitMQ and Redis)', () => {
     rig.meta.clearFaults();
     const published: PublishedMessage[] = [
       ...flood,
-      ...real.map((e) => ({ internalId: e.metadata.internalId, tenantId: REAL.tenantId, to: e.wabaPayload.to as string })),
+      ...real.map((e) => ({ id: e.metadata.internalId, tenantId: REAL.tenantId, sendKey: e.wabaPayload.to as string })),
     ];
     const outcome = await settleAndCount(rig, observer, published, listQueues(vhost), 180_000);
 
@@ -144,7 +155,7 @@ describe('scenario 8: hostile publisher (real RabbitMQ and Redis)', () => {
     );
     const categories = outcome.deadLetterCategories;
     const spoofIds = new Set(spoofed.map((s) => s.body.metadata.internalId));
-    const eventsToReal = observer.statusEvents.filter((event) => spoofIds.has(event?.internalId) && event.tenantId === REAL.tenantId);
+    const eventsToReal = observer.events.filter((event) => spoofIds.has(event?.internalId) && event.tenantId === REAL.tenantId);
     const halfOpenProbes = Math.ceil(floodMs / HALF_OPEN_AFTER_MS) + 1;
 
     recordScenario({

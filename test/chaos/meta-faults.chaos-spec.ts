@@ -44,7 +44,7 @@ describe('scenario 5: Meta fails at random (real RabbitMQ and Redis)', () => {
           .filter((id) => ids.has(id)),
       ).size;
     await waitUntil(`a final status for all ${count} messages`, () => finished() === count, 80_000);
-    const messages = envelopes.map((e) => ({ id: e.metadata.internalId, to: e.wabaPayload.to as string }));
+    const messages = envelopes.map((e) => ({ id: e.metadata.internalId, sendKey: e.wabaPayload.to as string }));
     const ownCalls = sandbox().meta.requests.filter((request) => String(request.body?.to).startsWith(prefix));
     return {
       messages,

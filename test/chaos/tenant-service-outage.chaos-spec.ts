@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { recordScenario } from './support/chaos-report';
 import { FaultObserver } from './support/fault-observer';
-import { chaosTenants, FaultRig, settleAndCount, waitForSentEvents } from './support/fault-rig';
+import { settleAndCount, waitForSentEvents } from './support/fault-rig';
+import { chaosTenants, WhatsappFaultRig } from './support/whatsapp-fault-rig';
 
 const run = promisify(execFile);
 const OUTAGE_MS = 30_000;
@@ -20,13 +21,13 @@ const tenantServiceMode = (url: string): Promise<string | undefined> =>
 describe('scenario 4: the tenant service down for 30 s mid-run', () => {
   let vhost: TestVhost;
   let redis: PrivateRedisServer;
-  let rig: FaultRig;
+  let rig: WhatsappFaultRig;
   let observer: FaultObserver;
 
   beforeAll(async () => {
     vhost = await createTestVhost('chaos-tenants');
     redis = await PrivateRedisServer.start();
-    rig = await FaultRig.start({
+    rig = await WhatsappFaultRig.start({
       rabbitmqUrl: vhost.url,
       redisUrl: redis.url,
       metaLatencyMs: 50,
@@ -95,7 +96,7 @@ describe('scenario 4: the tenant service down for 30 s mid-run', () => {
       () => run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', vhost.name, 'name', 'messages']).then(({ stdout }) => stdout),
       60_000,
     );
-    const coldRecipients = new Set(coldDuring.map((m) => m.to));
+    const coldRecipients = new Set(coldDuring.map((m) => m.sendKey));
     const coldSends = rig.meta.accepted().filter((request) => coldRecipients.has(request.body?.to));
     const coldDoneSeconds = (Math.max(...coldSends.map((request) => request.receivedAt)) - restoredAt) / 1000;
     recordScenario({

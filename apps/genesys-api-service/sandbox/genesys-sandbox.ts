@@ -15,7 +15,7 @@ import { GenesysObserved, genesysSandboxedService, GenesysSimulators } from './g
 
 export interface GenesysSandboxOptions extends ServiceSandboxOptions {
   genesysLatencyMs?: number;
-  /** Genesys's time (token expiry, its per-token rate window); a test moves it to reach the end of a window sooner. */
+  /** Genesys's clock (token expiry, the per-minute window); a clock ahead of ours brings a 429's `Retry-After` within a test. */
   genesysClock?: () => number;
 }
 

@@ -1,13 +1,11 @@
 import * as amqplib from 'amqplib';
 import { once } from 'node:events';
+import { ChaosContract, WHATSAPP_CHAOS } from './chaos-contract';
 import { DeadLetterCopy } from './fault-outcome-count';
 
-const EXCHANGE = 'whatsapp-exchange';
-const DEAD_LETTER_EXCHANGE = 'whatsapp-dlx';
-const STATUS_QUEUE = 'chaos.status-events';
+/** The observer's own queue for a copy of the service's outcome events, when they go to an exchange. */
+const EVENTS_QUEUE = 'chaos.events';
 const DEAD_LETTER_QUEUE = 'chaos.dead-letters';
-/** Queues of the observer itself and the dead-letter queue: not part of the work still to do. */
-export const OBSERVER_QUEUES = [STATUS_QUEUE, DEAD_LETTER_QUEUE, 'outbound-failed'];
 
 const parse = (content: Buffer): any => {
   try {
@@ -19,17 +17,27 @@ const parse = (content: Buffer): any => {
 
 /**
  * The test's side of the broker in a fault scenario: publishes envelopes as upstream does, and keeps
- * a copy of every status event and dead letter in durable queues of its own. Those survive a broker
- * restart, so after one `connect()` again picks up what was published while the observer was away.
- * Attach it once the service has declared its exchanges.
+ * a copy of every outcome event (status events, correlation events) and dead letter of the service.
+ * Its queues are durable, so after a broker restart `connect()` again picks up what was published while
+ * the observer was away; a service that publishes its events to a queue of its own has that queue read
+ * here. Attach it once the service has declared its exchanges and queues.
  */
 export class FaultObserver {
-  readonly statusEvents: any[] = [];
+  readonly events: any[] = [];
   readonly deadLetters: DeadLetterCopy[] = [];
   private connection?: amqplib.ChannelModel;
   private channel?: amqplib.ConfirmChannel;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    readonly contract: ChaosContract = WHATSAPP_CHAOS,
+  ) {}
+
+  /** The observer's queues and the dead-letter queue: not part of the work still to do. */
+  get ownQueues(): string[] {
+    const { events, egress } = this.contract;
+    return ['queue' in events ? events.queue : EVENTS_QUEUE, DEAD_LETTER_QUEUE, egress.deadLetterQueue];
+  }
 
   async connect(): Promise<void> {
     const connection = await amqplib.connect(this.url, { clientProperties: { connection_name: 'chaos-observer' } });
@@ -37,11 +45,16 @@ export class FaultObserver {
     connection.on('error', () => undefined);
     const channel = await connection.createConfirmChannel();
     channel.on('error', () => undefined);
-    await channel.assertQueue(STATUS_QUEUE, { durable: true });
-    await channel.bindQueue(STATUS_QUEUE, EXCHANGE, 'outbound.status.*');
+    const { events, egress } = this.contract;
+    let eventsQueue: string;
+    if ('queue' in events) eventsQueue = events.queue;
+    else {
+      eventsQueue = (await channel.assertQueue(EVENTS_QUEUE, { durable: true })).queue;
+      await channel.bindQueue(EVENTS_QUEUE, events.exchange, events.bindingKey);
+    }
     await channel.assertQueue(DEAD_LETTER_QUEUE, { durable: true });
-    await channel.bindQueue(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, 'outbound.failed');
-    await channel.consume(STATUS_QUEUE, (message) => message && this.statusEvents.push(parse(message.content)), { noAck: true });
+    await channel.bindQueue(DEAD_LETTER_QUEUE, egress.deadLetterExchange, egress.deadLetterRoutingKey);
+    await channel.consume(eventsQueue, (message) => message && this.events.push(parse(message.content)), { noAck: true });
     await channel.consume(
       DEAD_LETTER_QUEUE,
       (message) => message && this.deadLetters.push({ headers: message.properties.headers ?? {}, body: parse(message.content) }),
@@ -50,11 +63,10 @@ export class FaultObserver {
     [this.connection, this.channel] = [connection, channel];
   }
 
-  /** Publishes envelopes with `outbound.processed.{tenantId}`, persistent, and waits for the broker's confirms. */
+  /** Publishes envelopes with the service's work routing key for their tenant, persistent, and waits for the broker's confirms. */
   async publish(envelopes: { metadata: { tenantId: string } }[]): Promise<void> {
-    await this.publishRaw(
-      envelopes.map((envelope) => ({ routingKey: `outbound.processed.${envelope.metadata.tenantId}`, body: envelope })),
-    );
+    const prefix = this.contract.egress.workRoutingKeyPrefix;
+    await this.publishRaw(envelopes.map((envelope) => ({ routingKey: `${prefix}${envelope.metadata.tenantId}`, body: envelope })));
   }
 
   /** Publishes bodies with routing keys and headers of the caller's choosing (a hostile publisher's), and waits for the confirms. */
@@ -63,9 +75,15 @@ export class FaultObserver {
     for (const { routingKey, body, headers } of messages) {
       const content = Buffer.from(JSON.stringify(body));
       const options = { persistent: true, contentType: 'application/json', headers };
-      if (!channel.publish(EXCHANGE, routingKey, content, options)) await once(channel, 'drain');
+      if (!channel.publish(this.contract.egress.exchange, routingKey, content, options)) await once(channel, 'drain');
     }
     await channel.waitForConfirms();
+  }
+
+  /** Ids with at least one event reporting them delivered. */
+  deliveredIds(): Set<string> {
+    const { contract } = this;
+    return new Set(this.events.filter((event) => contract.isDeliveredEvent(event)).map((event) => contract.eventMessageId(event)!));
   }
 
   /** Messages ready in `queue` (0 when it does not exist). */

@@ -1,12 +1,14 @@
-import { RecordedRequest } from '@lib/testing';
 import { ScenarioResult } from './chaos-report';
+import { ChaosContract } from './chaos-contract';
 import { messageFates } from './message-fates';
 
-/** One message a scenario published; its recipient is unique, so Meta's log can be matched to it. */
+/** One message a scenario published; its send key is unique, so the vendor's log can be matched to it. */
 export interface PublishedMessage {
-  internalId: string;
+  /** The service's id of the message (`internalId`, `whatsapp_message_id`). */
+  id: string;
   tenantId: string;
-  to: string;
+  /** What names it in the vendor's log: Meta's recipient, Genesys's `channel.messageId`. */
+  sendKey: string;
 }
 
 /** A dead-letter copy as the observer saw it. */
@@ -16,9 +18,9 @@ export interface DeadLetterCopy {
 }
 
 export interface OutcomeCount extends Omit<ScenarioResult, 'scenario' | 'notes'> {
-  /** Meta calls answered 200, by internal id. */
+  /** Vendor calls that accepted a message, by its id. */
   acceptedCalls: Map<string, number>;
-  /** Ids with at least one `sent` status event. */
+  /** Ids with at least one event reporting them delivered. */
   reportedSent: Set<string>;
   /** Ids sent more than once. */
   duplicated: string[];
@@ -26,31 +28,35 @@ export interface OutcomeCount extends Omit<ScenarioResult, 'scenario' | 'notes'>
   lostIds: string[];
   /** Dead-letter copies without a category or a non-empty reason message. */
   deadLettersWithoutReason: DeadLetterCopy[];
-  /** Ids dead-lettered although Meta accepted them. */
+  /** Ids dead-lettered although the vendor accepted them. */
   sentAndDeadLettered: string[];
-  /** Ids with a `sent` status event but no accepted Meta call. */
+  /** Ids reported delivered without an accepted vendor call. */
   reportedButNotSent: string[];
   /** Dead-letter categories and how many of each. */
   deadLetterCategories: Record<string, number>;
 }
 
-const internalIdOf = (copy: DeadLetterCopy): string | undefined => copy.headers['x-internal-id'] ?? copy.body?.metadata?.internalId;
-
 /**
- * Counts what became of every published message (`messageFates`: Meta's log is the truth for sent
- * and duplicated), and checks the status events and dead-letter reasons against it.
+ * Counts what became of every published message (`messageFates`: the vendor's log is the truth for sent
+ * and duplicated), and checks the outcome events and dead-letter reasons against it. `acceptedKeys`
+ * holds the send key of every call the vendor accepted, one per call.
  */
 export function countOutcomes(input: {
+  contract: ChaosContract;
   published: PublishedMessage[];
-  metaRequests: RecordedRequest[];
-  statusEvents: any[];
+  acceptedKeys: string[];
+  events: any[];
   deadLetters: DeadLetterCopy[];
 }): OutcomeCount {
+  const { contract } = input;
+  const idOf = (copy: DeadLetterCopy): string | undefined =>
+    copy.headers[contract.egress.messageIdHeader] ?? copy.body?.metadata?.[contract.egress.messageIdField];
   const { fates, ...counts } = messageFates(
-    input.published.map((message) => ({ id: message.internalId, to: message.to })),
-    input.metaRequests.filter((request) => request.status === 200),
+    input.published.map((message) => ({ id: message.id, sendKey: message.sendKey })),
+    input.acceptedKeys,
     input.deadLetters,
-    internalIdOf,
+    idOf,
+    (key) => key,
   );
   const idsWhere = (keep: (fate: (typeof fates)[number]) => boolean) => fates.filter(keep).map((fate) => fate.message.id);
   const acceptedCalls = new Map(
@@ -64,7 +70,9 @@ export function countOutcomes(input: {
     if (!category || !reason) deadLettersWithoutReason.push(copy);
     deadLetterCategories[category || 'none'] = (deadLetterCategories[category || 'none'] ?? 0) + 1;
   }
-  const reportedSent = new Set(input.statusEvents.filter((event) => event.status === 'sent').map((event) => event.internalId as string));
+  const reportedSent = new Set(
+    input.events.filter((event) => contract.isDeliveredEvent(event)).map((event) => contract.eventMessageId(event) as string),
+  );
   return {
     ...counts,
     acceptedCalls,

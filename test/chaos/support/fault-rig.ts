@@ -1,118 +1,44 @@
-import { MetaGraphSimulator, outboundEnvelope, TenantServiceSimulator, waitUntil } from '@lib/testing';
-import { ServiceProcess } from '../../../apps/whatsapp-api-service/sandbox/service-process';
+import { ServiceProcess, waitUntil } from '@lib/testing';
+import { ChaosContract } from './chaos-contract';
 import { countOutcomes, OutcomeCount, PublishedMessage } from './fault-outcome-count';
-import { FaultObserver, OBSERVER_QUEUES } from './fault-observer';
-
-export interface ChaosTenant {
-  tenantId: string;
-  phoneNumberId: string;
-  accessToken: string;
-  messagesPerSecond: number;
-}
-
-/** `count` tenants named `{prefix}-{i}`, each with its own number and a throughput that never limits a scenario. */
-export function chaosTenants(prefix: string, count: number, numberBase: number): ChaosTenant[] {
-  return Array.from({ length: count }, (_, i) => ({
-    tenantId: `${prefix}-${i}`,
-    phoneNumberId: String(numberBase + i),
-    accessToken: `EAAG-${prefix}-${i}`,
-    messagesPerSecond: 1000,
-  }));
-}
-
-export interface FaultRigOptions {
-  rabbitmqUrl: string;
-  redisUrl: string;
-  metaLatencyMs: number;
-  tenants: ChaosTenant[];
-  /** Service settings of the scenario (short retry delays, timeouts). */
-  env?: Record<string, string>;
-}
+import { FaultObserver } from './fault-observer';
 
 /**
- * The Meta and tenant-service simulators with a scenario's tenants, and the service as separate
- * processes (so that one can be killed) configured against them, the broker and Redis.
+ * A service under fault with the simulators of the APIs it calls: it starts the service as separate
+ * processes (so that one can be killed) configured against them, the broker and Redis, and reads the
+ * vendor simulator's log. Each service's rig (whatsapp-fault-rig, genesys-fault-rig) implements it.
  */
-export class FaultRig {
-  private readonly services: ServiceProcess[] = [];
-
-  private constructor(
-    readonly meta: MetaGraphSimulator,
-    readonly tenantService: TenantServiceSimulator,
-    readonly env: Record<string, string>,
-  ) {}
-
-  static async start(options: FaultRigOptions): Promise<FaultRig> {
-    const meta = new MetaGraphSimulator();
-    const tenantService = new TenantServiceSimulator();
-    meta.latencyMs = options.metaLatencyMs;
-    await Promise.all([meta.start(), tenantService.start()]);
-    for (const tenant of options.tenants) {
-      tenantService.addTenant({ ...tenant });
-      meta.addPhoneNumber({
-        phoneNumberId: tenant.phoneNumberId,
-        accessTokens: [tenant.accessToken],
-        messagesPerSecond: tenant.messagesPerSecond,
-      });
-    }
-    const env = {
-      RABBITMQ_URL: options.rabbitmqUrl,
-      REDIS_URL: options.redisUrl,
-      REDIS_KEY_PREFIX: 'chaos:',
-      TENANT_SERVICE_URL: tenantService.url,
-      TENANT_SERVICE_TOKEN: tenantService.serviceToken,
-      META_API_BASE_URL: meta.url,
-      LOG_LEVEL: 'warn',
-      ...options.env,
-    };
-    return new FaultRig(meta, tenantService, env);
-  }
-
+export interface FaultRig {
+  readonly contract: ChaosContract;
+  /** The service's environment: broker, Redis (with `REDIS_KEY_PREFIX`), simulators, the scenario's settings. */
+  readonly env: Record<string, string>;
   /** Starts one more service process with the rig's environment and waits until it is ready. */
-  async startService(): Promise<ServiceProcess> {
-    const service = await ServiceProcess.start(this.env);
-    this.services.push(service);
-    return service;
-  }
+  startService(): Promise<ServiceProcess>;
+  /** `count` messages spread over the rig's tenants, each with a send key of its own, under `label` (digits). */
+  batch(count: number, label: string): { envelopes: { metadata: { tenantId: string } }[]; published: PublishedMessage[] };
+  /** Makes about one in ten of `published` fail once with a transient vendor error (a 5xx), so that some wait for a retry. */
+  failSomeOnce(published: PublishedMessage[]): void;
+  /** Vendor calls that accepted a message, with the vendor's clock when it received each, one per call. */
+  acceptedCalls(): { sendKey: string; receivedAt: number }[];
+  /** The send key of every vendor call that accepted a message, one per call. */
+  acceptedKeys(): string[];
+  stop(): Promise<void>;
+}
 
-  /** Text messages, one per distinct recipient `{recipientPrefix}{i}`, spread over `tenants` in turn. */
-  envelopes(tenants: ChaosTenant[], count: number, recipientPrefix: string) {
-    const envelopes = Array.from({ length: count }, (_, i) =>
-      outboundEnvelope({ ...tenants[i % tenants.length], to: `${recipientPrefix}${String(i).padStart(6, '0')}` }),
-    );
-    const published: PublishedMessage[] = envelopes.map((e) => ({
-      internalId: e.metadata.internalId,
-      tenantId: e.metadata.tenantId,
-      to: e.wabaPayload.to as string,
-    }));
-    return { envelopes, published };
-  }
-
-  /** Meta calls answered 200 for these recipients so far. */
-  acceptedFor(published: PublishedMessage[]): number {
-    const recipients = new Set(published.map((message) => message.to));
-    return new Set(
-      this.meta
-        .accepted()
-        .filter((request) => recipients.has(request.body?.to))
-        .map((request) => request.body.to),
-    ).size;
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.services.map((service) => service.stop('SIGKILL')));
-    await Promise.all([this.meta.stop(), this.tenantService.stop()]);
-  }
+/** Vendor calls that accepted these messages so far, each message counted once. */
+export function acceptedFor(rig: FaultRig, published: PublishedMessage[]): number {
+  const keys = new Set(published.map((message) => message.sendKey));
+  return new Set(rig.acceptedKeys().filter((key) => keys.has(key))).size;
 }
 
 /** `rabbitmqctl list_queues name messages` of the scenario's vhost (ready plus unacknowledged). */
 export type QueueLister = () => Promise<string>;
 
-async function workLeft(listQueues: QueueLister): Promise<Record<string, number>> {
+async function workLeft(listQueues: QueueLister, ownQueues: string[]): Promise<Record<string, number>> {
   const left: Record<string, number> = {};
   for (const line of (await listQueues()).split('\n')) {
     const [name, messages] = line.trim().split('\t');
-    if (name && /^\d+$/.test(messages ?? '') && Number(messages) > 0 && !OBSERVER_QUEUES.includes(name)) left[name] = Number(messages);
+    if (name && /^\d+$/.test(messages ?? '') && Number(messages) > 0 && !ownQueues.includes(name)) left[name] = Number(messages);
   }
   return left;
 }
@@ -130,13 +56,19 @@ export async function settleAndCount(
   timeoutMs: number,
 ): Promise<OutcomeCount> {
   const count = () =>
-    countOutcomes({ published, metaRequests: rig.meta.requests, statusEvents: observer.statusEvents, deadLetters: observer.deadLetters });
+    countOutcomes({
+      contract: rig.contract,
+      published,
+      acceptedKeys: rig.acceptedKeys(),
+      events: observer.events,
+      deadLetters: observer.deadLetters,
+    });
   const deadline = Date.now() + timeoutMs;
   let left: Record<string, number> = {};
   for (;;) {
     const outcome = count();
     if (outcome.lost === 0) {
-      left = await workLeft(listQueues);
+      left = await workLeft(listQueues, observer.ownQueues);
       if (Object.keys(left).length === 0) return count();
     }
     if (Date.now() > deadline) {
@@ -148,19 +80,19 @@ export async function settleAndCount(
   }
 }
 
-/** Waits until each of `internalIds` has a `sent` status event (they are consumed a moment after the ack). */
-export async function waitForSentEvents(observer: FaultObserver, internalIds: string[], timeoutMs = 10_000): Promise<void> {
+/** Waits until each of `ids` has an event reporting it delivered (events are consumed a moment after the ack). */
+export async function waitForSentEvents(observer: FaultObserver, ids: string[], timeoutMs = 10_000): Promise<void> {
   await waitUntil(
-    `a sent status event for each of ${internalIds.length} sent messages`,
+    `an event reporting each of ${ids.length} sent messages delivered`,
     () => {
-      const reported = new Set(observer.statusEvents.filter((event) => event?.status === 'sent').map((event) => event.internalId));
-      return internalIds.every((id) => reported.has(id));
+      const reported = observer.deliveredIds();
+      return ids.every((id) => reported.has(id));
     },
     timeoutMs,
   );
 }
 
-/** How many status events the service logged as refused or unconfirmed (either may be missing; the log keeps the event). */
+/** How many outcome events the service logged as refused or unconfirmed (either may be missing; the log keeps the event). */
 export function unpublishedStatusEvents(service: ServiceProcess): number {
   return service
     .output()

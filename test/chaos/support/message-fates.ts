@@ -1,49 +1,54 @@
-import { ObservedMessage, RecordedRequest } from '@lib/testing';
+import { ObservedMessage } from '@lib/testing';
 
 /** What a fate needs of a dead-letter copy: its headers (a probe's `ObservedMessage`, an observer's copy). */
 type DeadLetter = Pick<ObservedMessage, 'headers'>;
 
-/** A published message: its id, and the unique recipient that identifies its sends in Meta's log. */
+/** A published message: its id, and the unique key that identifies its sends in the vendor's log. */
 export interface TrackedMessage {
   id: string;
-  to: string;
+  /** Meta: the recipient (`to`, unique per message in a scenario); Genesys: the WhatsApp message id (`channel.messageId`). */
+  sendKey: string;
 }
 
-export interface MessageFate<D extends DeadLetter = ObservedMessage> {
+export interface MessageFate<D extends DeadLetter = ObservedMessage, A = any> {
   message: TrackedMessage;
-  /** Meta calls that accepted the message (200 with a WAMID). */
-  acceptances: RecordedRequest[];
+  /** Vendor calls that accepted the message (Meta: 200 with a WAMID; Genesys: 200 with a message id). */
+  acceptances: A[];
   deadLetters: D[];
 }
 
-export interface FateCounts<D extends DeadLetter = ObservedMessage> {
+export interface FateCounts<D extends DeadLetter = ObservedMessage, A = any> {
   published: number;
-  /** Messages Meta accepted at least once. */
+  /** Messages the vendor accepted at least once. */
   sent: number;
-  /** Acceptances beyond the first: the customer got the message more than once. */
+  /** Acceptances beyond the first: the customer (or the agent) got the message more than once. */
   duplicates: number;
   deadLettered: number;
   /** Messages neither sent nor dead-lettered. */
   lost: number;
-  fates: MessageFate<D>[];
+  fates: MessageFate<D, A>[];
 }
 
+/** Meta's log names a message by its recipient. */
+export const metaSendKey = (request: { body?: any }): string | undefined => request.body?.to;
+
 /**
- * How each published message ended, from Meta's side (acceptances per recipient) and the dead-letter
- * exchange's (copies per id). `deadLetterId` reads a dead letter's id (by default the `x-internal-id`
- * header the service sets).
+ * How each published message ended, from the vendor's side (acceptances per send key) and the
+ * dead-letter exchange's (copies per id). `deadLetterId` reads a dead letter's id (by default the
+ * `x-internal-id` header the whatsapp service sets), `sendKeyOf` an accepted call's send key (by default Meta's).
  */
-export function messageFates<D extends DeadLetter = ObservedMessage>(
+export function messageFates<D extends DeadLetter = ObservedMessage, A = any>(
   messages: TrackedMessage[],
-  accepted: RecordedRequest[],
+  accepted: A[],
   deadLetters: D[],
   deadLetterId: (message: D) => string | undefined = (message) => message.headers['x-internal-id'],
-): FateCounts<D> {
-  const acceptancesTo = groupBy(accepted, (request) => request.body?.to);
+  sendKeyOf: (call: A) => string | undefined = metaSendKey as (call: A) => string | undefined,
+): FateCounts<D, A> {
+  const acceptancesOf = groupBy(accepted, sendKeyOf);
   const deadLettersOf = groupBy(deadLetters, deadLetterId);
   const fates = messages.map((message) => ({
     message,
-    acceptances: acceptancesTo.get(message.to) ?? [],
+    acceptances: acceptancesOf.get(message.sendKey) ?? [],
     deadLetters: deadLettersOf.get(message.id) ?? [],
   }));
   return {

@@ -14,6 +14,7 @@ import { GenesysLogin } from '../genesys/genesys-login.client';
 import { ConversationLookup } from './conversation-lookup.service';
 import { GenesysReceipt } from './correlation-event.factory';
 import { InboundMessageEnvelope, InboundReceiptEnvelope } from './inbound-envelope.types';
+import { RateLimitPauseMetrics } from './rate-limit-pause.metrics';
 
 /** The token cache of the tenants' OAuth clients, one token per tenant and region. */
 export const GENESYS_TOKENS = Symbol('GENESYS_TOKENS');
@@ -43,6 +44,7 @@ export class GenesysSender {
     private readonly rateLimiter: TenantRateLimiter,
     private readonly pauses: SharedPauses,
     private readonly conversations: ConversationLookup,
+    private readonly pauseMetrics: RateLimitPauseMetrics,
   ) {}
 
   async send(envelope: Sendable, state: DeliveryState): Promise<GenesysReceipt> {
@@ -115,6 +117,7 @@ export class GenesysSender {
     if (error.category !== GenesysCategory.RATE_LIMITED_PAUSE) throw new VendorCallFailure(error);
     const until = Date.now() + (error.details.minRetryDelayMs ?? 0);
     await this.pauses.pause(tenantId, until);
+    this.pauseMetrics.recordPause(tenantId);
     this.logger.warn({
       event: 'tenant_paused',
       reason: error.message,

@@ -8,6 +8,7 @@ import { GenesysDeliveryHooks } from './genesys-delivery.hooks';
 import { GENESYS_TOKENS, GenesysSender } from './genesys-sender.service';
 import { InboundConsumer } from './inbound.consumer';
 import { InboundEnvelopeChecker } from './inbound-envelope';
+import { RateLimitPauseMetrics } from './rate-limit-pause.metrics';
 
 /** consume → (delivery pipeline: validate → order per customer → de-duplication) → credentials → pause → rate limit → region breaker → token → Genesys → correlation event. */
 @Module({
@@ -35,6 +36,7 @@ import { InboundEnvelopeChecker } from './inbound-envelope';
     }),
     InboundEnvelopeChecker,
     ConversationLookup,
+    RateLimitPauseMetrics,
     GenesysSender,
     GenesysDeliveryHooks,
     InboundConsumer,
