@@ -33,8 +33,8 @@ export interface RefusedMessage {
 export interface DeliveryHooks<E, R> {
   /** The vendor's name in reasons and logs (`Meta`, `Genesys`). */
   readonly vendor: string;
-  /** Where the envelope names its tenant, for the reason when it disagrees with the routing key (`metadata.tenantId`). */
-  readonly tenantIdField: string;
+  /** Where the envelope names its tenant, for the reason when it disagrees with the routing key; the platform's `metadata.tenantId` if not said. */
+  readonly tenantIdField?: string;
   /** The log field a message's id goes under (`internalId`), also for a message refused as invalid. */
   readonly messageIdLogField: string;
   /** Validates the parsed body. */

@@ -74,7 +74,7 @@ export class DeliveryPipeline {
     if (routedTenantId !== undefined && routedTenantId !== identity.tenantId) {
       return {
         ok: false,
-        reason: `routing key names tenant '${routedTenantId.slice(0, 64)}' but ${hooks.tenantIdField} is '${identity.tenantId}'`,
+        reason: `routing key names tenant '${routedTenantId.slice(0, 64)}' but ${hooks.tenantIdField ?? 'metadata.tenantId'} is '${identity.tenantId}'`,
         messageId: identity.messageId,
       };
     }

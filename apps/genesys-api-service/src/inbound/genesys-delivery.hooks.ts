@@ -15,7 +15,6 @@ const idOrNull = (value: unknown): string | null => (typeof value === 'string' &
 @Injectable()
 export class GenesysDeliveryHooks implements DeliveryHooks<InboundEnvelope, GenesysReceipt> {
   readonly vendor = 'Genesys';
-  readonly tenantIdField = 'metadata.tenantId';
   readonly messageIdLogField = 'whatsappMessageId';
 
   constructor(

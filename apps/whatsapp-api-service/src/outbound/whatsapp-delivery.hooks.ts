@@ -14,7 +14,6 @@ import { failedEvent, identityOf, sentEvent } from './status-event.factory';
 @Injectable()
 export class WhatsappDeliveryHooks implements DeliveryHooks<OutboundEnvelope, MetaSendReceipt> {
   readonly vendor = 'Meta';
-  readonly tenantIdField = 'metadata.tenantId';
   readonly messageIdLogField = 'internalId';
 
   constructor(
