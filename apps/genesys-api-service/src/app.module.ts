@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { GENESYS_EGRESS_SERVICE, GENESYS_INBOUND_QUEUE } from '@lib/contracts';
+import { GENESYS_EGRESS_SERVICE } from '@lib/contracts';
 import { egressServiceModules, ServiceHealthModule } from '@lib/service';
 import { GenesysConfig } from './config/genesys.config';
 import { parseGenesysCredentials } from './credentials/genesys-credentials';
@@ -15,8 +15,7 @@ export class AppModule {
       imports: [
         ...egressServiceModules(config, {
           topology: inboundTopology(config.retry),
-          deadLetterIdHeaders: { messageId: GENESYS_EGRESS_SERVICE.messageIdHeader, traceId: GENESYS_EGRESS_SERVICE.traceIdHeader },
-          maxMessageAgeMs: GENESYS_INBOUND_QUEUE.messageTtlMs,
+          service: GENESYS_EGRESS_SERVICE,
           credentialType: 'genesys',
           parseCredentials: parseGenesysCredentials,
           // The bulkhead per tenant in the interceptor; the breaker per Genesys region, known once the credentials are read.

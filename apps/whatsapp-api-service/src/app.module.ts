@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { WHATSAPP_EGRESS_SERVICE, WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
+import { WHATSAPP_EGRESS_SERVICE } from '@lib/contracts';
 import { AccountHoldHealthIndicator } from '@lib/resilience';
 import { egressServiceModules, ServiceHealthModule } from '@lib/service';
 import { WhatsappConfig } from './config/whatsapp.config';
@@ -16,8 +16,7 @@ export class AppModule {
       imports: [
         ...egressServiceModules(config, {
           topology: outboundTopology(config.retry),
-          deadLetterIdHeaders: { messageId: WHATSAPP_EGRESS_SERVICE.messageIdHeader, traceId: WHATSAPP_EGRESS_SERVICE.traceIdHeader },
-          maxMessageAgeMs: WHATSAPP_OUTBOUND_QUEUE.messageTtlMs,
+          service: WHATSAPP_EGRESS_SERVICE,
           credentialType: 'whatsapp',
           parseCredentials: parseWhatsappCredentials,
           breakers: { perTenant: true },

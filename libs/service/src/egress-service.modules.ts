@@ -1,7 +1,8 @@
 import { DynamicModule } from '@nestjs/common';
+import { EgressService } from '@lib/contracts';
 import { CredentialsModule } from '@lib/credentials';
 import { DeliveryModule } from '@lib/delivery';
-import { DeadLetterIdHeaders, DeliveryStateReader, MessagingModule, WorkQueueTopology } from '@lib/messaging';
+import { DeliveryStateReader, MessagingModule, WorkQueueTopology } from '@lib/messaging';
 import { ObservabilityModule } from '@lib/observability';
 import { KeyedBreakerOptions, ResilienceModule, SharedStateModule, SharedStateOptions } from '@lib/resilience';
 import { EgressServiceConfig } from './config/egress-service.config';
@@ -9,12 +10,10 @@ import { ServiceConfigModule } from './config/service-config.module';
 
 /** What one egress service adds to the shared modules: its broker contract, its credentials, its breakers. */
 export interface EgressServiceParts<T> {
-  /** Its work queue, wait queues and the queues it publishes to. */
+  /** Its work queue (whose TTL is the longest a message may wait before it expires), wait queues and the queues it publishes to. */
   topology: WorkQueueTopology;
-  /** The message-id and trace-id headers of its dead letters (its broker contract). */
-  deadLetterIdHeaders: DeadLetterIdHeaders;
-  /** The longest a message may wait before it is dead-lettered as expired (its work queue's TTL). */
-  maxMessageAgeMs: number;
+  /** Its broker contract: the message-id and trace-id headers of its dead letters. */
+  service: Pick<EgressService, 'messageIdHeader' | 'traceIdHeader'>;
   /** `type` of its credentials at the tenant service, and how to read them. */
   credentialType: string;
   parseCredentials: (raw: unknown) => T;
@@ -49,7 +48,7 @@ export function egressServiceModules<T>(config: EgressServiceConfig, parts: Egre
         shutdownTimeoutMs: rabbitmq.shutdownTimeoutMs,
         topology: parts.topology,
         retry,
-        deadLetterIdHeaders: parts.deadLetterIdHeaders,
+        deadLetterIdHeaders: { messageId: parts.service.messageIdHeader, traceId: parts.service.traceIdHeader },
         stateBounds: { maxAttempts: retry.maxAttempts, maxSlotAheadMs: sharedState.maxRateLimitWaitMs + retry.maxDelayMs },
       }),
     }),
@@ -80,7 +79,7 @@ export function egressServiceModules<T>(config: EgressServiceConfig, parts: Egre
     DeliveryModule.forRootAsync({
       useFactory: () => ({
         messageMaxBytes: config.messageMaxBytes,
-        maxMessageAgeMs: parts.maxMessageAgeMs,
+        maxMessageAgeMs: parts.topology.messageTtlMs,
         retry,
         conversationTurnMs: resilience.handlerTimeoutMs + rabbitmq.publishTimeoutMs * 2,
       }),
