@@ -1,4 +1,4 @@
-import { GENESYS_INBOUND_QUEUE } from '@lib/contracts';
+import { GENESYS_CORRELATION_EVENTS_QUEUE, GENESYS_INBOUND_QUEUE } from '@lib/contracts';
 import { metricPrefixFor } from '@lib/observability';
 import { retryDelayTiers } from '@lib/resilience';
 import { inboundEnvelope, inboundReceipt, waitUntil } from '@lib/testing';
@@ -196,12 +196,13 @@ describe('genesys-api-service metrics on GET /metrics after every outcome (real 
     expect(count('redis_connected', {})).toBe(1);
   });
 
-  it('reports the depth of the work queue, the dead-letter queue and every retry queue', () => {
+  it('reports the depth of the work queue, the dead-letter queue, every retry queue and the correlation-events queue', () => {
     const tiers = retryDelayTiers(sandbox().app.get(GenesysConfig).retry);
     const queues = [
       GENESYS_INBOUND_QUEUE.queue,
       GENESYS_INBOUND_QUEUE.deadLetterQueue,
       ...tiers.map((tier) => `${GENESYS_INBOUND_QUEUE.queue}.retry.${tier}ms`),
+      GENESYS_CORRELATION_EVENTS_QUEUE.name,
     ];
     expect(metrics.labelValues(PREFIX + 'queue_depth', 'queue')).toEqual(new Set(queues));
   });

@@ -10,7 +10,8 @@ import { retryQueueName } from '../topology/work-queue-topology';
 const SAMPLE_EVERY_MS = 15_000;
 
 /**
- * Exports `queue_depth{queue}` for the work, dead-letter and retry queues, read with a passive
+ * Exports `queue_depth{queue}` for the work, dead-letter and retry queues and the queues the service
+ * publishes to (a consumer that stopped reading them shows there), read with a passive
  * declare (no management plugin) every 15 s, on a channel of its own: a failed check (a queue deleted
  * by hand) closes only that channel, which is reopened.
  */
@@ -47,7 +48,12 @@ export class QueueDepthMonitor implements OnApplicationBootstrap, OnApplicationS
 
   private async sample(): Promise<void> {
     const { topology } = this.options;
-    const queues = [topology.queue, topology.deadLetterQueue, ...topology.retryDelayTiersMs.map((tier) => retryQueueName(topology, tier))];
+    const queues = [
+      topology.queue,
+      topology.deadLetterQueue,
+      ...topology.retryDelayTiersMs.map((tier) => retryQueueName(topology, tier)),
+      ...(topology.durableQueues ?? []).map((queue) => queue.name),
+    ];
     for (const queue of queues) {
       try {
         const { messageCount } = await this.channel!.checkQueue(queue);
