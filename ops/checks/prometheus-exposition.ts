@@ -53,6 +53,33 @@ export class PrometheusExposition {
     return new Set(series.flatMap((s) => Object.keys(s.labels)));
   }
 
+  /** The value of the series named `seriesName` whose labels include `labels`. */
+  valueOf(seriesName: string, labels: Record<string, string>): number | undefined {
+    const matches = (series: Series) =>
+      series.name === seriesName && Object.entries(labels).every(([label, value]) => series.labels[label] === value);
+    return this.familyOf(seriesName)?.series.find(matches)?.value;
+  }
+
+  /**
+   * How a family differs from what a service promises: missing, another type, a series whose label
+   * names are not exactly `labels` (plus `le` on buckets), a histogram without all three suffixes.
+   */
+  problemsWith(familyName: string, type: string, labels: readonly string[]): string[] {
+    const family = this.families.get(familyName);
+    if (!family || family.series.length === 0) return [`${familyName} is not exported`];
+    const problems = family.type === type ? [] : [`${familyName} is a ${family.type}, not a ${type}`];
+    for (const series of family.series) {
+      const expected = [...labels, ...(series.name.endsWith('_bucket') ? ['le'] : [])].sort().join(',');
+      const actual = Object.keys(series.labels).sort().join(',');
+      if (actual !== expected) problems.push(`${series.name} is labelled [${actual}], not [${expected}]`);
+    }
+    if (type === 'histogram') {
+      const suffixes = [...new Set(family.series.map((series) => series.name.slice(family.name.length)))].sort().join(',');
+      if (suffixes !== '_bucket,_count,_sum') problems.push(`${familyName} has the series ${suffixes}, not _bucket,_count,_sum`);
+    }
+    return [...new Set(problems)];
+  }
+
   /** Values `label` takes across a family's series. */
   labelValues(familyName: string, label: string): Set<string> {
     const values = this.families.get(familyName)?.series.map((s) => s.labels[label]) ?? [];
