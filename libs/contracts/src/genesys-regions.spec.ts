@@ -1,5 +1,33 @@
 import { GENESYS_REGIONS, isGenesysRegion } from '@lib/contracts';
 
+// Genesys Cloud's environments as Genesys documents them, typed out apart from the list under test.
+const ENVIRONMENTS = [
+  'mypurecloud.com',
+  'use2.us-gov-pure.cloud',
+  'usw2.pure.cloud',
+  'cac1.pure.cloud',
+  'sae1.pure.cloud',
+  'mxc1.pure.cloud',
+  'mypurecloud.ie',
+  'euw2.pure.cloud',
+  'mypurecloud.de',
+  'euc2.pure.cloud',
+  'edee1.eusc-pure.cloud',
+  'mec1.pure.cloud',
+  'aps1.pure.cloud',
+  'mypurecloud.jp',
+  'apne2.pure.cloud',
+  'apne3.pure.cloud',
+  'apse1.pure.cloud',
+  'mypurecloud.com.au',
+];
+
+describe('GENESYS_REGIONS', () => {
+  it("is exactly Genesys Cloud's environments", () => {
+    expect([...GENESYS_REGIONS].sort()).toEqual([...ENVIRONMENTS].sort());
+  });
+});
+
 describe('isGenesysRegion', () => {
   it.each(GENESYS_REGIONS)('accepts %s', (region) => {
     expect(isGenesysRegion(region)).toBe(true);

@@ -1,3 +1,4 @@
+import { GENESYS_REGIONS } from '@lib/contracts';
 import { DEFAULT_REQUESTS_PER_MINUTE, parseGenesysCredentials } from './genesys-credentials';
 
 const complete = {
@@ -13,26 +14,7 @@ describe('parseGenesysCredentials', () => {
     expect(parseGenesysCredentials(complete)).toEqual(complete);
   });
 
-  it.each([
-    'mypurecloud.com',
-    'use2.us-gov-pure.cloud',
-    'usw2.pure.cloud',
-    'cac1.pure.cloud',
-    'sae1.pure.cloud',
-    'mxc1.pure.cloud',
-    'mypurecloud.ie',
-    'euw2.pure.cloud',
-    'mypurecloud.de',
-    'euc2.pure.cloud',
-    'edee1.eusc-pure.cloud',
-    'mec1.pure.cloud',
-    'aps1.pure.cloud',
-    'mypurecloud.jp',
-    'apne2.pure.cloud',
-    'apne3.pure.cloud',
-    'apse1.pure.cloud',
-    'mypurecloud.com.au',
-  ])('accepts the Genesys Cloud environment %s', (region) => {
+  it.each(GENESYS_REGIONS)('accepts the Genesys Cloud environment %s', (region) => {
     expect(parseGenesysCredentials({ ...complete, region }).region).toBe(region);
   });
 
