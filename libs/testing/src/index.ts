@@ -30,6 +30,7 @@ export * from './simulators/meta/meta-request.validator';
 export * from './simulators/meta/meta-status-webhook';
 export * from './simulators/tenant-service/tenant-service.simulator';
 export * from './rabbitmq/private-broker-node';
+export * from './redis/in-process-shared-state';
 export * from './redis/private-redis-server';
 export * from './sandbox/app-sandbox';
 export * from './sandbox/run-own-redis-keys';

@@ -1,24 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { DeliveryState } from '@lib/messaging';
-import {
-  AccountHoldMetrics,
-  AccountHoldStore,
-  DeliveryError,
-  DeliveryErrorCategory as Category,
-  RedisConnection,
-  SharedStateOptions,
-} from '@lib/resilience';
+import { AccountHoldMetrics, AccountHoldStore, DeliveryError, DeliveryErrorCategory as Category } from '@lib/resilience';
+import { inProcessSharedState } from '@lib/testing';
 import { WhatsappConfig } from '../config/whatsapp.config';
 import { AccountHoldGate, MAX_HOLD_WAIT_MS } from './account-hold-gate.service';
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { MetaCategory } from '../meta/meta-error-categories';
 
-const OPTIONS: SharedStateOptions = {
-  keyPrefix: 't:',
-  expectedReplicas: 1,
-  maxRateLimitWaitMs: 1000,
-  staleClaimMs: 1000,
-};
 const HOUR = 3_600_000;
 const locked = () =>
   new DeliveryError(Category.ACCOUNT_ERROR, '(#131031) Account has been locked', { code: 131031, accountHoldProbeMs: 6 * HOUR });
@@ -35,7 +23,8 @@ describe(AccountHoldGate.name, () => {
     );
 
   beforeEach(() => {
-    store = new AccountHoldStore(new RedisConnection(OPTIONS, undefined as never), OPTIONS);
+    const { options, connection } = inProcessSharedState();
+    store = new AccountHoldStore(connection, options);
     transitions = [];
   });
 

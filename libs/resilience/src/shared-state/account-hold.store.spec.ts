@@ -1,13 +1,6 @@
+import { inProcessSharedState } from '@lib/testing';
 import { AccountHoldStore } from './account-hold.store';
-import { RedisConnection } from './redis-connection.service';
-import { SharedStateOptions } from './shared-state.options';
 
-const OPTIONS: SharedStateOptions = {
-  keyPrefix: 'test:',
-  expectedReplicas: 1,
-  maxRateLimitWaitMs: 1000,
-  staleClaimMs: 5_000,
-};
 const T0 = 1_800_000_000_000;
 const LOCKED = { code: 131031, reason: '(#131031) Account has been locked', probeIntervalMs: 60_000 };
 
@@ -16,7 +9,8 @@ describe(`${AccountHoldStore.name} in process`, () => {
   let store: AccountHoldStore;
 
   beforeEach(() => {
-    store = new AccountHoldStore(new RedisConnection(OPTIONS, undefined as never), OPTIONS);
+    const { options, connection } = inProcessSharedState();
+    store = new AccountHoldStore(connection, options);
   });
 
   it('admits every message of a tenant without a hold', async () => {
