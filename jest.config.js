@@ -1,3 +1,5 @@
+const { availableParallelism } = require('node:os');
+
 /** Two projects: `unit` (*.spec.ts beside the code) and `e2e` (real RabbitMQ, simulators). */
 const moduleNameMapper = {
   '^@lib/(messaging|credentials|resilience|observability|testing|contracts|delivery|service|vendor-http)$': '<rootDir>/libs/$1/src',
@@ -8,6 +10,8 @@ const shared = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'],
 
 module.exports = {
   testTimeout: 60000,
+  // The broker-level specs mostly wait on RabbitMQ, Redis and the simulators: two workers even on two cores.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/apps/**/src/**/*.spec.ts', '<rootDir>/libs/**/src/**/*.spec.ts', '<rootDir>/{ops,docs}/**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/apps/**/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'] },
