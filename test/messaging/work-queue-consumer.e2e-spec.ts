@@ -2,6 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { MessagingModule, SubscribeToWorkQueue, TopologyMismatchError, WorkQueueTopology } from '@lib/messaging';
 import { ObservabilityModule } from '@lib/observability';
+import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
 import { BrokerProbe, createTestVhost, TestVhost, waitUntil } from '@lib/testing';
 import * as amqplib from 'amqplib';
 
@@ -16,14 +17,17 @@ const TOPOLOGY: WorkQueueTopology = {
   retryDelayTiersMs: [100, 200],
 };
 
+/** What the handler throws, named by the message: a defect, or a `DeliveryError` of the named category. */
 @Injectable()
 class ThrowingConsumer {
-  calls = 0;
+  calls = new Map<string, number>();
 
   @SubscribeToWorkQueue(TOPOLOGY)
-  async handle(): Promise<void> {
-    this.calls += 1;
-    throw new Error('defect in handler');
+  async handle(raw: Buffer): Promise<void> {
+    const body = JSON.parse(raw.toString()) as { throws?: string; id: string };
+    this.calls.set(body.id, (this.calls.get(body.id) ?? 0) + 1);
+    if (body.throws === undefined) throw new Error('defect in handler');
+    throw new DeliveryError(body.throws as DeliveryErrorCategory, `thrown ${body.throws}`);
   }
 }
 
@@ -74,17 +78,36 @@ describe('MessagingModule on a real broker', () => {
       await moduleRef?.close();
     });
 
-    it('is not requeued in a loop: the message goes to the dead-letter queue once', async () => {
-      await probe.publish(TOPOLOGY.exchange, 'lib.work.t1', { hello: 'world' });
-      await waitUntil('the dead letter', async () => (await probe.messageCount(TOPOLOGY.deadLetterQueue)) === 1);
+    /** Publishes `body`, waits for its dead letter and says how often the handler ran for it. */
+    const deadLetterOf = async (body: { throws?: string; id: string }) => {
+      await probe.publish(TOPOLOGY.exchange, 'lib.work.t1', body);
+      await waitUntil(`the dead letter of ${body.id}`, async () => (await probe.messageCount(TOPOLOGY.deadLetterQueue)) === 1, 10_000);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(moduleRef.get(ThrowingConsumer).calls).toBe(1);
       const [deadLetter] = await probe.drain(TOPOLOGY.deadLetterQueue);
-      expect(deadLetter.json()).toEqual({ hello: 'world' });
+      return { deadLetter, calls: moduleRef.get(ThrowingConsumer).calls.get(body.id) };
+    };
+
+    it('is not requeued in a loop: the message goes to the dead-letter queue once', async () => {
+      const { deadLetter, calls } = await deadLetterOf({ id: 'defect' });
+      expect(calls).toBe(1);
+      expect(deadLetter.json()).toEqual({ id: 'defect' });
       expect(deadLetter.headers).toMatchObject({
         'x-error-category': 'INTERNAL_ERROR',
         'x-error-message': 'unexpected error: defect in handler',
       });
+    });
+
+    it('dead-letters a thrown permanent DeliveryError at once, with its category, instead of retrying it', async () => {
+      const { deadLetter, calls } = await deadLetterOf({ id: 'unknown-tenant', throws: DeliveryErrorCategory.TENANT_NOT_FOUND });
+      expect(calls).toBe(1);
+      expect(deadLetter.headers).toMatchObject({ 'x-error-category': 'TENANT_NOT_FOUND', 'x-error-message': 'thrown TENANT_NOT_FOUND' });
+    });
+
+    it('retries a thrown transient DeliveryError within the attempt budget, then dead-letters it as exhausted', async () => {
+      const { deadLetter, calls } = await deadLetterOf({ id: 'flaky', throws: DeliveryErrorCategory.TRANSIENT });
+      expect(calls).toBe(3);
+      expect(deadLetter.headers).toMatchObject({ 'x-error-category': 'RETRIES_EXHAUSTED', 'x-attempts': 3 });
+      expect(deadLetter.headers['x-error-message']).toContain('last error TRANSIENT: thrown TRANSIENT');
     });
 
     it('declares one wait queue per delay tier, dead-lettering back into the work queue', async () => {

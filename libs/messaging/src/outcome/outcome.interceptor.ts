@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { DeliveryMetrics, LogContext } from '@lib/observability';
-import { DeliveryError, DeliveryErrorCategory } from '@lib/resilience';
+import { DeliveryError, DeliveryErrorCategory, nextStepFor, retryDelay } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { MESSAGING_OPTIONS } from '../messaging.constants';
@@ -51,7 +51,11 @@ export class OutcomeInterceptor implements NestInterceptor {
     }
   }
 
-  /** A `DeliveryError` thrown before the handler decided (a policy refused the message), or a defect. */
+  /**
+   * A `DeliveryError` thrown instead of returned (a policy refused the message, or a handler that does not
+   * decide itself), or a defect. Its category's step decides, as for a returned failure, so a thrown
+   * permanent error is dead-lettered and a thrown retryable one spends the attempt budget: neither loops.
+   */
   private outcomeForThrown(message: ConsumeMessage, thrown: unknown): DeliveryOutcome {
     const state = this.states.read(message);
     const context = { tenantId: tenantOfRoutingKey(state.originalRoutingKey), messageType: 'unknown', state };
@@ -59,7 +63,20 @@ export class OutcomeInterceptor implements NestInterceptor {
       thrown instanceof DeliveryError
         ? thrown
         : new DeliveryError(DeliveryErrorCategory.INTERNAL_ERROR, `unexpected error: ${(thrown as Error)?.message ?? thrown}`);
-    if (error.category === DeliveryErrorCategory.INTERNAL_ERROR) return { kind: 'dead-letter', context, error };
-    return deferredRetry(context, error, this.options.retry);
+    switch (nextStepFor(error.category)) {
+      case 'defer':
+        return deferredRetry(context, error, this.options.retry);
+      case 'retry':
+      case 'refresh-credentials': {
+        state.attempts += 1;
+        if (state.attempts < this.options.stateBounds.maxAttempts) {
+          return { kind: 'retry', context, error, delay: retryDelay(state.attempts, this.options.retry, error.details.minRetryDelayMs) };
+        }
+        const reason = `gave up after ${state.attempts} attempt(s); last error ${error.category}: ${error.message}`;
+        return { kind: 'dead-letter', context, error: new DeliveryError(DeliveryErrorCategory.RETRIES_EXHAUSTED, reason, error.details) };
+      }
+      default:
+        return { kind: 'dead-letter', context, error };
+    }
   }
 }
