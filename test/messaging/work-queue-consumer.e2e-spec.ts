@@ -24,10 +24,10 @@ class ThrowingConsumer {
 
   @SubscribeToWorkQueue(TOPOLOGY)
   async handle(raw: Buffer): Promise<void> {
-    const body = JSON.parse(raw.toString()) as { throws?: string; id: string };
+    const body = JSON.parse(raw.toString()) as { throws?: DeliveryErrorCategory; id: string };
     this.calls.set(body.id, (this.calls.get(body.id) ?? 0) + 1);
     if (body.throws === undefined) throw new Error('defect in handler');
-    throw new DeliveryError(body.throws as DeliveryErrorCategory, `thrown ${body.throws}`);
+    throw new DeliveryError(body.throws, `thrown ${body.throws}`);
   }
 }
 
@@ -79,7 +79,7 @@ describe('MessagingModule on a real broker', () => {
     });
 
     /** Publishes `body`, waits for its dead letter and says how often the handler ran for it. */
-    const deadLetterOf = async (body: { throws?: string; id: string }) => {
+    const deadLetterOf = async (body: { throws?: DeliveryErrorCategory; id: string }) => {
       await probe.publish(TOPOLOGY.exchange, 'lib.work.t1', body);
       await waitUntil(`the dead letter of ${body.id}`, async () => (await probe.messageCount(TOPOLOGY.deadLetterQueue)) === 1, 10_000);
       await new Promise((resolve) => setTimeout(resolve, 500));
