@@ -1,15 +1,9 @@
 import { GENESYS_MONITORING } from './checks/monitored-services';
-import { allPanels, loadAlertRules, loadDashboard } from './checks/ops-documents';
+import { opsExpressionTexts } from './checks/ops-documents';
 
 /** What genesys-api-service's alert rules and dashboard cover beyond what every service's do (monitoring.spec.ts). */
 const { prefix, files } = GENESYS_MONITORING;
-const alertExprs = loadAlertRules(files)
-  .groups.flatMap((group) => group.rules)
-  .map((rule) => rule.expr)
-  .join('\n');
-const panelExprs = allPanels(loadDashboard(files))
-  .flatMap((panel) => (panel.targets ?? []).map((target) => target.expr))
-  .join('\n');
+const { alertExprs, panelExprs } = opsExpressionTexts(files);
 
 describe('genesys-api-service monitoring', () => {
   it('pages per region on Genesys failing and on its breaker, and per tenant on 429s and refused credentials', () => {

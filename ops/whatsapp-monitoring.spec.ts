@@ -1,15 +1,9 @@
 import { WHATSAPP_MONITORING } from './checks/monitored-services';
-import { allPanels, loadAlertRules, loadDashboard } from './checks/ops-documents';
+import { opsExpressionTexts } from './checks/ops-documents';
 
 /** What whatsapp-api-service's alert rules and dashboard cover beyond what every service's do (monitoring.spec.ts). */
 const { prefix, files } = WHATSAPP_MONITORING;
-const alertExprs = loadAlertRules(files)
-  .groups.flatMap((group) => group.rules)
-  .map((rule) => rule.expr)
-  .join('\n');
-const panelExprs = allPanels(loadDashboard(files))
-  .flatMap((panel) => (panel.targets ?? []).map((target) => target.expr))
-  .join('\n');
+const { alertExprs, panelExprs } = opsExpressionTexts(files);
 
 describe('whatsapp-api-service monitoring', () => {
   it('pages on account holds, Meta failing and publishers blocked', () => {

@@ -71,6 +71,18 @@ export function allPanels(dashboard: Dashboard): DashboardPanel[] {
  * `label_values(metric, label)` becomes the selector `metric{label!=""}`, so the metric and its
  * label are checked like any other reference.
  */
+/** Every alert rule's expression and every dashboard target's, each joined into one text to search. */
+export function opsExpressionTexts(files: ServiceOpsFiles): { alertExprs: string; panelExprs: string } {
+  const alertExprs = loadAlertRules(files)
+    .groups.flatMap((group) => group.rules)
+    .map((rule) => rule.expr)
+    .join('\n');
+  const panelExprs = allPanels(loadDashboard(files))
+    .flatMap((panel) => (panel.targets ?? []).map((target) => target.expr))
+    .join('\n');
+  return { alertExprs, panelExprs };
+}
+
 export function opsQueries(files: ServiceOpsFiles): OpsQuery[] {
   const alerts = loadAlertRules(files).groups.flatMap((group) =>
     group.rules.map((rule) => ({ where: `alert ${rule.alert}`, expr: rule.expr })),
