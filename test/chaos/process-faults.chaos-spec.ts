@@ -6,7 +6,7 @@ import { genesysCase, whatsappCase } from './support/chaos-cases';
 import { recordScenario } from './support/chaos-report';
 import { PublishedMessage } from './support/fault-outcome-count';
 import { FaultObserver } from './support/fault-observer';
-import { acceptedFor, FaultRig, settleAndCount } from './support/fault-rig';
+import { acceptedFor, acceptedKeysOf, FaultRig, settleAndCount } from './support/fault-rig';
 import { genesysChaosTenants } from './support/genesys-fault-rig';
 import { chaosTenants } from './support/whatsapp-fault-rig';
 
@@ -69,7 +69,7 @@ describe.each(CASES)('scenario 1 ($chaos.service): kill -9 with messages in flig
       .reduce((sum, line) => sum + Number(line.split('\t')[1]), 0);
     // Calls the killed process had made are answered by the vendor within its latency; then count what it left unrecorded.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const acceptedKeys = new Set(rig.acceptedKeys());
+    const acceptedKeys = new Set(acceptedKeysOf(rig));
     const unrecorded = await acceptedButUnrecorded(
       redis.url,
       rig.env.REDIS_KEY_PREFIX,

@@ -20,15 +20,34 @@ export interface FaultRig {
   failSomeOnce(published: PublishedMessage[]): void;
   /** Vendor calls that accepted a message, with the vendor's clock when it received each, one per call. */
   acceptedCalls(): { sendKey: string; receivedAt: number }[];
-  /** The send key of every vendor call that accepted a message, one per call. */
-  acceptedKeys(): string[];
   stop(): Promise<void>;
 }
+
+/** The send key of every vendor call that accepted a message, one per call. */
+export const acceptedKeysOf = (rig: FaultRig): string[] => rig.acceptedCalls().map((call) => call.sendKey);
 
 /** Vendor calls that accepted these messages so far, each message counted once. */
 export function acceptedFor(rig: FaultRig, published: PublishedMessage[]): number {
   const keys = new Set(published.map((message) => message.sendKey));
-  return new Set(rig.acceptedKeys().filter((key) => keys.has(key))).size;
+  return new Set(acceptedKeysOf(rig).filter((key) => keys.has(key))).size;
+}
+
+/** What every rig's service is given: the broker, Redis under the suite's prefix, the tenant service, warn logs. */
+export function faultRigEnv(
+  options: { rabbitmqUrl: string; redisUrl: string; env?: Record<string, string> },
+  tenantService: { url: string; serviceToken: string },
+  vendor: Record<string, string>,
+): Record<string, string> {
+  return {
+    RABBITMQ_URL: options.rabbitmqUrl,
+    REDIS_URL: options.redisUrl,
+    REDIS_KEY_PREFIX: 'chaos:',
+    TENANT_SERVICE_URL: tenantService.url,
+    TENANT_SERVICE_TOKEN: tenantService.serviceToken,
+    ...vendor,
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  };
 }
 
 /** `rabbitmqctl list_queues name messages` of the scenario's vhost (ready plus unacknowledged). */
@@ -59,7 +78,7 @@ export async function settleAndCount(
     countOutcomes({
       contract: rig.contract,
       published,
-      acceptedKeys: rig.acceptedKeys(),
+      acceptedKeys: acceptedKeysOf(rig),
       events: observer.events,
       deadLetters: observer.deadLetters,
     });

@@ -3,7 +3,7 @@ import { genesysTenant, GenesysSandboxTenant } from '../../../apps/genesys-api-s
 import { GENESYS_ENTRY_POINT } from '../../../apps/genesys-api-service/sandbox/genesys-sandboxed-service';
 import { GENESYS_CHAOS } from './chaos-contract';
 import { PublishedMessage } from './fault-outcome-count';
-import { acceptedFor, FaultRig } from './fault-rig';
+import { acceptedFor, FaultRig, faultRigEnv } from './fault-rig';
 
 /** Far above what a scenario sends: neither the service's own limit nor Genesys's per-token limit slows it. */
 const UNLIMITED = 600_000;
@@ -49,17 +49,10 @@ export class GenesysFaultRig implements FaultRig {
       });
       genesys.addClient({ region, clientId, clientSecret, integrations: [integrationId], requestsPerMinute: UNLIMITED });
     }
-    const env = {
-      RABBITMQ_URL: options.rabbitmqUrl,
-      REDIS_URL: options.redisUrl,
-      REDIS_KEY_PREFIX: 'chaos:',
-      TENANT_SERVICE_URL: tenantService.url,
-      TENANT_SERVICE_TOKEN: tenantService.serviceToken,
+    const env = faultRigEnv(options, tenantService, {
       GENESYS_API_URL_TEMPLATE: genesys.apiUrlTemplate,
       GENESYS_LOGIN_URL_TEMPLATE: genesys.loginUrlTemplate,
-      LOG_LEVEL: 'warn',
-      ...options.env,
-    };
+    });
     return new GenesysFaultRig(genesys, tenantService, env, options.tenants);
   }
 
@@ -101,10 +94,6 @@ export class GenesysFaultRig implements FaultRig {
     return this.genesys
       .accepted()
       .map((request) => ({ sendKey: (request.body as any)?.channel?.messageId, receivedAt: request.receivedAt }));
-  }
-
-  acceptedKeys(): string[] {
-    return this.genesys.accepted().map((request) => (request.body as any)?.channel?.messageId);
   }
 
   /** Genesys calls answered 200 for these messages so far. */

@@ -2,7 +2,7 @@ import { MetaGraphSimulator, outboundEnvelope, TenantServiceSimulator } from '@l
 import { ServiceProcess } from '../../../apps/whatsapp-api-service/sandbox/service-process';
 import { WHATSAPP_CHAOS } from './chaos-contract';
 import { PublishedMessage } from './fault-outcome-count';
-import { acceptedFor, FaultRig } from './fault-rig';
+import { acceptedFor, FaultRig, faultRigEnv } from './fault-rig';
 
 export interface ChaosTenant {
   tenantId: string;
@@ -55,16 +55,9 @@ export class WhatsappFaultRig implements FaultRig {
         messagesPerSecond: tenant.messagesPerSecond,
       });
     }
-    const env = {
-      RABBITMQ_URL: options.rabbitmqUrl,
-      REDIS_URL: options.redisUrl,
-      REDIS_KEY_PREFIX: 'chaos:',
-      TENANT_SERVICE_URL: tenantService.url,
-      TENANT_SERVICE_TOKEN: tenantService.serviceToken,
+    const env = faultRigEnv(options, tenantService, {
       META_API_BASE_URL: meta.url,
-      LOG_LEVEL: 'warn',
-      ...options.env,
-    };
+    });
     return new WhatsappFaultRig(meta, tenantService, env, options.tenants);
   }
 
@@ -99,10 +92,6 @@ export class WhatsappFaultRig implements FaultRig {
 
   acceptedCalls(): { sendKey: string; receivedAt: number }[] {
     return this.meta.accepted().map((request) => ({ sendKey: request.body?.to as string, receivedAt: request.receivedAt }));
-  }
-
-  acceptedKeys(): string[] {
-    return this.meta.accepted().map((request) => request.body?.to as string);
   }
 
   /** Meta calls answered 200 for these recipients so far. */
