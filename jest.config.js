@@ -13,7 +13,11 @@ module.exports = {
   // The broker-level specs mostly wait on RabbitMQ, Redis and the simulators: two workers even on two cores.
   maxWorkers: Math.max(2, availableParallelism() - 1),
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/apps/**/src/**/*.spec.ts', '<rootDir>/libs/**/src/**/*.spec.ts', '<rootDir>/{ops,docs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/apps/**/src/**/*.spec.ts', '<rootDir>/libs/**/src/**/*.spec.ts', '<rootDir>/{ops,docs,bench}/**/*.spec.ts'],
+    },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/apps/**/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -22,6 +22,7 @@ import { GENESYS_ENTRY_POINT } from '../apps/genesys-api-service/sandbox/genesys
 import { startBareConsumer } from './support/bare-consumer-process';
 import { flag } from './support/bench-flags';
 import { startGenesysBenchStack } from './support/genesys-bench-stack';
+import { medianOf } from './support/median';
 import { percentile } from './support/percentile';
 import { ProcessSampler } from './support/process-sampler';
 
@@ -106,26 +107,7 @@ async function runOnce(kind: Kind) {
   return result;
 }
 
-/** The median of each figure over the runs (the lower middle of an even count). */
-function median(results: Result[]): Result {
-  const middle = <T>(values: T[], by: (value: T) => number) =>
-    [...values].sort((a, b) => by(a) - by(b))[Math.floor((values.length - 1) / 2)];
-  const pick = (read: (result: Result) => number) => read(middle(results, read));
-  return {
-    ...results[0],
-    throughputPerSecond: pick((r) => r.throughputPerSecond),
-    latencyMs: { p50: pick((r) => r.latencyMs.p50), p95: pick((r) => r.latencyMs.p95), p99: pick((r) => r.latencyMs.p99) },
-    overheadMs: { p50: pick((r) => r.overheadMs.p50), p95: pick((r) => r.overheadMs.p95), p99: pick((r) => r.overheadMs.p99) },
-    cpuMicrosPerMessage: pick((r) => r.cpuMicrosPerMessage),
-    peakRssMb: pick((r) => r.peakRssMb),
-    cpuSeconds: pick((r) => r.cpuSeconds),
-    cpuPercent: pick((r) => r.cpuPercent),
-    lost: Math.max(...results.map((r) => r.lost)),
-    duplicated: Math.max(...results.map((r) => r.duplicated)),
-    answered429: Math.max(...results.map((r) => r.answered429)),
-    tokenRequests: Math.max(...results.map((r) => r.tokenRequests)),
-  };
-}
+const WORST_FIGURES = ['lost', 'duplicated', 'answered429', 'tokenRequests'];
 
 function row(label: string, result: Result, ratio: string) {
   return {
@@ -149,8 +131,14 @@ function row(label: string, result: Result, ratio: string) {
 async function main(): Promise<void> {
   const runs: { bare: Result; service: Result }[] = [];
   for (let run = 0; run < RUNS; run += 1) runs.push({ bare: await runOnce('bare'), service: await runOnce('service') });
-  const bare = median(runs.map((r) => r.bare));
-  const service = median(runs.map((r) => r.service));
+  const bare = medianOf(
+    runs.map((r) => r.bare),
+    WORST_FIGURES,
+  );
+  const service = medianOf(
+    runs.map((r) => r.service),
+    WORST_FIGURES,
+  );
   const ratio = (s: Result, b: Result) => `${(s.throughputPerSecond / b.throughputPerSecond).toFixed(2)} × bare`;
   const rows = runs.flatMap((r, i) => [row(`${i + 1}`, r.bare, ''), row(`${i + 1}`, r.service, ratio(r.service, r.bare))]);
   if (RUNS > 1) rows.push(row('median', bare, ''), row('median', service, ratio(service, bare)));

@@ -2,12 +2,14 @@
  * Throughput, latency and footprint of the whatsapp-api-service (built, as deployed) against the bare
  * reference (consume, POST, ack: bench/bare-consumer.js), side by side in the same run, same broker, same simulators.
  *
- *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50] [--prefetch 600] [--rate 0] [--case 0|1]
+ *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50] [--prefetch 600] [--rate 0] [--case 0|1] [--runs 1] [--profile]
  *
  * Cases: 50 tenants with a 70 % text / 20 % template / 10 % media mix, and one tenant with a
  * 1,000 msg/s limit. Latency is publish to Meta's answer (the simulator records a request once its
  * latency has passed); the overhead is that minus the simulated latency: time in the broker and the
- * consumer. Read it below saturation (`--rate 500`): at full speed it is mostly queueing. Prints a table and writes bench/results/throughput-<time>.json.
+ * consumer. Read it below saturation (`--rate 500`): at full speed it is mostly queueing. `--runs 3` runs each
+ * consumer three times and adds the medians; `--profile` runs the service under `--cpu-prof` and prints where
+ * its CPU time went. Prints a table and writes bench/results/throughput-<time>.json (and the profiles beside it).
  */
 import { outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
 import * as amqplib from 'amqplib';
@@ -17,8 +19,10 @@ import { join } from 'node:path';
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { ServiceProcess } from '../apps/whatsapp-api-service/sandbox/service-process';
 import { startBareConsumer } from './support/bare-consumer-process';
-import { flag } from './support/bench-flags';
+import { flag, switchedOn, textFlag } from './support/bench-flags';
 import { startBenchStack } from './support/bench-stack';
+import { summariseCpuProfile } from './support/cpu-profile-summary';
+import { medianOf } from './support/median';
 import { percentile } from './support/percentile';
 import { ProcessSampler } from './support/process-sampler';
 
@@ -30,7 +34,12 @@ const PREFETCH = flag('prefetch', 600);
 /** Publish at this many msg/s (0: as fast as the broker confirms), e.g. 500 to read the overhead below saturation. */
 const RATE = flag('rate', 0);
 const ONLY_CASE = flag('case', -1);
+const RUNS = flag('runs', 1);
+const PROFILE = switchedOn('profile');
+/** Extra options for the service's node, e.g. heap sizes to compare with what `npm start` ships. */
+const NODE_FLAGS = textFlag('node-flags').split(' ').filter(Boolean);
 const ROOT = join(__dirname, '..');
+const PROFILE_DIR = join(ROOT, 'bench/results/profiles');
 
 interface Case {
   name: string;
@@ -50,6 +59,8 @@ function payloadFor(index: number, to: string) {
   return WABA_PAYLOAD_SAMPLES.image(to);
 }
 
+type Result = Awaited<ReturnType<typeof runOnce>>;
+
 async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   const stack = await startBenchStack({
     name: `bench-${kind}`,
@@ -59,8 +70,10 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   });
   const { meta, tenants, vhost } = stack;
   const env = { ...stack.env, RABBITMQ_PREFETCH: String(PREFETCH), PREFETCH: String(PREFETCH) };
+  const profileName = `throughput-${Date.now()}.cpuprofile`;
+  const nodeArgs = [...NODE_FLAGS, ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', profileName] : [])];
   const consumer =
-    kind === 'bare' ? await startBareConsumer('bench/bare-consumer.js', env) : await ServiceProcess.start(env, { built: true });
+    kind === 'bare' ? await startBareConsumer('bench/bare-consumer.js', env) : await ServiceProcess.start(env, { built: true, nodeArgs });
   const pid = kind === 'bare' ? (consumer as { child: ChildProcess }).child.pid! : (consumer as ServiceProcess).child.pid!;
   const sampler = new ProcessSampler(pid).start();
 
@@ -107,6 +120,8 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     throughputPerSecond: Math.round((meta.accepted().length / (lastReceipt - startedAt)) * 1000),
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
     overheadMs: { p50: percentile(latencies, 50) - META_LATENCY_MS, p99: percentile(latencies, 99) - META_LATENCY_MS },
+    /** Process CPU time over messages handled. */
+    cpuMicrosPerMessage: Math.round((footprint.cpuSeconds * 1e6) / MESSAGES),
     ...footprint,
     lost: MESSAGES - perRecipient.size,
     duplicated: [...perRecipient.values()].filter((count) => count > 1).length,
@@ -117,25 +132,50 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   await connection.close();
   await consumer.stop();
   await stack.stop();
+  if (kind === 'service' && PROFILE) printProfile(join(PROFILE_DIR, profileName));
   return result;
 }
 
+function printProfile(file: string): void {
+  const { byOrigin, byFunction } = summariseCpuProfile(file);
+  console.log(`CPU profile of the service: ${file}`);
+  console.table(byOrigin.map(({ name, percent }) => ({ 'self time by origin': name, '% of busy': percent })));
+  console.table(byFunction.map(({ name, percent }) => ({ 'self time by function': name, '% of busy': percent })));
+}
+
+const WORST_FIGURES = ['lost', 'duplicated', 'throttledByMeta', 'credentialFetchesPerTenant'];
+
 async function main(): Promise<void> {
   const results = [];
+  const rows = [];
+  const ratioOf = (service: Result, bare: Result) => Number((service.throughputPerSecond / bare.throughputPerSecond).toFixed(2));
   for (const benchCase of ONLY_CASE >= 0 ? [CASES[ONLY_CASE]] : CASES) {
-    const bare = await runOnce('bare', benchCase);
-    const service = await runOnce('service', benchCase);
-    results.push({
-      case: benchCase.name,
-      bare,
-      service,
-      ratio: Number((service.throughputPerSecond / bare.throughputPerSecond).toFixed(2)),
-    });
+    const runs: Array<{ bare: Result; service: Result }> = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      runs.push({ bare: await runOnce('bare', benchCase), service: await runOnce('service', benchCase) });
+    }
+    rows.push(
+      ...runs.flatMap(({ bare, service }, i) => [
+        { run: i + 1, ...flatten(bare), ratio: '' },
+        { run: i + 1, ...flatten(service), ratio: `${ratioOf(service, bare)} × bare` },
+      ]),
+    );
+    const bare = medianOf(
+      runs.map((r) => r.bare),
+      WORST_FIGURES,
+    );
+    const service = medianOf(
+      runs.map((r) => r.service),
+      WORST_FIGURES,
+    );
+    if (RUNS > 1) {
+      rows.push(
+        { run: 'median', ...flatten(bare), ratio: '' },
+        { run: 'median', ...flatten(service), ratio: `${ratioOf(service, bare)} × bare` },
+      );
+    }
+    results.push({ case: benchCase.name, runs, median: { bare, service }, ratio: ratioOf(service, bare) });
   }
-  const rows = results.flatMap(({ bare, service, ratio }) => [
-    { ...flatten(bare), ratio: '' },
-    { ...flatten(service), ratio: `${ratio} × bare` },
-  ]);
   console.table(rows);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const file = join(ROOT, `bench/results/throughput-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -146,7 +186,7 @@ async function main(): Promise<void> {
   console.log(`Written to ${file}`);
 }
 
-function flatten(result: Awaited<ReturnType<typeof runOnce>>) {
+function flatten(result: Result) {
   return {
     case: result.case,
     kind: result.kind,
@@ -158,6 +198,7 @@ function flatten(result: Awaited<ReturnType<typeof runOnce>>) {
     'overhead p99': result.overheadMs.p99,
     'peak RSS MB': result.peakRssMb,
     'CPU %': result.cpuPercent,
+    'CPU µs/msg': result.cpuMicrosPerMessage,
     lost: result.lost,
     duplicated: result.duplicated,
     '130429': result.throttledByMeta,

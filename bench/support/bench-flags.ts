@@ -8,3 +8,12 @@ export function flag(name: string, fallback: number): number {
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'] ?? 1;
   return Number(match[1]) * unit;
 }
+
+/** A switch without a value, e.g. `--profile`. */
+export const switchedOn = (name: string): boolean => process.argv.includes(`--${name}`);
+
+/** A flag's text, e.g. `--node-flags "--max-semi-space-size=32"`; empty when not given. */
+export function textFlag(name: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? '' : (process.argv[index + 1] ?? '');
+}

@@ -11,6 +11,8 @@ const READINESS_PATH = '/health/ready';
 export interface ServiceProcessOptions {
   /** Run the entry point's build (after `npm run build`) instead of its sources. */
   built?: boolean;
+  /** Options for node itself, before the entry point (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 /** A service as a separate process (another replica), from source or built, ready when `start` resolves. */
@@ -29,9 +31,12 @@ export class ServiceProcess {
     options: ServiceProcessOptions = {},
   ): Promise<ServiceProcess> {
     const port = await freePort();
-    const args = options.built
-      ? [entryPoint.built]
-      : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entryPoint.source];
+    const args = [
+      ...(options.nodeArgs ?? []),
+      ...(options.built
+        ? [entryPoint.built]
+        : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entryPoint.source]),
+    ];
     const child = spawn(process.execPath, args, {
       cwd: REPOSITORY_ROOT,
       env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
