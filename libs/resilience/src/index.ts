@@ -17,6 +17,7 @@ export * from './shared-state/event-loop-stalls';
 export * from './shared-state/learned-pace';
 export * from './shared-state/rate-limit';
 export * from './shared-state/redis-connection.service';
+export * from './shared-state/redis-script';
 export * from './shared-state/redis.health';
 export * from './shared-state/shared-state.module';
 export * from './shared-state/shared-state.options';

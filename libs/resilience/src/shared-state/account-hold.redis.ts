@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { AccountHold, AccountRefusal, HOLD_IDLE_TTL_MS, holdFromFields, HoldAdmission, waitUntil } from './account-hold';
+import { RedisScript } from './redis-script';
 
 /**
  * Account holds in Redis: one hash per held tenant, and a sorted set of the held tenants by start time
@@ -12,7 +13,8 @@ export const accountHoldKeys = (prefix: string, tenantId: string) => ({
 });
 
 /** KEYS: hold, index. ARGV: tenantId, code, reason, now, interval, idle TTL. Answers {started, fields}. */
-const HOLD_SCRIPT = `
+const HOLD_SCRIPT = new RedisScript(
+  `
 local now = tonumber(ARGV[4])
 local interval = tonumber(ARGV[5])
 local started = redis.call('EXISTS', KEYS[1]) == 0
@@ -25,10 +27,13 @@ end
 redis.call('HSET', KEYS[1], 'code', ARGV[2], 'reason', ARGV[3], 'probeIntervalMs', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], interval + tonumber(ARGV[6]))
 redis.call('ZADD', KEYS[2], 'NX', redis.call('HGET', KEYS[1], 'since'), ARGV[1])
-return {started and 1 or 0, redis.call('HGETALL', KEYS[1])}`;
+return {started and 1 or 0, redis.call('HGETALL', KEYS[1])}`,
+  2,
+);
 
 /** KEYS: hold. ARGV: now, verdict wait, idle TTL. Answers {verdict, fields}; claims the probe when it is due. */
-const ADMIT_SCRIPT = `
+const ADMIT_SCRIPT = new RedisScript(
+  `
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then return {'clear', fields} end
 local now = tonumber(ARGV[1])
@@ -37,14 +42,19 @@ local interval = tonumber(redis.call('HGET', KEYS[1], 'probeIntervalMs'))
 redis.call('HSET', KEYS[1], 'nextProbeAt', string.format('%d', now + interval),
   'probeVerdictAt', string.format('%d', now + math.min(tonumber(ARGV[2]), interval)))
 redis.call('PEXPIRE', KEYS[1], interval + tonumber(ARGV[3]))
-return {'probe', redis.call('HGETALL', KEYS[1])}`;
+return {'probe', redis.call('HGETALL', KEYS[1])}`,
+  1,
+);
 
 /** KEYS: hold, index. ARGV: tenantId. Answers the fields the hold had. */
-const LIFT_SCRIPT = `
+const LIFT_SCRIPT = new RedisScript(
+  `
 local fields = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
-return fields`;
+return fields`,
+  2,
+);
 
 export async function holdInRedis(
   redis: Redis,
@@ -54,9 +64,7 @@ export async function holdInRedis(
   now: number,
 ): Promise<{ hold: AccountHold; started: boolean }> {
   const keys = accountHoldKeys(prefix, tenantId);
-  const [started, fields] = (await redis.eval(
-    HOLD_SCRIPT,
-    2,
+  const [started, fields] = (await HOLD_SCRIPT.run(redis, [
     keys.hold,
     keys.index,
     tenantId,
@@ -65,7 +73,7 @@ export async function holdInRedis(
     now,
     refusal.probeIntervalMs,
     HOLD_IDLE_TTL_MS,
-  )) as [number, string[]];
+  ])) as [number, string[]];
   return { hold: parsed(tenantId, pairs(fields)), started: started === 1 };
 }
 
@@ -77,7 +85,7 @@ export async function admitInRedis(
   verdictWaitMs: number,
 ): Promise<HoldAdmission> {
   const { hold: key } = accountHoldKeys(prefix, tenantId);
-  const [verdict, fields] = (await redis.eval(ADMIT_SCRIPT, 1, key, now, verdictWaitMs, HOLD_IDLE_TTL_MS)) as [string, string[]];
+  const [verdict, fields] = (await ADMIT_SCRIPT.run(redis, [key, now, verdictWaitMs, HOLD_IDLE_TTL_MS])) as [string, string[]];
   if (verdict === 'clear') return { verdict: 'clear' };
   const hold = parsed(tenantId, pairs(fields));
   return verdict === 'probe' ? { verdict: 'probe', hold } : { verdict: 'wait', hold, until: waitUntil(hold, now) };
@@ -85,7 +93,7 @@ export async function admitInRedis(
 
 export async function liftInRedis(redis: Redis, prefix: string, tenantId: string): Promise<AccountHold | undefined> {
   const keys = accountHoldKeys(prefix, tenantId);
-  const fields = (await redis.eval(LIFT_SCRIPT, 2, keys.hold, keys.index, tenantId)) as string[];
+  const fields = (await LIFT_SCRIPT.run(redis, [keys.hold, keys.index, tenantId])) as string[];
   return fields.length > 0 ? holdFromFields(tenantId, pairs(fields)) : undefined;
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
+import { growingLruCache } from '@lib/observability';
 import { AccountHold, accountHoldRules, AccountRefusal, HoldAdmission, holdTtlMs } from './account-hold';
 import { admitInRedis, holdInRedis, liftInRedis, readAccountHold, readAccountHolds } from './account-hold.redis';
 import { RedisConnection } from './redis-connection.service';
@@ -13,7 +13,7 @@ import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options
  */
 @Injectable()
 export class AccountHoldStore {
-  private readonly memory = new LRUCache<string, AccountHold>({ max: 100_000 });
+  private readonly memory = growingLruCache<string, AccountHold>(100_000);
 
   constructor(
     private readonly redis: RedisConnection,

@@ -1,15 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { LRUCache } from 'lru-cache';
+import { growingLruCache } from '@lib/observability';
 import { LearnedPace, lowered, PacedLimit, paceOf, parseLearnedPace, raised } from './learned-pace';
 import { RedisConnection } from './redis-connection.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
+import { RedisScript } from './redis-script';
 
 /** Sets KEYS[1] to ARGV[2] (deletes it when empty) only while it still holds ARGV[1] ('' for none). */
-const COMPARE_AND_SET_SCRIPT = `
+const COMPARE_AND_SET_SCRIPT = new RedisScript(
+  `
 if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
-return 1`;
+return 1`,
+  1,
+);
 
 /** How often a replica reads the shared pace of a key it sends for, and reports its successes. */
 const SYNC_EVERY_MS = 500;
@@ -38,7 +42,7 @@ interface KeyPace {
 export class AdaptivePace {
   private readonly logger = new Logger('AdaptivePace');
   /** Kept while in use; a key idle for an hour starts again from its stated limit. */
-  private readonly keys = new LRUCache<string, KeyPace>({ max: 100_000, ttl: KEEP_MS, updateAgeOnGet: true });
+  private readonly keys = growingLruCache<string, KeyPace>(100_000, { ttl: KEEP_MS, updateAgeOnGet: true });
 
   constructor(
     private readonly redis: RedisConnection,
@@ -124,7 +128,7 @@ export class AdaptivePace {
       const next = change(learned);
       if (next === learned) return { learned, changed: false };
       const value = next ? JSON.stringify(next) : '';
-      if (Number(await redis.eval(COMPARE_AND_SET_SCRIPT, 1, redisKey, stored, value, KEEP_MS)) === 1)
+      if (Number(await COMPARE_AND_SET_SCRIPT.run(redis, [redisKey, stored, value, KEEP_MS])) === 1)
         return { learned: next, changed: true };
       if (tries === MAX_UPDATE_TRIES) return { learned: parseLearnedPace(await redis.get(redisKey)), changed: false };
     }

@@ -17,7 +17,7 @@ function storedInRedis() {
   const values = new Map<string, string>();
   const redis = {
     set: async (key: string, value: string) => void values.set(key, value),
-    eval: async (_script: string, _keys: number, key: string) => values.get(key) ?? 'claimed',
+    evalsha: async (_sha: string, _keys: number, key: string) => values.get(key) ?? 'claimed',
   };
   const connection = { withFallback: (viaRedis: (client: typeof redis) => Promise<unknown>) => viaRedis(redis) };
   return { values, ledger: new DeliveryLedger(connection as unknown as RedisConnection, options) };

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { growingLruCache } from '@lib/observability';
 import { LRUCache } from 'lru-cache';
 import { RedisConnection } from './redis-connection.service';
+import { RedisScript } from './redis-script';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 
 /**
@@ -23,7 +25,8 @@ const PROCESSING = 'processing:';
 const SENT = 'sent:';
 
 /** SET NX, or take over a claim older than ARGV[2] ms; answers what it found (a `sent:` record whole). */
-const CLAIM_SCRIPT = `
+const CLAIM_SCRIPT = new RedisScript(
+  `
 local value = redis.call('GET', KEYS[1])
 if value and string.sub(value, 1, 5) == 'sent:' then return value end
 if value then
@@ -31,19 +34,27 @@ if value then
   if since and tonumber(ARGV[1]) - since <= tonumber(ARGV[2]) then return 'in-progress' end
 end
 redis.call('SET', KEYS[1], 'processing:' .. ARGV[1], 'EX', ARGV[3])
-return 'claimed'`;
+return 'claimed'`,
+  1,
+);
 
 /** DEL KEYS[1] only while its value starts with ARGV[1]. */
-const DELETE_IF_SCRIPT = `
+const DELETE_IF_SCRIPT = new RedisScript(
+  `
 local value = redis.call('GET', KEYS[1])
 if value and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+return 0`,
+  1,
+);
 
 /** DEL KEYS[1] only while the hold it stores (`messageId|tierMs`) is ARGV[1]'s: the id is all before the last '|'. */
-const RELEASE_HOLD_SCRIPT = `
+const RELEASE_HOLD_SCRIPT = new RedisScript(
+  `
 local value = redis.call('GET', KEYS[1])
 if value and string.match(value, '^(.*)|') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+return 0`,
+  1,
+);
 
 /**
  * What happened to each message, for a day (`ledgerTtlS`): claimed while a consumer works on it, `sent` (with the
@@ -60,14 +71,14 @@ export class DeliveryLedger {
     @Inject(SHARED_STATE_OPTIONS) private readonly options: SharedStateOptions,
   ) {
     this.ttlS = options.ledgerTtlS ?? DAY_SECONDS;
-    this.memory = new LRUCache<string, string>({ max: 200_000, ttl: this.ttlS * 1000 });
+    this.memory = growingLruCache<string, string>(200_000, { ttl: this.ttlS * 1000 });
   }
 
   claim(tenantId: string, messageId: string): Promise<ClaimResult> {
     const key = this.messageKey(tenantId, messageId);
     const now = Date.now();
     return this.redis.withFallback(
-      async (redis) => claimResultOf((await redis.eval(CLAIM_SCRIPT, 1, key, now, this.options.staleClaimMs, this.ttlS)) as string),
+      async (redis) => claimResultOf((await CLAIM_SCRIPT.run(redis, [key, now, this.options.staleClaimMs, this.ttlS])) as string),
       () => {
         const value = this.memory.get(key);
         if (value?.startsWith(SENT)) return claimResultOf(value);
@@ -92,7 +103,7 @@ export class DeliveryLedger {
   release(tenantId: string, messageId: string): Promise<void> {
     const key = this.messageKey(tenantId, messageId);
     return this.redis.withFallback(
-      async (redis) => void (await redis.eval(DELETE_IF_SCRIPT, 1, key, PROCESSING)),
+      async (redis) => void (await DELETE_IF_SCRIPT.run(redis, [key, PROCESSING])),
       () => void (this.memory.get(key)?.startsWith(PROCESSING) && this.memory.delete(key)),
     );
   }
@@ -124,7 +135,7 @@ export class DeliveryLedger {
   releaseHold(conversation: string, messageId: string): Promise<void> {
     const key = this.conversationKey(conversation);
     return this.redis.withFallback(
-      async (redis) => void (await redis.eval(RELEASE_HOLD_SCRIPT, 1, key, messageId)),
+      async (redis) => void (await RELEASE_HOLD_SCRIPT.run(redis, [key, messageId])),
       () => void (parseHold(this.memory.get(key) ?? null)?.messageId === messageId && this.memory.delete(key)),
     );
   }

@@ -5,7 +5,8 @@ import { Gauge } from 'prom-client';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 
 /**
- * The one Redis connection of a replica, if `redisUrl` is set. Commands fail fast while disconnected
+ * The one Redis connection of a replica, if `redisUrl` is set. Commands issued in the same tick are
+ * auto-pipelined (one write, one read for all of them). Commands fail fast while disconnected
  * (no offline queue), so callers fall back to in-process state at once; the connection keeps
  * reconnecting with backoff. The switch to and from degraded mode is logged once each way and
  * exported as `redis_connected` (only when Redis is configured, so a replica without it never alerts).
@@ -28,6 +29,10 @@ export class RedisConnection implements OnApplicationShutdown {
       connectTimeout: 2000,
       commandTimeout: 1000,
       retryStrategy: (times) => Math.min(100 * 2 ** times, 5000),
+      // Every message makes several Redis calls: the ones made in one tick leave in one write.
+      enableAutoPipelining: true,
+      // rate-limiter-flexible defines its script lazily; a pipeline made before that lacks it (ioredis #1931).
+      autoPipeliningIgnoredCommands: ['rlflxIncr'],
     });
     this.client.on('ready', () => this.markReady());
     this.client.on('error', (error) => this.markDegraded(error.message));

@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
+import { growingLruCache } from '@lib/observability';
 import { RedisConnection } from './redis-connection.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
+import { RedisScript } from './redis-script';
 
 /** Sets KEYS[1] to ARGV[1] (epoch ms) unless it already holds a later time; expires with it (ARGV[2] ms). */
-const EXTEND_PAUSE_SCRIPT = `
+const EXTEND_PAUSE_SCRIPT = new RedisScript(
+  `
 local ends = tonumber(ARGV[1])
 if ends > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
-return 1`;
+return 1`,
+  1,
+);
 
 /**
  * Keys paused until a moment, for every replica: a vendor asked us to stop sending for a tenant until
@@ -16,7 +20,7 @@ return 1`;
  */
 @Injectable()
 export class SharedPauses {
-  private readonly memory = new LRUCache<string, number>({ max: 100_000 });
+  private readonly memory = growingLruCache<string, number>(100_000);
 
   constructor(
     private readonly redis: RedisConnection,
@@ -26,7 +30,7 @@ export class SharedPauses {
   pause(key: string, untilMs: number, now = Date.now()): Promise<void> {
     const ttlMs = Math.max(1, Math.ceil(untilMs - now));
     return this.redis.withFallback(
-      async (redis) => void (await redis.eval(EXTEND_PAUSE_SCRIPT, 1, this.keyOf(key), Math.ceil(untilMs), ttlMs)),
+      async (redis) => void (await EXTEND_PAUSE_SCRIPT.run(redis, [this.keyOf(key), Math.ceil(untilMs), ttlMs])),
       () => {
         if (untilMs > (this.memory.get(key) ?? 0)) this.memory.set(key, untilMs, { ttl: ttlMs });
       },

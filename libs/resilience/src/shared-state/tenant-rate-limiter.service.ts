@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MetricFactory, TenantLabel } from '@lib/observability';
-import { LRUCache } from 'lru-cache';
+import { MetricFactory, TenantLabel, growingLruCache } from '@lib/observability';
 import { Counter } from 'prom-client';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AdaptivePace } from './adaptive-pace.service';
@@ -8,16 +7,20 @@ import { EventLoopStalls } from './event-loop-stalls';
 import { RateLimit, StatedLimit, statedLimit } from './rate-limit';
 import { RedisConnection } from './redis-connection.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
+import { RedisScript } from './redis-script';
 
 /** Granted now, or: come back at `slotAt` (epoch ms), a send slot reserved for this message. */
 export type RateLimitDecision = { granted: true } | { granted: false; slotAt: number };
 
 /** Hands out one slot `interval` ms after the last, never before `floor` (ARGV: floor, interval, now). */
-const RESERVE_SLOT_SCRIPT = `
+const RESERVE_SLOT_SCRIPT = new RedisScript(
+  `
 local slot = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[1]))
 local next = slot + tonumber(ARGV[2])
 redis.call('SET', KEYS[1], math.floor(next), 'PX', math.floor(next - tonumber(ARGV[3])) + 60000)
-return math.floor(slot)`;
+return math.floor(slot)`,
+  1,
+);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,11 +48,11 @@ const IDLE_MS = 10 * 60_000;
 export class TenantRateLimiter {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
   /** Per key, the theoretical arrival time of the next request at the paced rate (GCRA). */
-  private readonly nextSendAt = new LRUCache<string, number>({ max: 100_000, ttl: IDLE_MS });
+  private readonly nextSendAt = growingLruCache<string, number>(100_000, { ttl: IDLE_MS });
   /** Per key, the next slot for a parked message when Redis is not there to hand them out. */
-  private readonly nextFreeSlotAt = new LRUCache<string, number>({ max: 100_000, ttl: 6 * IDLE_MS });
+  private readonly nextFreeSlotAt = growingLruCache<string, number>(100_000, { ttl: 6 * IDLE_MS });
   /** Per key, when this replica let its requests go during the last window. */
-  private readonly recentSends = new LRUCache<string, number[]>({ max: 100_000, ttl: IDLE_MS });
+  private readonly recentSends = growingLruCache<string, number[]>(100_000, { ttl: IDLE_MS });
   private readonly delayed: Counter<'tenant'>;
 
   constructor(
@@ -161,7 +164,7 @@ export class TenantRateLimiter {
     const interval = (stated.perMs / count) * PACING_MARGIN;
     const slotKey = `${this.options.keyPrefix}slot:${key}`;
     const slotAt = await this.redis.withFallback(
-      async (redis) => Number(await redis.eval(RESERVE_SLOT_SCRIPT, 1, slotKey, Math.ceil(floor), interval, Date.now())),
+      async (redis) => Number(await RESERVE_SLOT_SCRIPT.run(redis, [slotKey, Math.ceil(floor), interval, Date.now()])),
       () => {
         const slot = Math.max(floor, this.nextFreeSlotAt.get(key) ?? 0);
         const next = slot + interval * this.options.expectedReplicas;
