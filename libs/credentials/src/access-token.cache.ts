@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { MetricFactory } from '@lib/observability';
+import { MetricFactory, growingLruCache } from '@lib/observability';
 import { LRUCache } from 'lru-cache';
 import { Counter, Histogram } from 'prom-client';
 import { AccessTokenError, ClientCredentialsRefusedError, TokenEndpointUnavailableError } from './access-token.errors';
@@ -87,7 +87,7 @@ export class AccessTokenCache<K = string> {
     this.fetchToken = options.fetchToken;
     this.keyOf = (options as { keyOf?: (key: K) => string }).keyOf ?? ((key) => key as string);
     this.fetchTimeoutMs = options.fetchTimeoutMs ?? DEFAULT_TOKEN_FETCH_TIMEOUT_MS;
-    this.tokens = new LRUCache<string, CachedToken>({ max: options.maxKeys ?? DEFAULT_MAX_TOKEN_KEYS });
+    this.tokens = growingLruCache<string, CachedToken>(options.maxKeys ?? DEFAULT_MAX_TOKEN_KEYS);
     this.requests = metrics.counter('access_token_cache_requests_total', 'Access token look-ups, by cache result', ['cache', 'result']);
     this.fetches = metrics.counter('access_token_fetches_total', 'Access token fetches from the token endpoint, by outcome', [
       'cache',

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MetricFactory, VerifiedTenants } from '@lib/observability';
+import { MetricFactory, VerifiedTenants, growingLruCache } from '@lib/observability';
 import { DeliveryError, DeliveryErrorCategory as Category, DeliveryErrorDetails } from '@lib/resilience';
 import { LRUCache } from 'lru-cache';
 import { Counter, Histogram } from 'prom-client';
@@ -42,10 +42,9 @@ export class CredentialsCache<T = unknown> {
     this.fetchDuration = metrics.histogram('credential_fetch_duration_seconds', 'Tenant service credential fetches');
     const max = options.maxCachedTenants ?? DEFAULT_MAX_CACHED_TENANTS;
     const negativeTtl = options.negativeCacheTtlMs ?? DEFAULT_NEGATIVE_CACHE_TTL_MS;
-    this.refusals = new LRUCache<string, Refusal>({ max, ttl: negativeTtl });
-    this.refreshed = new LRUCache<string, true>({ max, ttl: negativeTtl });
-    this.cache = new LRUCache<string, TenantCredentials<T>>({
-      max,
+    this.refusals = growingLruCache<string, Refusal>(max, { ttl: negativeTtl });
+    this.refreshed = growingLruCache<string, true>(max, { ttl: negativeTtl });
+    this.cache = growingLruCache<string, TenantCredentials<T>>(max, {
       ttl: Math.max(options.cacheTtlMs, 1),
       ignoreFetchAbort: true,
       fetchMethod: async (tenantId, _stale, { options: entry }) => {

@@ -7,3 +7,4 @@ export * from './metrics/delivery-metrics.service';
 export * from './metrics/metric-factory.service';
 export * from './metrics/tenant-label.service';
 export * from './tenants/verified-tenants.service';
+export * from './footprint/growing-lru-cache';

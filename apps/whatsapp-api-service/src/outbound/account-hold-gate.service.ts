@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
+import { growingLruCache } from '@lib/observability';
 import { DeliveryState } from '@lib/messaging';
 import { AccountHold, AccountHoldMetrics, AccountHoldStore, DeliveryError } from '@lib/resilience';
 import { WhatsappConfig } from '../config/whatsapp.config';
@@ -31,7 +31,7 @@ export class AccountHoldGate {
    * starts is seen here within `CLEAR_FOR_MS`, for one Redis round trip a second per tenant instead of
    * one per message; a hold this replica starts is seen at once.
    */
-  private readonly clear = new LRUCache<string, true>({ max: 100_000, ttl: CLEAR_FOR_MS });
+  private readonly clear = growingLruCache<string, true>(100_000, { ttl: CLEAR_FOR_MS });
 
   constructor(
     private readonly store: AccountHoldStore,

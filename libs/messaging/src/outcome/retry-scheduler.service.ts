@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { VerifiedTenants } from '@lib/observability';
+import { VerifiedTenants, growingLruCache } from '@lib/observability';
 import { DeliveryError, RetryDelay } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
-import { LRUCache } from 'lru-cache';
 import { MESSAGING_OPTIONS } from '../messaging.constants';
 import { MessagingOptions } from '../messaging.options';
 import { BrokerPublisher } from '../publishing/broker-publisher.service';
@@ -23,7 +22,7 @@ const REDECLARE_AFTER_MS = 60 * 60 * 1000;
 @Injectable()
 export class RetryScheduler {
   private readonly logger = new Logger('RetryScheduler');
-  private readonly declaredTenantQueues = new LRUCache<string, number>({ max: 100_000 });
+  private readonly declaredTenantQueues = growingLruCache<string, number>(100_000);
   private readonly tiers: number[];
   private readonly serviceHeaders: ServiceHeaders;
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { growingLruCache } from '../footprint/growing-lru-cache';
 import { OBSERVABILITY_OPTIONS, ObservabilityOptions } from '../observability.options';
 
 /** A day: a tenant that sent nothing for that long proves itself again with its next credential fetch. */
@@ -17,7 +18,7 @@ export class VerifiedTenants {
   private readonly tenants: LRUCache<string, true>;
 
   constructor(@Inject(OBSERVABILITY_OPTIONS) options: ObservabilityOptions) {
-    this.tenants = new LRUCache<string, true>({ max: options.maxVerifiedTenants ?? 100_000, ttl: VERIFIED_FOR_MS });
+    this.tenants = growingLruCache<string, true>(options.maxVerifiedTenants ?? 100_000, { ttl: VERIFIED_FOR_MS });
   }
 
   /** Called once the tenant service answered with the tenant's credentials. */

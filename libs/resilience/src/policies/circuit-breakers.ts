@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BrokenCircuitError, CircuitBreakerPolicy, CircuitState, IDisposable } from 'cockatiel';
+import { growingLruCache } from '@lib/observability';
 import { LRUCache } from 'lru-cache';
 import { DeliveryError } from '../errors/delivery-error';
 import { DeliveryErrorCategory } from '../errors/delivery-error-category';
@@ -34,8 +35,7 @@ export class CircuitBreakers {
     @Inject(KEYED_BREAKER_OPTIONS) private readonly keyed: KeyedBreakerOptions,
     private readonly states: BreakerStateGauge,
   ) {
-    this.breakers = new LRUCache<string, KeyedBreaker>({
-      max: keyed.maxKeys ?? 1_000,
+    this.breakers = growingLruCache<string, KeyedBreaker>(keyed.maxKeys ?? 1_000, {
       ttl: options.idleEvictionMs ?? 3_600_000,
       updateAgeOnGet: true,
       dispose: (entry) => this.drop(entry),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TenantLabel, VerifiedTenants } from '@lib/observability';
+import { TenantLabel, VerifiedTenants, growingLruCache } from '@lib/observability';
 import { BulkheadPolicy, bulkhead, CircuitBreakerPolicy, IPolicy, wrap } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
 import { RESILIENCE_OPTIONS, ResilienceOptions, TENANT_BREAKER_LABEL } from '../resilience.options';
@@ -38,8 +38,7 @@ export class TenantPolicyRegistry {
     private readonly verified: VerifiedTenants,
   ) {
     const part = (max: number) =>
-      new LRUCache<string, TenantPolicies>({
-        max,
+      growingLruCache<string, TenantPolicies>(max, {
         ttl: options.idleEvictionMs ?? 3_600_000,
         updateAgeOnGet: true,
         dispose: (policies, _tenantId, reason) => reason !== 'delete' && policies.dispose(),
