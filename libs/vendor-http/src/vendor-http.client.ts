@@ -11,6 +11,9 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 const SLASH = 0x2f;
 /** A path goes on the request line as is: visible ASCII only, anything else percent-encoded by the caller. */
 const NOT_ENCODED = /[^\x21-\x7e]/;
+/** undici's errors for a vendor that does not connect, answer or finish its answer in time. */
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 /** An undici or socket error code (`ECONNRESET`, `UND_ERR_SOCKET`); anything else is not echoed. */
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
 
@@ -46,7 +49,12 @@ export class VendorHttpClient<L extends string = never> implements OnApplication
     this.userAgent = options.userAgent;
     this.metrics = new VendorHttpMetrics(options, metrics, tenants);
     this.checksLabels = (options.labelNames ?? []).length > 0;
-    this.pool = new Agent({ connections: options.connections, pipelining: 1, maxRedirections: 0 });
+    this.pool = new Agent({
+      connections: options.connections,
+      pipelining: 1,
+      maxRedirections: 0,
+      connect: { timeout: options.timeoutMs },
+    });
   }
 
   /** Resolves with the vendor's answer, whatever its status; throws a `VendorTransportError` when there is none. */
@@ -68,13 +76,16 @@ export class VendorHttpClient<L extends string = never> implements OnApplication
     const labels = call.labels as Readonly<Record<string, string>> | undefined;
     if (this.checksLabels || labels !== undefined) this.metrics.assertLabels(labels);
     const startedAt = performance.now();
-    const timeout = AbortSignal.timeout(call.timeoutMs ?? this.timeoutMs);
+    // undici's own timeouts: no timer and AbortSignal of ours per call.
+    const timeoutMs = call.timeoutMs ?? this.timeoutMs;
     try {
       const response = await this.pool.request({
         origin,
         path,
         method: call.method,
-        signal: call.signal === undefined ? timeout : AbortSignal.any([timeout, call.signal]),
+        signal: call.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
         headers: this.headersOf(call),
         body: serialized(call.body),
       });
@@ -83,7 +94,7 @@ export class VendorHttpClient<L extends string = never> implements OnApplication
       return { status: response.statusCode, headers: response.headers, body: parsed(text) };
     } catch (error) {
       this.metrics.record(call.tenantId, 0, (performance.now() - startedAt) / 1000, labels);
-      if (timeout.aborted) throw new VendorTransportError(this.vendor, 'ETIMEDOUT', true);
+      if (TIMEOUT_CODES.has(codeOf(error))) throw new VendorTransportError(this.vendor, 'ETIMEDOUT', true);
       if (call.signal?.aborted) throw new VendorTransportError(this.vendor, 'ABORTED', false);
       throw new VendorTransportError(this.vendor, codeOf(error), false);
     }

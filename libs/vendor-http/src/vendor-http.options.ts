@@ -7,7 +7,11 @@ export interface VendorHttpClientOptions<L extends string = never> {
    * Leave it out when the host differs per call (a vendor with regional hosts): calls then give a full `url`.
    */
   baseUrl?: string;
-  /** Longest wait for one call, answer body included, unless the call sets its own. */
+  /**
+   * Longest wait for the vendor: to connect, then (unless the call sets its own) for the answer's headers
+   * and between parts of its body. A body that keeps arriving slowly can take longer; the handling
+   * deadline bounds the whole message.
+   */
   timeoutMs: number;
   /** Sockets per origin: size it to the calls that can be in flight (the prefetch) so none waits for a socket. */
   connections: number;
