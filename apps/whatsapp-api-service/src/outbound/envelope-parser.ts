@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
 import { EnvelopeCheck } from '@lib/delivery';
-import { EnvelopeMetadataDto, OutboundEnvelopeDto } from './outbound-envelope.dto';
+import { checkEnvelopeMetadata, EnvelopeMetadata } from './envelope-metadata';
 import { WabaPayloadValidator } from './payload-validation/waba-payload.validator';
 
 export interface OutboundEnvelope {
-  metadata: OutboundEnvelopeDto['metadata'];
+  metadata: EnvelopeMetadata;
   /** The parsed body, forwarded to Meta as it came (not the validated DTO instance). */
   wabaPayload: Record<string, unknown>;
   /** `text`, `template`, … or `mark_as_read`. */
@@ -14,12 +12,10 @@ export interface OutboundEnvelope {
 }
 
 const MAX_REPORTED_PROBLEMS = 5;
-/** One problem per field: the first check that fails (type checks sit closest to the property). */
-const VALIDATION = { stopAtFirstError: true };
 
 /**
  * Checks a queue message's body (already read as JSON and checked for hostile shapes by the delivery
- * pipeline) as an `outbound-processed` envelope: the metadata with class-validator, the payload with the
+ * pipeline) as an `outbound-processed` envelope: the metadata field by field, the payload with the
  * validator compiled from Meta's own schema. Reasons name fields, never the message's content.
  */
 @Injectable()
@@ -31,15 +27,16 @@ export class EnvelopeParser {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       return { ok: false, reason: 'message body must be a JSON object' };
     }
-    // Only the metadata becomes a class instance: the payload is checked as it came, by the compiled validator.
     const { metadata, wabaPayload } = json as { metadata?: unknown; wabaPayload?: unknown };
-    const envelope = Object.assign(new OutboundEnvelopeDto(), { metadata: plainToInstance(EnvelopeMetadataDto, metadata), wabaPayload });
-    const envelopeProblems = describe(validateSync(envelope, VALIDATION));
-    if (envelopeProblems) return { ok: false, reason: envelopeProblems };
+    const checked = checkEnvelopeMetadata(metadata, 'metadata');
+    const problems = checked.ok ? [] : checked.problems;
+    if (typeof wabaPayload !== 'object' || wabaPayload === null || Array.isArray(wabaPayload))
+      problems.push('wabaPayload must be an object');
+    if (!checked.ok || problems.length > 0) return { ok: false, reason: listed(problems) };
     const payload = wabaPayload as Record<string, unknown>;
     const verdict = this.payloads.validate(payload);
     if (!verdict.ok) return { ok: false, reason: listed(verdict.problems) };
-    return { ok: true, envelope: { metadata: envelope.metadata, wabaPayload: payload, messageType: verdict.messageType } };
+    return { ok: true, envelope: { metadata: checked.metadata, wabaPayload: payload, messageType: verdict.messageType } };
   }
 }
 
@@ -54,23 +51,8 @@ export function internalIdOf(json: unknown): string | undefined {
   return typeof internalId === 'string' && internalId.length <= 128 ? internalId : undefined;
 }
 
-function describe(errors: ValidationError[]): string | undefined {
-  const problems = flatten(errors, '');
-  return problems.length === 0 ? undefined : listed(problems);
-}
-
 /** At most MAX_REPORTED_PROBLEMS of them, and how many more there were. */
 function listed(problems: string[]): string {
   const shown = problems.slice(0, MAX_REPORTED_PROBLEMS).join('; ');
   return problems.length > MAX_REPORTED_PROBLEMS ? `${shown}; and ${problems.length - MAX_REPORTED_PROBLEMS} more` : shown;
-}
-
-function flatten(errors: ValidationError[], prefix: string): string[] {
-  return errors.flatMap((error) => {
-    const path = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith(error.property) ? `${path}${message.slice(error.property.length)}` : `${path}: ${message}`,
-    );
-    return [...own, ...flatten(error.children ?? [], path)];
-  });
 }
