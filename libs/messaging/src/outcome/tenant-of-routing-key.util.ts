@@ -9,6 +9,7 @@ export const TENANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
  * routing key it was first published with (`outbound.processed.{tenantId}`).
  */
 export function tenantOfRoutingKey(routingKey: string): string | undefined {
-  const words = routingKey.split('.');
-  return words.length > 1 && words[words.length - 1] ? words[words.length - 1] : undefined;
+  // Read several times per message: no array of words.
+  const dot = routingKey.lastIndexOf('.');
+  return dot >= 0 && dot < routingKey.length - 1 ? routingKey.slice(dot + 1) : undefined;
 }

@@ -18,7 +18,7 @@ export const LogContext = {
   bind(fields: LogFields): void {
     const current = storage.getStore();
     if (!current) return;
-    for (const [key, value] of Object.entries(fields)) if (value !== undefined) current[key] = value;
+    for (const key in fields) if (fields[key] !== undefined) current[key] = fields[key];
   },
 
   /** A fresh copy: pino mutates what `mixin` returns. */
