@@ -22,7 +22,7 @@ import { GENESYS_ENTRY_POINT } from '../apps/genesys-api-service/sandbox/genesys
 import { startBareConsumer } from './support/bare-consumer-process';
 import { flag } from './support/bench-flags';
 import { startGenesysBenchStack } from './support/genesys-bench-stack';
-import { medianOf } from './support/median';
+import { mediansOfRuns } from './support/median';
 import { percentile } from './support/percentile';
 import { ProcessSampler } from './support/process-sampler';
 
@@ -131,14 +131,7 @@ function row(label: string, result: Result, ratio: string) {
 async function main(): Promise<void> {
   const runs: { bare: Result; service: Result }[] = [];
   for (let run = 0; run < RUNS; run += 1) runs.push({ bare: await runOnce('bare'), service: await runOnce('service') });
-  const bare = medianOf(
-    runs.map((r) => r.bare),
-    WORST_FIGURES,
-  );
-  const service = medianOf(
-    runs.map((r) => r.service),
-    WORST_FIGURES,
-  );
+  const { bare, service } = mediansOfRuns(runs, WORST_FIGURES);
   const ratio = (s: Result, b: Result) => `${(s.throughputPerSecond / b.throughputPerSecond).toFixed(2)} × bare`;
   const rows = runs.flatMap((r, i) => [row(`${i + 1}`, r.bare, ''), row(`${i + 1}`, r.service, ratio(r.service, r.bare))]);
   if (RUNS > 1) rows.push(row('median', bare, ''), row('median', service, ratio(service, bare)));

@@ -22,7 +22,7 @@ import { startBareConsumer } from './support/bare-consumer-process';
 import { flag, switchedOn, textFlag } from './support/bench-flags';
 import { startBenchStack } from './support/bench-stack';
 import { summariseCpuProfile } from './support/cpu-profile-summary';
-import { medianOf } from './support/median';
+import { mediansOfRuns } from './support/median';
 import { percentile } from './support/percentile';
 import { ProcessSampler } from './support/process-sampler';
 
@@ -160,14 +160,7 @@ async function main(): Promise<void> {
         { run: i + 1, ...flatten(service), ratio: `${ratioOf(service, bare)} × bare` },
       ]),
     );
-    const bare = medianOf(
-      runs.map((r) => r.bare),
-      WORST_FIGURES,
-    );
-    const service = medianOf(
-      runs.map((r) => r.service),
-      WORST_FIGURES,
-    );
+    const { bare, service } = mediansOfRuns(runs, WORST_FIGURES);
     if (RUNS > 1) {
       rows.push(
         { run: 'median', ...flatten(bare), ratio: '' },

@@ -1,4 +1,4 @@
-import { medianOf } from './median';
+import { medianOf, mediansOfRuns } from './median';
 
 describe('medianOf', () => {
   it('takes the median of every numeric figure, nested ones too, and the lower middle of an even count', () => {
@@ -18,5 +18,10 @@ describe('medianOf', () => {
       { lost: 0, duplicated: 0, msgs: 3 },
     ];
     expect(medianOf(runs, ['lost', 'duplicated'])).toEqual({ lost: 3, duplicated: 2, msgs: 2 });
+  });
+
+  it("takes the bare consumer's and the service's medians apart", () => {
+    const runs = [1, 3, 2].map((n) => ({ bare: { msgs: n * 10, lost: 0 }, service: { msgs: n, lost: n === 3 ? 1 : 0 } }));
+    expect(mediansOfRuns(runs, ['lost'])).toEqual({ bare: { msgs: 20, lost: 0 }, service: { msgs: 2, lost: 1 } });
   });
 });

@@ -27,3 +27,20 @@ export function medianOf<T extends object>(runs: T[], worst: ReadonlyArray<strin
   };
   return combine(runs, '') as T;
 }
+
+/** The medians of a benchmark's runs, each run being the bare consumer's and the service's results side by side. */
+export function mediansOfRuns<T extends object>(
+  runs: Array<{ bare: T; service: T }>,
+  worst: ReadonlyArray<string>,
+): { bare: T; service: T } {
+  return {
+    bare: medianOf(
+      runs.map((run) => run.bare),
+      worst,
+    ),
+    service: medianOf(
+      runs.map((run) => run.service),
+      worst,
+    ),
+  };
+}
