@@ -12,14 +12,11 @@ import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options
  */
 export type ClaimResult = { outcome: 'claimed' } | { outcome: 'in-progress' } | { outcome: 'sent'; receipt: unknown };
 
-/** A conversation's message: held behind another message (nothing claimed), or claimed as `claim` answers. */
-export type ConversationClaim =
-  | { outcome: 'held'; hold: ConversationHold }
-  | {
-      outcome: 'admitted';
-      claim: ClaimResult;
-      /** This message holds the conversation itself (it is the one retried). */ ownHold: boolean;
-    };
+/**
+ * A conversation's message: held behind another message (nothing claimed), or claimed as `claim` answers;
+ * `ownHold` when this message holds the conversation itself (it is the one being retried).
+ */
+export type ConversationClaim = { outcome: 'held'; hold: ConversationHold } | { outcome: 'admitted'; claim: ClaimResult; ownHold: boolean };
 
 export interface ConversationHold {
   messageId: string;
