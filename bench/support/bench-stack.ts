@@ -1,5 +1,5 @@
 import { TopologyDeclarer } from '@lib/messaging';
-import { createTestVhost, MetaGraphSimulator, TenantServiceSimulator, TestVhost } from '@lib/testing';
+import { createTestVhost, deleteRedisKeys, MetaGraphSimulator, TenantServiceSimulator, TestVhost } from '@lib/testing';
 import { outboundTopology } from '../../apps/whatsapp-api-service/src/outbound/outbound-topology';
 
 export interface BenchTenant {
@@ -66,6 +66,8 @@ export async function startBenchStack(options: {
     stop: async () => {
       await Promise.all([meta.stop(), tenantService.stop()]);
       await vhost.dispose();
+      // Each run leaves a ledger record per message for a day otherwise: a million keys after a day of benchmarks.
+      await deleteRedisKeys(env.REDIS_URL, env.REDIS_KEY_PREFIX);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { TopologyDeclarer } from '@lib/messaging';
-import { createTestVhost, GenesysCloudSimulator, TenantServiceSimulator, TestVhost } from '@lib/testing';
+import { createTestVhost, deleteRedisKeys, GenesysCloudSimulator, TenantServiceSimulator, TestVhost } from '@lib/testing';
 import { genesysTenant, GenesysSandboxTenant } from '../../apps/genesys-api-service/sandbox/genesys-sandbox';
 import { inboundTopology } from '../../apps/genesys-api-service/src/inbound/inbound-topology';
 
@@ -60,6 +60,8 @@ export async function startGenesysBenchStack(options: {
     stop: async () => {
       await Promise.all([genesys.stop(), tenantService.stop()]);
       await vhost.dispose();
+      // Each run leaves a ledger record per message for a day otherwise: a million keys after a day of benchmarks.
+      await deleteRedisKeys(env.REDIS_URL, env.REDIS_KEY_PREFIX);
     },
   };
 }
