@@ -103,37 +103,6 @@ describe('DeliveryLedger on Redis (two replicas)', () => {
     expect(await replicaA.holdOf(conversation)).toBeUndefined();
   });
 
-  it('claims a message of a held conversation only when it is the holding one, in one script, for both replicas', async () => {
-    const conversation = `acme:${messageId()}`;
-    const [held, later] = [messageId(), messageId()];
-    expect(await replicaA.claimInConversation('acme', held, conversation)).toEqual({
-      outcome: 'admitted',
-      claim: { outcome: 'claimed' },
-      ownHold: false,
-    });
-    await replicaA.release('acme', held);
-    await replicaA.hold(conversation, { messageId: held, tierMs: 2000, waitMs: 1800 });
-
-    expect(await replicaB.claimInConversation('acme', later, conversation)).toEqual({
-      outcome: 'held',
-      hold: { messageId: held, tierMs: 2000 },
-    });
-    expect(await inspector.exists(messageKey('acme', later))).toBe(0);
-    expect(await replicaB.claimInConversation('acme', held, conversation)).toEqual({
-      outcome: 'admitted',
-      claim: { outcome: 'claimed' },
-      ownHold: true,
-    });
-    expect(await replicaA.claimInConversation('acme', held, conversation)).toMatchObject({ claim: { outcome: 'in-progress' } });
-    await replicaB.markSent('acme', held, { wamid: 'wamid.1' });
-    await replicaB.releaseHold(conversation, held);
-    expect(await replicaA.claimInConversation('acme', held, conversation)).toEqual({
-      outcome: 'admitted',
-      claim: { outcome: 'sent', receipt: { wamid: 'wamid.1' } },
-      ownHold: false,
-    });
-  });
-
   it('keeps a hold in a tenant delay queue (tier 0) by an id with the separator in it, lifted by that id only', async () => {
     const conversation = `acme:${messageId()}`;
     await replicaA.hold(conversation, { messageId: 'order|42', tierMs: 0, waitMs: 5000 });

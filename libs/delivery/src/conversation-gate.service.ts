@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DeliveryOutcome, OutcomeContext } from '@lib/messaging';
-import { ClaimResult, ConversationSequencer, DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger } from '@lib/resilience';
+import { ConversationSequencer, DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger } from '@lib/resilience';
 import { DELIVERY_OPTIONS, DeliveryOptions } from './delivery.options';
 
 /** Hold marker: the held message waits in its tenant's delay queue, not a tier queue. */
@@ -27,14 +27,14 @@ export class ConversationGate {
   /** `conversation`: the message's conversation key, or undefined when it needs no order. */
   async inOrder(
     conversation: string | undefined,
-    { tenantId, messageId }: { tenantId: string; messageId: string },
+    messageId: string,
     context: OutcomeContext,
-    deliver: (claim: ClaimResult) => Promise<DeliveryOutcome>,
+    deliver: () => Promise<DeliveryOutcome>,
   ): Promise<DeliveryOutcome> {
-    if (!conversation) return deliver(await this.ledger.claim(tenantId, messageId));
+    if (!conversation) return deliver();
     const release = await this.sequencer.acquire(conversation);
     try {
-      const outcome = await this.decide(conversation, tenantId, messageId, context, deliver);
+      const outcome = await this.decide(conversation, messageId, context, deliver);
       return { ...outcome, onSettled: release };
     } catch (error) {
       release();
@@ -44,14 +44,12 @@ export class ConversationGate {
 
   private async decide(
     conversation: string,
-    tenantId: string,
     messageId: string,
     context: OutcomeContext,
-    deliver: (claim: ClaimResult) => Promise<DeliveryOutcome>,
+    deliver: () => Promise<DeliveryOutcome>,
   ): Promise<DeliveryOutcome> {
-    const admission = await this.ledger.claimInConversation(tenantId, messageId, conversation);
-    if (admission.outcome === 'held') {
-      const { hold } = admission;
+    const hold = await this.ledger.holdOf(conversation);
+    if (hold && hold.messageId !== messageId) {
       context.state.deferrals += 1;
       const error = new DeliveryError(Category.CONVERSATION_HELD, `waiting behind message ${hold.messageId} of the same conversation`);
       // Behind the held message in the queue it waits in: it can only come back after it.
@@ -59,11 +57,11 @@ export class ConversationGate {
         ? { kind: 'retry', context, error, delay: { tierMs: 0, delayMs: 0 }, inTenantQueue: true }
         : { kind: 'retry', context, error, delay: { tierMs: hold.tierMs, delayMs: hold.tierMs } };
     }
-    const outcome = await deliver(admission.claim);
+    const outcome = await deliver();
     if (outcome.kind === 'retry') {
       const tierMs = outcome.inTenantQueue ? IN_TENANT_QUEUE : outcome.delay.tierMs;
       await this.ledger.hold(conversation, { messageId, tierMs, waitMs: outcome.delay.delayMs });
-    } else if (admission.ownHold) await this.ledger.releaseHold(conversation, messageId);
+    } else if (hold) await this.ledger.releaseHold(conversation, messageId);
     return outcome;
   }
 }

@@ -9,7 +9,7 @@ import {
   tenantOfRoutingKey,
 } from '@lib/messaging';
 import { LogContext } from '@lib/observability';
-import { ClaimResult, DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger, nextStepFor, retryDelay } from '@lib/resilience';
+import { DeliveryError, DeliveryErrorCategory as Category, DeliveryLedger, nextStepFor, retryDelay } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
 import { ConversationGate } from './conversation-gate.service';
 import { DeliveryHooks, MessageIdentity } from './delivery-hooks';
@@ -53,8 +53,8 @@ export class DeliveryPipeline {
     const drop = hooks.dropReason?.(envelope);
     if (drop) return { kind: 'dropped', context, reasonCode: drop.code, reason: drop.reason };
     try {
-      return await this.conversations.inOrder(identity.conversationKey, identity, context, (claim) =>
-        this.deliverOnce(envelope, identity, context, claim, message.fields.redelivered, hooks),
+      return await this.conversations.inOrder(identity.conversationKey, identity.messageId, context, () =>
+        this.deliverOnce(envelope, identity, context, message.fields.redelivered, hooks),
       );
     } catch (error) {
       this.logger.error({ event: 'delivery_defect', err: error });
@@ -100,20 +100,17 @@ export class DeliveryPipeline {
     return { kind: 'dead-letter', context, error, event };
   }
 
-  /** Sends unless the ledger's claim says it was sent already (or is being sent right now). */
+  /** Sends unless the ledger says it was sent already (or is being sent right now). */
   private async deliverOnce<E, R>(
     envelope: E,
     { tenantId, messageId }: MessageIdentity,
     context: OutcomeContext,
-    claim: ClaimResult,
     redelivered: boolean,
     hooks: DeliveryHooks<E, R>,
   ): Promise<DeliveryOutcome> {
     const ageMs = Date.now() - context.state.firstSeenAt;
-    if (claim.outcome !== 'sent' && ageMs > this.options.maxMessageAgeMs) {
-      if (claim.outcome === 'claimed') await this.ledger.release(tenantId, messageId);
-      return this.deadLetter(envelope, context, await this.expired(envelope, ageMs, hooks), hooks);
-    }
+    if (ageMs > this.options.maxMessageAgeMs) return this.deadLetter(envelope, context, await this.expired(envelope, ageMs, hooks), hooks);
+    const claim = await this.ledger.claim(tenantId, messageId);
     if (claim.outcome === 'sent') {
       // A redelivery means the earlier consumer sent it (with at least one call of its own) but may have
       // died or lost the broker before its outcome event went out: report the send again.

@@ -91,27 +91,6 @@ describe(DeliveryLedger.name, () => {
       expect(await ledger.holdOf('acme:+4915112345678')).toBeUndefined();
     });
 
-    it('claims a message of a held conversation only when it is the holding one', async () => {
-      const ledger = inProcess();
-      expect(await ledger.claimInConversation('acme', 'm-1', 'acme:49')).toEqual({
-        outcome: 'admitted',
-        claim: { outcome: 'claimed' },
-        ownHold: false,
-      });
-      await ledger.release('acme', 'm-1');
-      await ledger.hold('acme:49', { messageId: 'm-1', tierMs: 0, waitMs: 1000 });
-      expect(await ledger.claimInConversation('acme', 'm-2', 'acme:49')).toEqual({
-        outcome: 'held',
-        hold: { messageId: 'm-1', tierMs: 0 },
-      });
-      expect(await ledger.claim('acme', 'm-2')).toEqual({ outcome: 'claimed' });
-      expect(await ledger.claimInConversation('acme', 'm-1', 'acme:49')).toEqual({
-        outcome: 'admitted',
-        claim: { outcome: 'claimed' },
-        ownHold: true,
-      });
-    });
-
     it('reads back a hold in a tenant delay queue (tier 0) held by an id with the separator in it, lifted by that id only', async () => {
       const ledger = inProcess();
       await ledger.hold('acme:c-1', { messageId: 'order|42', tierMs: 0, waitMs: 5000 });

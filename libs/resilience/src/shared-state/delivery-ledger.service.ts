@@ -12,12 +12,6 @@ import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options
  */
 export type ClaimResult = { outcome: 'claimed' } | { outcome: 'in-progress' } | { outcome: 'sent'; receipt: unknown };
 
-/**
- * A conversation's message: held behind another message (nothing claimed), or claimed as `claim` answers;
- * `ownHold` when this message holds the conversation itself (it is the one being retried).
- */
-export type ConversationClaim = { outcome: 'held'; hold: ConversationHold } | { outcome: 'admitted'; claim: ClaimResult; ownHold: boolean };
-
 export interface ConversationHold {
   messageId: string;
   /** The wait queue the held message is parked in: a tier (ms), or 0 for its tenant's delay queue. */
@@ -30,32 +24,18 @@ const DAY_SECONDS = 24 * 60 * 60;
 const PROCESSING = 'processing:';
 const SENT = 'sent:';
 
-/** SET NX, or take over a claim older than `stale` ms; answers what it found (a `sent:` record whole). */
-const CLAIM_FUNCTION = `
-local function claim(key, now, stale, ttl)
-  local value = redis.call('GET', key)
-  if value and string.sub(value, 1, 5) == 'sent:' then return value end
-  if value then
-    local since = tonumber(string.sub(value, 12))
-    if since and tonumber(now) - since <= tonumber(stale) then return 'in-progress' end
-  end
-  redis.call('SET', key, 'processing:' .. now, 'EX', ttl)
-  return 'claimed'
-end`;
-
-/** KEYS: message. ARGV: now, stale claim ms, TTL s. */
-const CLAIM_SCRIPT = new RedisScript(`${CLAIM_FUNCTION}\nreturn claim(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`, 1);
-
-/**
- * KEYS: message, conversation. ARGV: now, stale claim ms, TTL s, message id. Claims nothing while
- * another message holds the conversation (answers {'held', hold}); else {claim, 'own' when this message holds it}.
- */
-const CLAIM_IN_CONVERSATION_SCRIPT = new RedisScript(
-  `${CLAIM_FUNCTION}
-local hold = redis.call('GET', KEYS[2])
-if hold and string.match(hold, '^(.*)|') ~= ARGV[4] then return {'held', hold} end
-return {claim(KEYS[1], ARGV[1], ARGV[2], ARGV[3]), hold and 'own' or ''}`,
-  2,
+/** SET NX, or take over a claim older than ARGV[2] ms; answers what it found (a `sent:` record whole). */
+const CLAIM_SCRIPT = new RedisScript(
+  `
+local value = redis.call('GET', KEYS[1])
+if value and string.sub(value, 1, 5) == 'sent:' then return value end
+if value then
+  local since = tonumber(string.sub(value, 12))
+  if since and tonumber(ARGV[1]) - since <= tonumber(ARGV[2]) then return 'in-progress' end
+end
+redis.call('SET', KEYS[1], 'processing:' .. ARGV[1], 'EX', ARGV[3])
+return 'claimed'`,
+  1,
 );
 
 /** DEL KEYS[1] only while its value starts with ARGV[1]. */
@@ -99,30 +79,12 @@ export class DeliveryLedger {
     const now = Date.now();
     return this.redis.withFallback(
       async (redis) => claimResultOf((await CLAIM_SCRIPT.run(redis, [key, now, this.options.staleClaimMs, this.ttlS])) as string),
-      () => this.claimInMemory(key, now),
-    );
-  }
-
-  /**
-   * The conversation's hold and the message's claim in one round trip: unless another message holds the
-   * conversation, claims the message as `claim` does.
-   */
-  claimInConversation(tenantId: string, messageId: string, conversation: string): Promise<ConversationClaim> {
-    const key = this.messageKey(tenantId, messageId);
-    const conversationKey = this.conversationKey(conversation);
-    const now = Date.now();
-    return this.redis.withFallback(
-      async (redis) => {
-        const args = [key, conversationKey, now, this.options.staleClaimMs, this.ttlS, messageId];
-        const [answer, hold] = (await CLAIM_IN_CONVERSATION_SCRIPT.run(redis, args)) as [string, string];
-        return answer === 'held'
-          ? { outcome: 'held', hold: parseHold(hold)! }
-          : { outcome: 'admitted', claim: claimResultOf(answer), ownHold: hold === 'own' };
-      },
       () => {
-        const hold = parseHold(this.memory.get(conversationKey) ?? null);
-        if (hold && hold.messageId !== messageId) return { outcome: 'held', hold };
-        return { outcome: 'admitted', claim: this.claimInMemory(key, now), ownHold: hold !== undefined };
+        const value = this.memory.get(key);
+        if (value?.startsWith(SENT)) return claimResultOf(value);
+        if (value && now - Number(value.slice(PROCESSING.length)) <= this.options.staleClaimMs) return claimResultOf('in-progress');
+        this.memory.set(key, `${PROCESSING}${now}`);
+        return claimResultOf('claimed');
       },
     );
   }
@@ -176,14 +138,6 @@ export class DeliveryLedger {
       async (redis) => void (await RELEASE_HOLD_SCRIPT.run(redis, [key, messageId])),
       () => void (parseHold(this.memory.get(key) ?? null)?.messageId === messageId && this.memory.delete(key)),
     );
-  }
-
-  private claimInMemory(key: string, now: number): ClaimResult {
-    const value = this.memory.get(key);
-    if (value?.startsWith(SENT)) return claimResultOf(value);
-    if (value && now - Number(value.slice(PROCESSING.length)) <= this.options.staleClaimMs) return claimResultOf('in-progress');
-    this.memory.set(key, `${PROCESSING}${now}`);
-    return claimResultOf('claimed');
   }
 
   private messageKey(tenantId: string, messageId: string): string {
