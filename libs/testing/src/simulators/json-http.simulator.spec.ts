@@ -1,7 +1,10 @@
-import { json, JsonHttpSimulator, SimulatedAnswer } from './json-http.simulator';
+import { json, JsonHttpSimulator, JsonRequest, SimulatedAnswer } from './json-http.simulator';
 
 class EchoSimulator extends JsonHttpSimulator {
-  protected answer(): SimulatedAnswer {
+  readonly seen: JsonRequest[] = [];
+
+  protected answer(request: JsonRequest): SimulatedAnswer {
+    this.seen.push(request);
     return json(200, { ok: true });
   }
 }
@@ -17,5 +20,19 @@ describe(JsonHttpSimulator.name, () => {
     await second.start();
     expect((await fetch(second.url)).status).toBe(200);
     await second.stop();
+  });
+
+  it('stamps a request with its arrival, before the simulated latency', async () => {
+    const slow = new EchoSimulator();
+    slow.latencyMs = 300;
+    await slow.start();
+    try {
+      await fetch(slow.url, { method: 'POST', body: '{}' });
+      const answeredAt = Date.now();
+      // The answer cannot come back sooner than the latency after the arrival.
+      expect(answeredAt - slow.seen[0].receivedAt).toBeGreaterThanOrEqual(300);
+    } finally {
+      await slow.stop();
+    }
   });
 });

@@ -7,6 +7,8 @@ export interface JsonRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   rawBody: string;
+  /** When the request arrived, before its body was read and before `latencyMs`: when a real API counts it. */
+  receivedAt: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export abstract class JsonHttpSimulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://simulator');
@@ -89,6 +92,7 @@ export abstract class JsonHttpSimulator {
       query: url.searchParams,
       headers: req.headers,
       rawBody: Buffer.concat(chunks).toString('utf8'),
+      receivedAt,
     };
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     this.write(req, res, await this.answer(request));

@@ -144,12 +144,12 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     } catch {
       body = undefined;
     }
-    const record: RecordedRequest = { phoneNumberId, version, headers: request.headers, body, status: 0, receivedAt: Date.now() };
+    const record: RecordedRequest = { phoneNumberId, version, headers: request.headers, body, status: 0, receivedAt: request.receivedAt };
     this.requests.push(record);
 
     // Graph routes the path before it reads the token: a version it does not serve is an unknown path.
     if (!this.apiVersions.includes(version)) return this.fail(record, unknownPathComponents(`/${phoneNumberId}/messages`));
-    const refused = this.check(phoneNumberId, token, body) ?? this.limit(phoneNumberId, body);
+    const refused = this.check(phoneNumberId, token, body) ?? this.limit(phoneNumberId, body, request.receivedAt);
     if (refused) return this.fail(record, refused);
 
     // Faults strike only calls Meta would have accepted, so a fault test cannot pass with a wrong token.
@@ -197,10 +197,13 @@ export class MetaGraphSimulator extends JsonHttpSimulator {
     return undefined;
   }
 
-  /** Per-number throughput, then the pair limit, keyed on the recipient's normalised wa_id. */
-  private limit(phoneNumberId: string, body: { to?: unknown }): MetaErrorSpec | undefined {
-    if (!this.numbers.get(phoneNumberId)!.limiter.tryTake(phoneNumberId)) return META_ERROR_CATALOG['130429'];
-    if (typeof body.to === 'string' && !this.pairLimiter.tryTake(`${phoneNumberId}:${normalisedWaId(body.to)}`)) {
+  /**
+   * Per-number throughput, then the pair limit, keyed on the recipient's normalised wa_id. Counted at
+   * arrival, as Meta counts: the simulated latency is the answer's way back, not the call's way in.
+   */
+  private limit(phoneNumberId: string, body: { to?: unknown }, receivedAt: number): MetaErrorSpec | undefined {
+    if (!this.numbers.get(phoneNumberId)!.limiter.tryTake(phoneNumberId, receivedAt)) return META_ERROR_CATALOG['130429'];
+    if (typeof body.to === 'string' && !this.pairLimiter.tryTake(`${phoneNumberId}:${normalisedWaId(body.to)}`, receivedAt)) {
       return META_ERROR_CATALOG['131056'];
     }
     return undefined;

@@ -20,4 +20,14 @@ describe(SlidingWindowLimiter.name, () => {
     expect(limiter.tryTake('b', 0)).toBe(true);
     expect(limiter.tryTake('a', 1)).toBe(false);
   });
+
+  it('counts an event that arrives out of order where it belongs in the window', () => {
+    const limiter = new SlidingWindowLimiter(2, 1000);
+    expect(limiter.tryTake('a', 500)).toBe(true);
+    expect(limiter.tryTake('a', 0)).toBe(true);
+    // The event at 0 leaves the window first, whatever order the two were taken in.
+    expect(limiter.tryTake('a', 999)).toBe(false);
+    expect(limiter.tryTake('a', 1000)).toBe(true);
+    expect(limiter.tryTake('a', 1499)).toBe(false);
+  });
 });

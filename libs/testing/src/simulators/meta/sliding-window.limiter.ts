@@ -15,7 +15,10 @@ export class SlidingWindowLimiter {
     }
     while (recent.length > 0 && now - recent[0] >= this.windowMs) recent.shift();
     if (recent.length >= this.limit) return false;
-    recent.push(now);
+    // Arrival times may come a little out of order (bodies finish reading in any order): keep them sorted.
+    let at = recent.length;
+    while (at > 0 && recent[at - 1] > now) at -= 1;
+    recent.splice(at, 0, now);
     return true;
   }
 }
