@@ -44,6 +44,11 @@ export abstract class AppSandbox<
     return this.sandbox.env;
   }
 
+  /** The configuration the service was started with, in process or as replicas started with `env`. */
+  get config(): C {
+    return this.sandbox.config;
+  }
+
   /** The in-process service. */
   get app(): INestApplication {
     return this.sandbox.app;
