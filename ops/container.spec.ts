@@ -198,7 +198,7 @@ describe('docker-compose.yml', () => {
       const service = services[app];
       const { config, vendorUrls, vendorPortVariable } = load(service.environment!);
       const simulators = services.simulators.environment!;
-      expect(new URL(config.rabbitmq.url).hostname).toBe('rabbitmq');
+      expect(config.rabbitmq.urls.map((url) => new URL(url).hostname)).toEqual(['rabbitmq']);
       expect(new URL(config.sharedState.redisUrl!).hostname).toBe('redis');
       expect(new URL(config.tenantService.url)).toMatchObject({ hostname: 'simulators', port: simulators.TENANT_SIM_PORT });
       for (const url of vendorUrls) expect(new URL(url)).toMatchObject({ hostname: 'simulators', port: simulators[vendorPortVariable] });

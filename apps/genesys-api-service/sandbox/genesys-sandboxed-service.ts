@@ -32,7 +32,7 @@ export const genesysSandboxedService = (options: {
   loadConfig: loadGenesysConfig,
   appModule: (config) => AppModule.forRoot(config),
   appLogger: (app) => app.get(Logger),
-  topology: (config) => ({ workQueue: inboundTopology(config.retry) }),
+  topology: (config) => ({ workQueue: { ...inboundTopology(config.retry), queueKind: config.rabbitmq.queueKind } }),
   watch: {
     correlationEvents: { queue: GENESYS_CORRELATION_EVENTS_QUEUE.name },
     deadLetters: { exchange: GENESYS_INBOUND_QUEUE.deadLetterExchange, bindingKey: GENESYS_INBOUND_QUEUE.deadLetterRoutingKey },

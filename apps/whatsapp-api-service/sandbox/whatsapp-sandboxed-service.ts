@@ -32,7 +32,7 @@ export const whatsappSandboxedService = (options: {
   fitSimulators: ({ meta }, config) => (meta.apiVersions = [config.meta.apiVersion]),
   appModule: (config) => AppModule.forRoot(config),
   appLogger: (app) => app.get(Logger),
-  topology: (config) => ({ workQueue: outboundTopology(config.retry) }),
+  topology: (config) => ({ workQueue: { ...outboundTopology(config.retry), queueKind: config.rabbitmq.queueKind } }),
   watch: {
     statusEvents: { exchange: WHATSAPP_OUTBOUND_QUEUE.exchange, bindingKey: whatsappStatusRoutingKey('*') },
     deadLetters: { exchange: WHATSAPP_OUTBOUND_QUEUE.deadLetterExchange, bindingKey: WHATSAPP_OUTBOUND_QUEUE.deadLetterRoutingKey },

@@ -29,12 +29,15 @@ export interface SubscribeOptions {
  * Subscribes a handler to a work queue. The handler receives the raw body (`Buffer`) and the
  * delivery, and returns a `DeliveryOutcome`; `OutcomeInterceptor`, always outermost, settles it.
  * Parsing and validation stay in the handler instead of golevelup's deserializer. The queue is
- * (re)declared with exactly the topology's arguments on every (re)connect.
+ * (re)declared with exactly the topology's arguments on every (re)connect: the decorator knows the
+ * queue's contract, the module's handler config of the same name (`rabbitConfigFor`) adds what only
+ * configuration knows, the queue's type.
  */
 export function SubscribeToWorkQueue(topology: WorkQueueArguments, options: SubscribeOptions = {}): MethodDecorator {
   const declaration = workQueueDeclaration(topology);
   return applyDecorators(
     RabbitSubscribe({
+      name: declaration.name,
       queue: declaration.name,
       createQueueIfNotExists: true,
       queueOptions: { durable: true, arguments: declaration.arguments },

@@ -18,6 +18,7 @@ import { BrokerPublisher } from './publishing/broker-publisher.service';
 import { DeclareChannel } from './publishing/declare-channel';
 import { PublishChannel } from './publishing/publish-channel';
 import { TopologyDeclarer } from './topology/topology-declarer';
+import { workQueueDeclaration } from './topology/work-queue-topology';
 
 export interface MessagingAsyncOptions {
   useFactory: (...args: any[]) => MessagingOptions;
@@ -31,8 +32,11 @@ class MessagingOptionsModule {}
 
 /** golevelup's settings, all explicit: its defaults (requeue on error, prefetch 10) lose throughput or loop. */
 export function rabbitConfigFor(options: MessagingOptions): RabbitMQConfig {
+  const workQueue = workQueueDeclaration(options.topology);
   return {
     uri: options.uri,
+    // Merged over the @SubscribeToWorkQueue handler of the same name: the queue as configured (its type).
+    handlers: { [workQueue.name]: { queue: workQueue.name, queueOptions: { durable: true, arguments: workQueue.arguments } } },
     prefetchCount: options.prefetchCount,
     defaultSubscribeErrorBehavior: MessageHandlerErrorBehavior.NACK,
     connectionInitOptions: { wait: true, timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, reject: true },

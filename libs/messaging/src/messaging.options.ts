@@ -3,8 +3,8 @@ import { DeadLetterIdHeaders } from './outcome/delivery-headers';
 import { WorkQueueTopology } from './topology/work-queue-topology';
 
 export interface MessagingOptions {
-  /** amqp(s) URL, vhost included. */
-  uri: string;
+  /** amqp(s) URL, vhost included, or the URLs of a cluster's nodes: a lost connection moves on to the next. */
+  uri: string | string[];
   /** Unacked deliveries per consumer channel; set explicitly because golevelup's default is 10. */
   prefetchCount: number;
   /** Longest wait for a publisher confirm before the publish counts as failed; time the broker blocks publishers does not count. */

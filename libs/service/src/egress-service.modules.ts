@@ -41,12 +41,12 @@ export function egressServiceModules<T>(config: EgressServiceConfig, parts: Egre
     }),
     MessagingModule.forRootAsync({
       useFactory: () => ({
-        uri: rabbitmq.url,
+        uri: rabbitmq.urls,
         prefetchCount: rabbitmq.prefetch,
         publishTimeoutMs: rabbitmq.publishTimeoutMs,
         connectTimeoutMs: rabbitmq.connectTimeoutMs,
         shutdownTimeoutMs: rabbitmq.shutdownTimeoutMs,
-        topology: parts.topology,
+        topology: { ...parts.topology, queueKind: rabbitmq.queueKind },
         retry,
         deadLetterIdHeaders: { messageId: parts.service.messageIdHeader, traceId: parts.service.traceIdHeader },
         stateBounds: { maxAttempts: retry.maxAttempts, maxSlotAheadMs: sharedState.maxRateLimitWaitMs + retry.maxDelayMs },

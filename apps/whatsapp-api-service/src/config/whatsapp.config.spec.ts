@@ -10,7 +10,8 @@ describe('loadWhatsappConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadWhatsappConfig(required);
     expect(config.rabbitmq).toEqual({
-      url: 'amqp://guest:guest@127.0.0.1:5672',
+      urls: ['amqp://guest:guest@127.0.0.1:5672'],
+      queueKind: { type: 'classic', deliveryLimit: 20 },
       prefetch: 600,
       publishTimeoutMs: 5000,
       connectTimeoutMs: 30000,
@@ -43,12 +44,12 @@ describe('loadWhatsappConfig', () => {
       RABBITMQ_PASSWORD: 'p@ss/word',
       RABBITMQ_VHOST: 'tenant-egress',
     });
-    expect(config.rabbitmq.url).toBe('amqp://svc:p%40ss%2Fword@rabbit:5673/tenant-egress');
+    expect(config.rabbitmq.urls).toEqual(['amqp://svc:p%40ss%2Fword@rabbit:5673/tenant-egress']);
   });
 
   it('prefers RABBITMQ_URL over the parts', () => {
     const config = loadWhatsappConfig({ ...required, RABBITMQ_URL: 'amqps://u:p@mq:5671/v', RABBITMQ_HOST: 'ignored' });
-    expect(config.rabbitmq.url).toBe('amqps://u:p@mq:5671/v');
+    expect(config.rabbitmq.urls).toEqual(['amqps://u:p@mq:5671/v']);
   });
 
   it('takes ACCOUNT_HOLD_PROBE_MS as the probe interval of every account hold', () => {

@@ -2,7 +2,14 @@ import { Logger } from '@nestjs/common';
 import * as amqplib from 'amqplib';
 import { redactUrl } from '../publishing/redact-url.util';
 import { TopologyMismatchError } from './topology-mismatch.error';
-import { QueueDeclaration, retryQueueDeclarations, workQueueDeclaration, WorkQueueTopology } from './work-queue-topology';
+import {
+  deadLetterQueueDeclaration,
+  durableQueueDeclaration,
+  QueueDeclaration,
+  retryQueueDeclarations,
+  workQueueDeclaration,
+  WorkQueueTopology,
+} from './work-queue-topology';
 
 const PRECONDITION_FAILED = 406;
 
@@ -14,10 +21,15 @@ const PRECONDITION_FAILED = 406;
 export class TopologyDeclarer {
   private readonly logger = new Logger(TopologyDeclarer.name);
 
+  private readonly uris: string[];
+
+  /** `uri`: one broker, or a cluster's nodes (the first that answers is used). */
   constructor(
-    private readonly uri: string,
+    uri: string | string[],
     private readonly connectTimeoutMs: number,
-  ) {}
+  ) {
+    this.uris = Array.isArray(uri) ? uri : [uri];
+  }
 
   async declare(topology: WorkQueueTopology): Promise<void> {
     const connection = await this.connectWithinDeadline();
@@ -28,11 +40,12 @@ export class TopologyDeclarer {
       channel.on('error', () => undefined);
       await channel.assertExchange(topology.exchange, 'topic', { durable: true });
       await channel.assertExchange(topology.deadLetterExchange, 'topic', { durable: true });
-      await this.assertQueue(channel, { name: topology.deadLetterQueue, arguments: {} });
+      await this.assertQueue(channel, deadLetterQueueDeclaration(topology));
       await channel.bindQueue(topology.deadLetterQueue, topology.deadLetterExchange, topology.deadLetterRoutingKey);
       await this.assertQueue(channel, workQueueDeclaration(topology));
       await channel.bindQueue(topology.queue, topology.exchange, topology.bindingKey);
-      for (const queue of [...retryQueueDeclarations(topology), ...(topology.durableQueues ?? [])]) {
+      const durableQueues = (topology.durableQueues ?? []).map((queue) => durableQueueDeclaration(topology, queue));
+      for (const queue of [...retryQueueDeclarations(topology), ...durableQueues]) {
         await this.assertQueue(channel, queue);
       }
       await channel.close();
@@ -55,15 +68,21 @@ export class TopologyDeclarer {
   private async connectWithinDeadline(): Promise<amqplib.ChannelModel> {
     const deadline = Date.now() + this.connectTimeoutMs;
     for (let attempt = 1; ; attempt += 1) {
+      const uri = this.uris[(attempt - 1) % this.uris.length];
       try {
-        return await amqplib.connect(this.uri);
+        return await amqplib.connect(uri);
       } catch (error) {
         const reason = (error as Error).message;
+        const where = this.uris.map(redactUrl).join(', ');
         if (Date.now() >= deadline) {
-          throw new Error(`Cannot reach RabbitMQ at ${redactUrl(this.uri)} after ${attempt} attempts: ${reason}`, { cause: error });
+          throw new Error(`Cannot reach RabbitMQ at ${where} after ${attempt} attempts: ${reason}`, { cause: error });
         }
-        this.logger.warn(`RabbitMQ at ${redactUrl(this.uri)} not reachable (${reason}); retrying`);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** (attempt - 1), 5000)));
+        this.logger.warn(`RabbitMQ at ${redactUrl(uri)} not reachable (${reason}); retrying`);
+        // Every node of the list once before backing off.
+        if (attempt % this.uris.length === 0) {
+          const round = attempt / this.uris.length;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** (round - 1), 5000)));
+        }
       }
     }
   }

@@ -19,6 +19,20 @@ export interface WorkQueueTopology {
   retryDelayTiersMs: number[];
   /** Durable queues the service publishes to through the default exchange (e.g. events another service reads). */
   durableQueues?: QueueDeclaration[];
+  /** The type of every queue of the topology; classic when absent. */
+  queueKind?: QueueKind;
+}
+
+/**
+ * Quorum queues replicate every queue over the cluster's nodes (Raft), so a lost node loses no message;
+ * classic queues live on one node. RabbitMQ cannot change a declared queue's type.
+ */
+export type QueueType = 'classic' | 'quorum';
+
+export interface QueueKind {
+  type: QueueType;
+  /** Quorum only: deliveries of one message before the broker dead-letters it (a message that crashes every consumer). */
+  deliveryLimit: number;
 }
 
 export interface QueueDeclaration {
@@ -27,7 +41,25 @@ export interface QueueDeclaration {
 }
 
 /** What a consumer needs to (re)declare its queue exactly as the topology does. */
-export type WorkQueueArguments = Pick<WorkQueueTopology, 'queue' | 'deadLetterExchange' | 'deadLetterRoutingKey' | 'messageTtlMs'>;
+export type WorkQueueArguments = Pick<
+  WorkQueueTopology,
+  'queue' | 'deadLetterExchange' | 'deadLetterRoutingKey' | 'messageTtlMs' | 'queueKind'
+>;
+
+/**
+ * The arguments a queue's type adds. A quorum queue that dead-letters does so at least once (with
+ * `reject-publish`, which that strategy needs): the default, at most once, drops a message when the
+ * target does not confirm. Classic queues get none, so queues declared before the type was
+ * configurable still match.
+ */
+function kindArguments(kind: QueueKind | undefined, role: { deadLetters: boolean; consumed: boolean }): Record<string, unknown> {
+  if (kind?.type !== 'quorum') return {};
+  return {
+    'x-queue-type': 'quorum',
+    ...(role.deadLetters ? { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' } : {}),
+    ...(role.consumed ? { 'x-delivery-limit': kind.deliveryLimit } : {}),
+  };
+}
 
 export function workQueueDeclaration(topology: WorkQueueArguments): QueueDeclaration {
   return {
@@ -36,8 +68,20 @@ export function workQueueDeclaration(topology: WorkQueueArguments): QueueDeclara
       'x-dead-letter-exchange': topology.deadLetterExchange,
       'x-dead-letter-routing-key': topology.deadLetterRoutingKey,
       'x-message-ttl': topology.messageTtlMs,
+      ...kindArguments(topology.queueKind, { deadLetters: true, consumed: true }),
     },
   };
+}
+
+/** The dead-letter queue: read and replayed by operators, never dead-letters itself. */
+export function deadLetterQueueDeclaration(topology: Pick<WorkQueueTopology, 'deadLetterQueue' | 'queueKind'>): QueueDeclaration {
+  return { name: topology.deadLetterQueue, arguments: kindArguments(topology.queueKind, { deadLetters: false, consumed: false }) };
+}
+
+/** A queue the service publishes to (`durableQueues`), of the topology's type. */
+export function durableQueueDeclaration(topology: Pick<WorkQueueTopology, 'queueKind'>, queue: QueueDeclaration): QueueDeclaration {
+  const deadLetters = 'x-dead-letter-exchange' in queue.arguments;
+  return { name: queue.name, arguments: { ...queue.arguments, ...kindArguments(topology.queueKind, { deadLetters, consumed: false }) } };
 }
 
 const retryQueuePrefix = (queue: string) => `${queue}.retry.`;
@@ -59,6 +103,7 @@ export function retryQueueDeclarations(topology: WorkQueueTopology): QueueDeclar
       'x-message-ttl': tierMs,
       'x-dead-letter-exchange': '',
       'x-dead-letter-routing-key': topology.queue,
+      ...kindArguments(topology.queueKind, { deadLetters: true, consumed: false }),
     },
   }));
 }
@@ -71,13 +116,14 @@ const TENANT_DELAY_QUEUE_EXPIRES_MS = 25 * 60 * 60 * 1000;
  * handed out in increasing order per tenant, so per-message TTLs expire head first and the queue stays
  * FIFO; it dead-letters back into the work queue like the tier queues.
  */
-export function tenantDelayQueueDeclaration(topology: Pick<WorkQueueTopology, 'queue'>, tenantId: string): QueueDeclaration {
+export function tenantDelayQueueDeclaration(topology: Pick<WorkQueueTopology, 'queue' | 'queueKind'>, tenantId: string): QueueDeclaration {
   return {
     name: `${delayQueuePrefix(topology.queue)}${tenantId}`,
     arguments: {
       'x-dead-letter-exchange': '',
       'x-dead-letter-routing-key': topology.queue,
       'x-expires': TENANT_DELAY_QUEUE_EXPIRES_MS,
+      ...kindArguments(topology.queueKind, { deadLetters: true, consumed: false }),
     },
   };
 }

@@ -9,7 +9,15 @@ export function amqpUrlFromParts(env: BrokerAddress): string {
   return `amqp://${credentials}@${env.RABBITMQ_HOST}:${env.RABBITMQ_PORT}${vhost}`;
 }
 
-/** The broker a service talks to: `RABBITMQ_URL` when set, else the URL built from its parts. */
-export function rabbitMqUrlOf(env: BrokerAddress & Pick<RabbitMqEnv, 'RABBITMQ_URL'>): string {
-  return env.RABBITMQ_URL ?? amqpUrlFromParts(env);
+type BrokerUrls = BrokerAddress & Pick<RabbitMqEnv, 'RABBITMQ_URL' | 'RABBITMQ_URLS'>;
+
+/** The brokers a service may talk to, in order: `RABBITMQ_URLS` or `RABBITMQ_URL` (either may list several), else the URL built from its parts. */
+export function rabbitMqUrlsOf(env: BrokerUrls): string[] {
+  const list = env.RABBITMQ_URLS ?? env.RABBITMQ_URL;
+  return list ? list.split(',').map((url) => url.trim()) : [amqpUrlFromParts(env)];
+}
+
+/** The first broker a service talks to, for tools that make one short connection (the dead-letter tool). */
+export function rabbitMqUrlOf(env: BrokerUrls): string {
+  return rabbitMqUrlsOf(env)[0];
 }

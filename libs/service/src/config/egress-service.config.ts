@@ -1,4 +1,5 @@
-import { rabbitMqUrlOf } from './amqp-url';
+import type { QueueKind } from '@lib/messaging';
+import { rabbitMqUrlsOf } from './amqp-url';
 import { EgressServiceEnv, LogLevel } from './egress-service-env.schema';
 
 /** Name (logs, metric prefix) and version of a running service. */
@@ -15,7 +16,14 @@ export class EgressServiceConfig {
   readonly service: ServiceIdentity;
   readonly http: { host: string; port: number };
   readonly log: { level: LogLevel };
-  readonly rabbitmq: { url: string; prefetch: number; publishTimeoutMs: number; connectTimeoutMs: number; shutdownTimeoutMs: number };
+  readonly rabbitmq: {
+    urls: string[];
+    queueKind: QueueKind;
+    prefetch: number;
+    publishTimeoutMs: number;
+    connectTimeoutMs: number;
+    shutdownTimeoutMs: number;
+  };
   readonly tenantService: { url: string; token: string; timeoutMs: number; maxInFlight: number };
   readonly credentials: { cacheTtlMs: number; negativeCacheTtlMs: number };
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
@@ -28,7 +36,8 @@ export class EgressServiceConfig {
     this.http = { host: env.HTTP_HOST, port: env.PORT };
     this.log = { level: env.LOG_LEVEL };
     this.rabbitmq = {
-      url: rabbitMqUrlOf(env),
+      urls: rabbitMqUrlsOf(env),
+      queueKind: { type: env.RABBITMQ_QUEUE_TYPE, deliveryLimit: env.RABBITMQ_DELIVERY_LIMIT },
       prefetch: env.RABBITMQ_PREFETCH,
       publishTimeoutMs: env.RABBITMQ_PUBLISH_TIMEOUT_MS,
       connectTimeoutMs: env.RABBITMQ_CONNECT_TIMEOUT_MS,

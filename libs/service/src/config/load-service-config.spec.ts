@@ -34,7 +34,8 @@ describe('loadServiceConfig with the shared egress-service variables', () => {
       http: { host: '0.0.0.0', port: 8080 },
       log: { level: 'info' },
       rabbitmq: {
-        url: 'amqp://guest:guest@127.0.0.1:5672',
+        urls: ['amqp://guest:guest@127.0.0.1:5672'],
+        queueKind: { type: 'classic', deliveryLimit: 20 },
         prefetch: 600,
         publishTimeoutMs: 5000,
         connectTimeoutMs: 30000,
@@ -80,12 +81,35 @@ describe('loadServiceConfig with the shared egress-service variables', () => {
       RABBITMQ_VHOST: 'egress',
     };
     const fromParts = new EgressServiceConfig(identity, loadServiceConfig(SampleServiceEnv, { ...required, ...parts }));
-    expect(fromParts.rabbitmq.url).toBe('amqp://svc:p%40ss%2Fword@rabbit:5673/egress');
+    expect(fromParts.rabbitmq.urls).toEqual(['amqp://svc:p%40ss%2Fword@rabbit:5673/egress']);
     const given = new EgressServiceConfig(
       identity,
       loadServiceConfig(SampleServiceEnv, { ...required, ...parts, RABBITMQ_URL: 'amqps://u:p@mq:5671/v' }),
     );
-    expect(given.rabbitmq.url).toBe('amqps://u:p@mq:5671/v');
+    expect(given.rabbitmq.urls).toEqual(['amqps://u:p@mq:5671/v']);
+  });
+
+  it("takes a cluster's nodes from RABBITMQ_URLS or from a list in RABBITMQ_URL, in order", () => {
+    const nodes = 'amqp://u:p@mq-0:5672/v, amqp://u:p@mq-1:5672/v,amqp://u:p@mq-2:5672/v';
+    const expected = ['amqp://u:p@mq-0:5672/v', 'amqp://u:p@mq-1:5672/v', 'amqp://u:p@mq-2:5672/v'];
+    for (const variable of ['RABBITMQ_URLS', 'RABBITMQ_URL']) {
+      const config = new EgressServiceConfig(identity, loadServiceConfig(SampleServiceEnv, { ...required, [variable]: nodes }));
+      expect(config.rabbitmq.urls).toEqual(expected);
+    }
+  });
+
+  it('declares classic queues unless RABBITMQ_QUEUE_TYPE says quorum, with its delivery limit', () => {
+    const classic = new EgressServiceConfig(identity, loadServiceConfig(SampleServiceEnv, required));
+    expect(classic.rabbitmq.queueKind).toEqual({ type: 'classic', deliveryLimit: 20 });
+    const env = { ...required, RABBITMQ_QUEUE_TYPE: 'quorum', RABBITMQ_DELIVERY_LIMIT: '5' };
+    const quorum = new EgressServiceConfig(identity, loadServiceConfig(SampleServiceEnv, env));
+    expect(quorum.rabbitmq.queueKind).toEqual({ type: 'quorum', deliveryLimit: 5 });
+  });
+
+  it('refuses the broker address in both RABBITMQ_URLS and RABBITMQ_URL', () => {
+    expect(problemsOf({ ...required, RABBITMQ_URLS: 'amqp://mq-0', RABBITMQ_URL: 'amqp://mq-1' })).toEqual([
+      'RABBITMQ_URLS and RABBITMQ_URL are both set: set one of them',
+    ]);
   });
 
   it('treats empty values as unset', () => {
@@ -98,7 +122,11 @@ describe('loadServiceConfig with the shared egress-service variables', () => {
   });
 
   it.each([
-    ['RABBITMQ_URL', 'http://mq', 'RABBITMQ_URL must be an amqp:// or amqps:// URL'],
+    ['RABBITMQ_URL', 'http://mq', 'RABBITMQ_URL must be an amqp:// or amqps:// URL, or several separated by commas'],
+    ['RABBITMQ_URL', 'amqp://mq-0,,amqp://mq-1', 'RABBITMQ_URL must be an amqp:// or amqps:// URL, or several separated by commas'],
+    ['RABBITMQ_URLS', 'amqp://mq-0, http://mq-1', 'RABBITMQ_URLS must be amqp:// or amqps:// URLs separated by commas'],
+    ['RABBITMQ_QUEUE_TYPE', 'stream', 'RABBITMQ_QUEUE_TYPE must be classic or quorum'],
+    ['RABBITMQ_DELIVERY_LIMIT', '1', 'RABBITMQ_DELIVERY_LIMIT must not be less than 2'],
     ['RABBITMQ_PORT', '70000', 'RABBITMQ_PORT must not be greater than 65535'],
     ['RABBITMQ_PREFETCH', '0', 'RABBITMQ_PREFETCH must not be less than 1'],
     ['RABBITMQ_CONNECT_TIMEOUT_MS', '10', 'RABBITMQ_CONNECT_TIMEOUT_MS must not be less than 100'],
@@ -175,6 +203,7 @@ describe('loadServiceConfig with the broker variables only', () => {
   it('needs no other variable and applies the broker defaults', () => {
     expect({ ...loadServiceConfig(RabbitMqEnv, {}) }).toEqual({
       RABBITMQ_URL: undefined,
+      RABBITMQ_URLS: undefined,
       RABBITMQ_HOST: '127.0.0.1',
       RABBITMQ_PORT: 5672,
       RABBITMQ_USER: 'guest',
@@ -182,6 +211,8 @@ describe('loadServiceConfig with the broker variables only', () => {
       RABBITMQ_VHOST: '/',
       RABBITMQ_PREFETCH: 600,
       RABBITMQ_CONNECT_TIMEOUT_MS: 30000,
+      RABBITMQ_QUEUE_TYPE: 'classic',
+      RABBITMQ_DELIVERY_LIMIT: 20,
       RABBITMQ_PUBLISH_TIMEOUT_MS: 5000,
     });
   });
