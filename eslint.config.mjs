@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Code that reads JSON off the wire to check it (tests, benchmarks, simulators, document checks) may use `any`. */
-const INSPECTING_CODE = ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.chaos-spec.ts', '**/test/**', 'test/**', 'bench/**', 'scripts/**', 'docs/**', 'ops/**', 'libs/testing/**', 'apps/*/sandbox/**'];
+const INSPECTING_CODE = ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.chaos-spec.ts', '**/test/**', 'test/**', 'bench/**', 'scripts/**', 'docs/**', 'ops/**', 'deploy/**', 'libs/testing/**', 'apps/*/sandbox/**'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },

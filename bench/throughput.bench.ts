@@ -2,14 +2,16 @@
  * Throughput, latency and footprint of the whatsapp-api-service (built, as deployed) against the bare
  * reference (consume, POST, ack: bench/bare-consumer.js), side by side in the same run, same broker, same simulators.
  *
- *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50] [--prefetch 600] [--rate 0] [--case 0|1] [--runs 1] [--profile]
+ *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50] [--prefetch 600] [--rate 0] [--case 0|1] [--runs 1] [--replicas 1] [--profile]
  *
  * Cases: 50 tenants with a 70 % text / 20 % template / 10 % media mix, and one tenant with a
  * 1,000 msg/s limit. Latency is publish to Meta's answer (the simulator records a request once its
  * latency has passed); the overhead is that minus the simulated latency: time in the broker and the
  * consumer. Read it below saturation (`--rate 500`): at full speed it is mostly queueing. `--runs 3` runs each
  * consumer three times and adds the medians; `--profile` runs the service under `--cpu-prof` and prints where
- * its CPU time went. Prints a table and writes bench/results/throughput-<time>.json (and the profiles beside it).
+ * its CPU time went. `--replicas 3` runs three service processes on the same queue (the bare consumer stays one)
+ * and reports their aggregate throughput and CPU. Prints a table and writes bench/results/throughput-<time>.json
+ * (and the profiles beside it).
  */
 import { outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
 import * as amqplib from 'amqplib';
@@ -38,6 +40,10 @@ const RUNS = flag('runs', 1);
 /** Messages published in the first 5 s are left out of the warm overhead. */
 const WARM_UP_MS = 5000;
 const PROFILE = switchedOn('profile');
+/** Service processes consuming the same queue, as replicas do (EXPECTED_REPLICAS set to match). */
+const REPLICAS = flag('replicas', 1);
+if (!Number.isInteger(REPLICAS) || REPLICAS < 1) throw new Error(`--replicas ${REPLICAS}: expected a whole number of at least 1`);
+if (PROFILE && REPLICAS > 1) throw new Error('--profile profiles one service process: use it with --replicas 1');
 /** Extra options for the service's node, e.g. heap sizes to compare with what `npm start` ships. */
 const NODE_FLAGS = textFlag('node-flags').split(' ').filter(Boolean);
 const ROOT = join(__dirname, '..');
@@ -74,10 +80,9 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   const env = { ...stack.env, RABBITMQ_PREFETCH: String(PREFETCH), PREFETCH: String(PREFETCH) };
   const profileName = `throughput-${Date.now()}.cpuprofile`;
   const nodeArgs = [...NODE_FLAGS, ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', profileName] : [])];
-  const consumer =
-    kind === 'bare' ? await startBareConsumer('bench/bare-consumer.js', env) : await ServiceProcess.start(env, { built: true, nodeArgs });
-  const pid = kind === 'bare' ? (consumer as { child: ChildProcess }).child.pid! : (consumer as ServiceProcess).child.pid!;
-  const sampler = new ProcessSampler(pid).start();
+  const consumers: Array<{ child: ChildProcess; stop: () => Promise<unknown> }> =
+    kind === 'bare' ? [await startBareConsumer('bench/bare-consumer.js', env)] : await startReplicas(env, nodeArgs);
+  const samplers = consumers.map((consumer) => new ProcessSampler(consumer.child.pid!).start());
 
   const connection = await amqplib.connect(vhost.url);
   const channel = await connection.createConfirmChannel();
@@ -106,7 +111,7 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     while (meta.accepted().length < MESSAGES && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const footprint = sampler.stop();
+  const footprint = combinedFootprint(samplers.map((sampler) => sampler.stop()));
 
   const perRecipient = new Map<string, number>();
   for (const request of meta.accepted()) perRecipient.set(request.body.to, (perRecipient.get(request.body.to) ?? 0) + 1);
@@ -123,13 +128,14 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   const result = {
     kind,
     case: benchCase.name,
+    replicas: consumers.length,
     messages: MESSAGES,
     throughputPerSecond: Math.round((meta.accepted().length / (lastReceipt - startedAt)) * 1000),
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
     overheadMs: { p50: percentile(latencies, 50) - META_LATENCY_MS, p99: percentile(latencies, 99) - META_LATENCY_MS },
     /** The same for the messages published after the first WARM_UP_MS (JIT, first connections and credential fetches behind them). */
     warmOverheadMs: { p50: percentile(warm, 50) - META_LATENCY_MS, p99: percentile(warm, 99) - META_LATENCY_MS },
-    /** Process CPU time over messages handled. */
+    /** CPU time of the consumer processes over messages handled. */
     cpuMicrosPerMessage: Math.round((footprint.cpuSeconds * 1e6) / MESSAGES),
     ...footprint,
     lost: MESSAGES - perRecipient.size,
@@ -139,10 +145,28 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     credentialFetchesPerTenant: Math.max(...tenants.map((tenant) => stack.tenantService.requestsFor(tenant.tenantId))),
   };
   await connection.close();
-  await consumer.stop();
+  await Promise.all(consumers.map((consumer) => consumer.stop()));
   await stack.stop();
   if (kind === 'service' && PROFILE) printProfile(join(PROFILE_DIR, profileName));
   return result;
+}
+
+/** `REPLICAS` built service processes on the same queue, told how many they are, started one after the other. */
+async function startReplicas(env: Record<string, string>, nodeArgs: string[]): Promise<ServiceProcess[]> {
+  const replicas: ServiceProcess[] = [];
+  for (let replica = 0; replica < REPLICAS; replica += 1) {
+    replicas.push(await ServiceProcess.start({ ...env, EXPECTED_REPLICAS: String(REPLICAS) }, { built: true, nodeArgs }));
+  }
+  return replicas;
+}
+
+/** The consumer processes as one: CPU time and CPU % summed (100 % is one core), the largest process's peak RSS. */
+function combinedFootprint(footprints: Array<ReturnType<ProcessSampler['stop']>>): ReturnType<ProcessSampler['stop']> {
+  return {
+    peakRssMb: Math.max(...footprints.map((footprint) => footprint.peakRssMb)),
+    cpuSeconds: footprints.reduce((sum, footprint) => sum + footprint.cpuSeconds, 0),
+    cpuPercent: footprints.reduce((sum, footprint) => sum + footprint.cpuPercent, 0),
+  };
 }
 
 function printProfile(file: string): void {
@@ -183,7 +207,11 @@ async function main(): Promise<void> {
   const file = join(ROOT, `bench/results/throughput-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ metaLatencyMs: META_LATENCY_MS, messages: MESSAGES, prefetch: PREFETCH, rate: RATE, results }, null, 2),
+    JSON.stringify(
+      { metaLatencyMs: META_LATENCY_MS, messages: MESSAGES, prefetch: PREFETCH, rate: RATE, replicas: REPLICAS, results },
+      null,
+      2,
+    ),
   );
   console.log(`Written to ${file}`);
 }
@@ -192,6 +220,7 @@ function flatten(result: Result) {
   return {
     case: result.case,
     kind: result.kind,
+    replicas: result.replicas,
     'msg/s': result.throughputPerSecond,
     'p50 ms': result.latencyMs.p50,
     'p95 ms': result.latencyMs.p95,

@@ -1,12 +1,10 @@
 import { createTestVhost, PrivateRedisServer, TestVhost, waitUntil } from '@lib/testing';
-import Redis from 'ioredis';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { genesysCase, whatsappCase } from './support/chaos-cases';
 import { recordScenario } from './support/chaos-report';
-import { PublishedMessage } from './support/fault-outcome-count';
 import { FaultObserver } from './support/fault-observer';
-import { acceptedFor, acceptedKeysOf, FaultRig, settleAndCount } from './support/fault-rig';
+import { acceptedButUnrecorded, acceptedFor, acceptedKeysOf, FaultRig, settleAndCount } from './support/fault-rig';
 import { genesysChaosTenants } from './support/genesys-fault-rig';
 import { chaosTenants } from './support/whatsapp-fault-rig';
 
@@ -17,17 +15,6 @@ const CASES = [
 ];
 // A stale claim is taken over after HANDLER_TIMEOUT_MS: kept short so the killed process's claims expire within the scenario.
 const SERVICE_ENV = { HANDLER_TIMEOUT_MS: '5000', RETRY_BASE_DELAY_MS: '2000', RETRY_MAX_DELAY_MS: '8000', CB_HALF_OPEN_AFTER_MS: '2000' };
-
-/** Ids the vendor accepted whose `sent` was not in the ledger when the process died: the only ones that may go out twice. */
-async function acceptedButUnrecorded(redisUrl: string, prefix: string, accepted: PublishedMessage[]): Promise<Set<string>> {
-  const redis = new Redis(redisUrl);
-  try {
-    const values = accepted.length ? await redis.mget(...accepted.map((m) => `${prefix}msg:${m.tenantId}:${m.id}`)) : [];
-    return new Set(accepted.filter((_, i) => !values[i]?.startsWith('sent:')).map((m) => m.id));
-  } finally {
-    redis.disconnect();
-  }
-}
 
 describe.each(CASES)('scenario 1 ($chaos.service): kill -9 with messages in flight or waiting for retry', ({ chaos, messages, label }) => {
   let vhost: TestVhost;

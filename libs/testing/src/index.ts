@@ -29,6 +29,7 @@ export * from './simulators/meta/meta-graph.simulator';
 export * from './simulators/meta/meta-request.validator';
 export * from './simulators/meta/meta-status-webhook';
 export * from './simulators/tenant-service/tenant-service.simulator';
+export * from './rabbitmq/private-broker-cluster';
 export * from './rabbitmq/private-broker-node';
 export * from './redis/in-process-shared-state';
 export * from './redis/private-redis-server';

@@ -1,4 +1,5 @@
 import { ServiceProcess, waitUntil } from '@lib/testing';
+import Redis from 'ioredis';
 import { ChaosContract } from './chaos-contract';
 import { countOutcomes, OutcomeCount, PublishedMessage } from './fault-outcome-count';
 import { FaultObserver } from './fault-observer';
@@ -117,4 +118,15 @@ export function unpublishedStatusEvents(service: ServiceProcess): number {
     .output()
     .split('\n')
     .filter((line) => /"status_event_(not_published|unconfirmed)"/.test(line)).length;
+}
+
+/** Ids the vendor accepted whose `sent` was not in the ledger when the process died: the only ones that may go out twice. */
+export async function acceptedButUnrecorded(redisUrl: string, prefix: string, accepted: PublishedMessage[]): Promise<Set<string>> {
+  const redis = new Redis(redisUrl);
+  try {
+    const values = accepted.length ? await redis.mget(...accepted.map((m) => `${prefix}msg:${m.tenantId}:${m.id}`)) : [];
+    return new Set(accepted.filter((_, i) => !values[i]?.startsWith('sent:')).map((m) => m.id));
+  } finally {
+    redis.disconnect();
+  }
 }

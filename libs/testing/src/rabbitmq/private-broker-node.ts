@@ -87,6 +87,11 @@ export class PrivateBrokerNode {
     await this.ctl('await_startup');
   }
 
+  /** `kill -9` of the node: no goodbye to clients or to the other nodes of its cluster; `dispose()` still removes its files. */
+  kill(): void {
+    this.killNow();
+  }
+
   /** Raises (or clears) the memory alarm: while raised, the broker blocks every publishing connection. */
   async setMemoryAlarm(blocked: boolean): Promise<void> {
     await this.ctl('set_vm_memory_high_watermark', blocked ? '0' : DEFAULT_WATERMARK);

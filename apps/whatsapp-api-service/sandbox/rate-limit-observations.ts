@@ -1,0 +1,46 @@
+import { MetaGraphSimulator, RecordedRequest, ServiceProcess } from '@lib/testing';
+import request from 'supertest';
+import { EgressSandbox } from './egress-sandbox';
+
+type BusinessNumber = { phoneNumberId: string };
+
+/** The most requests Meta accepted in any sliding one-second window. */
+export function busiestSecond(requests: RecordedRequest[]): number {
+  const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+  let busiest = 0;
+  for (let start = 0, end = 0; end < times.length; end += 1) {
+    while (times[end] - times[start] >= 1000) start += 1;
+    busiest = Math.max(busiest, end - start + 1);
+  }
+  return busiest;
+}
+
+/** How many times messages of a tenant were parked for their rate limit, from the metrics of the in-process service or a replica. */
+export async function parkedCount(service: EgressSandbox | ServiceProcess, tenantId: string): Promise<number> {
+  const text =
+    service instanceof EgressSandbox
+      ? (await request(service.app.getHttpServer()).get('/metrics')).text
+      : await (await fetch(`${service.url}/metrics`)).text();
+  return Number(new RegExp(`messages_retried_total\\{tenant="${tenantId}",category="THROTTLED"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+}
+
+/** The sends of a number Meta accepted. */
+export const sentBy = (meta: MetaGraphSimulator, number: BusinessNumber): RecordedRequest[] =>
+  meta.accepted().filter((r) => r.phoneNumberId === number.phoneNumberId);
+
+/**
+ * How many of a number's calls Meta refused with 130429, and the most the pacing may cause. Sends are
+ * paced at the limit, so one that a loaded service writes late can share Meta's sliding second with
+ * the sends of the next window, whatever the rate. A refused send is retried, never lost; the bound is
+ * the share of refusals the benchmark allows one number at its limit. Each refusal also lowers the
+ * number's pace, and the messages holding slots of the old pace are parked again: once per message
+ * while no call is refused, once more per refusal at most.
+ */
+export function refusalsOf(meta: MetaGraphSimulator, number: BusinessNumber) {
+  const refused = meta.requests.filter((r) => r.phoneNumberId === number.phoneNumberId && r.errorCode === 130429).length;
+  return {
+    refused,
+    allowed: Math.ceil((sentBy(meta, number).length + refused) * 0.01),
+    parkBound: (messages: number) => messages * (1 + refused),
+  };
+}

@@ -1,0 +1,58 @@
+import { outboundEnvelope, waitUntil } from '@lib/testing';
+import { busiestSecond, parkedCount, refusalsOf, sentBy } from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
+import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
+import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const FAST = { tenantId: 'fast', phoneNumberId: '400000000000002', accessToken: 'EAAG-fast', messagesPerSecond: 80 };
+const FLOOD = { tenantId: 'flood', phoneNumberId: '400000000000004', accessToken: 'EAAG-flood', messagesPerSecond: 80 };
+
+/**
+ * A flood for one number, judged to the millisecond: paced sends one interval apart must reach Meta
+ * at least a second apart per window. So it runs here, one scenario at a time, and the service runs in
+ * a process of its own: sharing two cores with the parallel suites, or the simulator's event loop,
+ * makes the host's scheduling delays count as the service sending early.
+ */
+describe('pacing under a flood for one number, run alone (real RabbitMQ and Redis)', () => {
+  const sandbox = useEgressSandbox('chaos-flood', { redisUrl: REDIS_URL, inProcessService: false, env: { EXPECTED_REPLICAS: '1' } }, [
+    FAST,
+    FLOOD,
+  ]);
+
+  it("parks a flood once per message and keeps another tenant's messages flowing past it", async () => {
+    const replica = await ServiceProcess.start({ ...sandbox().env, LOG_LEVEL: 'warn' });
+    try {
+      const flood = Array.from({ length: 3000 }, (_, i) => outboundEnvelope({ ...FLOOD, to: `+4914${String(i).padStart(9, '0')}` }));
+      for (const envelope of flood) await sandbox().publish(envelope);
+      const other = Array.from({ length: 40 }, (_, i) => outboundEnvelope({ ...FAST, to: `+4913${String(i).padStart(9, '0')}` }));
+      for (const envelope of other) await sandbox().publish(envelope);
+
+      const statuses = await Promise.all(other.map((e) => sandbox().waitForStatus(e.metadata.internalId, 30_000)));
+      expect(statuses.every((s) => s.status === 'sent')).toBe(true);
+      const floodSent = sentBy(sandbox().meta, FLOOD).length;
+      expect(floodSent).toBeLessThan(flood.length / 2);
+      expect(busiestSecond(sentBy(sandbox().meta, FLOOD))).toBeLessThanOrEqual(FLOOD.messagesPerSecond);
+      const { refused, allowed, parkBound } = refusalsOf(sandbox().meta, FLOOD);
+      expect(refused).toBeLessThanOrEqual(allowed);
+
+      // The whole flood has left the work queue: what is not sent waits in the tenant's delay queue,
+      // each message parked once for its own slot.
+      await waitUntil(
+        'the flood to leave the work queue',
+        async () => (await sandbox().probe.messageCount('outbound-processed')) === 0,
+        60_000,
+      );
+      const parked = await parkedCount(replica, FLOOD.tenantId);
+      expect(parked).toBeLessThanOrEqual(parkBound(flood.length));
+      expect(parked + sentBy(sandbox().meta, FLOOD).length).toBeGreaterThanOrEqual(flood.length);
+      // What is neither sent nor in the broker is in the service, which holds at most its bulkhead of one tenant.
+      const waiting = await sandbox().probe.messageCount(`outbound-processed.delay.${FLOOD.tenantId}`);
+      const queued = await sandbox().probe.messageCount('outbound-processed');
+      const { maxInFlightPerTenant } = sandbox().config.resilience;
+      expect(flood.length - waiting - queued - sentBy(sandbox().meta, FLOOD).length).toBeLessThanOrEqual(maxInFlightPerTenant);
+      expect(waiting).toBeGreaterThan(0);
+    } finally {
+      expect(await replica.stop()).toBe(0);
+    }
+  }, 150_000);
+});
