@@ -120,8 +120,11 @@ export function unpublishedStatusEvents(service: ServiceProcess): number {
     .filter((line) => /"status_event_(not_published|unconfirmed)"/.test(line)).length;
 }
 
-/** Ids the vendor accepted whose `sent` was not in the ledger when the process died: the only ones that may go out twice. */
-export async function acceptedButUnrecorded(redisUrl: string, prefix: string, accepted: PublishedMessage[]): Promise<Set<string>> {
+/** Ids of `published` the vendor accepted whose `sent` was not in the ledger when the process died: the only ones that may go out twice. */
+export async function acceptedButUnrecorded(rig: FaultRig, redisUrl: string, published: PublishedMessage[]): Promise<Set<string>> {
+  const acceptedKeys = new Set(acceptedKeysOf(rig));
+  const accepted = published.filter((m) => acceptedKeys.has(m.sendKey));
+  const prefix = rig.env.REDIS_KEY_PREFIX;
   const redis = new Redis(redisUrl);
   try {
     const values = accepted.length ? await redis.mget(...accepted.map((m) => `${prefix}msg:${m.tenantId}:${m.id}`)) : [];
