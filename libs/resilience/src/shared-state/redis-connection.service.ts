@@ -4,12 +4,16 @@ import Redis from 'ioredis';
 import { Gauge } from 'prom-client';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 
+const PROBE_INTERVAL_MS = 500;
+
 /**
  * The one Redis connection of a replica, if `redisUrl` is set. Commands issued in the same tick are
  * auto-pipelined (one write, one read for all of them). Commands fail fast while disconnected
  * (no offline queue), so callers fall back to in-process state at once; the connection keeps
- * reconnecting with backoff. The switch to and from degraded mode is logged once each way and
- * exported as `redis_connected` (only when Redis is configured, so a replica without it never alerts).
+ * reconnecting with backoff. A command that fails on a connection still open (a timeout while this
+ * process or Redis was starved of CPU) degrades it too, until a PING answers. The switch to and from
+ * degraded mode is logged once each way and exported as `redis_connected` (only when Redis is
+ * configured, so a replica without it never alerts).
  */
 @Injectable()
 export class RedisConnection implements OnApplicationShutdown {
@@ -18,6 +22,8 @@ export class RedisConnection implements OnApplicationShutdown {
   private ready = false;
   private degradedLogged = false;
   private readonly connected?: Gauge;
+  private probe?: NodeJS.Timeout;
+  private readonly availableListeners: (() => void)[] = [];
 
   constructor(@Inject(SHARED_STATE_OPTIONS) options: SharedStateOptions, metrics: MetricFactory) {
     if (!options.redisUrl) return;
@@ -48,6 +54,11 @@ export class RedisConnection implements OnApplicationShutdown {
     return this.ready && this.client?.status === 'ready';
   }
 
+  /** Calls `listener` each time Redis becomes available again, before any command issued after that moment. */
+  onAvailable(listener: () => void): void {
+    this.availableListeners.push(listener);
+  }
+
   /**
    * Runs `viaRedis` while Redis is available; otherwise, or when it fails (which marks Redis
    * degraded), runs `inMemory`: the one place that decides between shared and per-process state.
@@ -67,21 +78,41 @@ export class RedisConnection implements OnApplicationShutdown {
   markDegraded(reason: string): void {
     this.ready = false;
     this.connected?.set(0);
+    this.probeWhileOpen();
     if (this.degradedLogged) return;
     this.degradedLogged = true;
     this.logger.error({ event: 'redis_unavailable', reason, fallback: 'in-process state, per-replica guarantees' });
   }
 
   private markReady(): void {
+    clearTimeout(this.probe);
+    this.probe = undefined;
     this.ready = true;
     this.connected?.set(1);
+    for (const listener of this.availableListeners) listener();
     if (!this.degradedLogged) return;
     this.degradedLogged = false;
     this.logger.log({ event: 'redis_available' });
   }
 
+  /** A closed connection announces its return with `ready`; an open one that failed a command has to be asked. */
+  private probeWhileOpen(): void {
+    if (this.probe || !this.client) return;
+    this.probe = setTimeout(() => {
+      this.probe = undefined;
+      const client = this.client!;
+      if (client.status !== 'ready') return;
+      client.ping().then(
+        () => this.markReady(),
+        (error: Error) => this.markDegraded(error.message),
+      );
+    }, PROBE_INTERVAL_MS);
+    this.probe.unref();
+  }
+
   /** QUIT when connected (lets pending replies arrive); a disconnected client would wait to reconnect first. */
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.probe);
     if (!this.client) return;
     if (this.client.status !== 'ready') {
       this.client.disconnect();
