@@ -1,5 +1,5 @@
 import { MetricFactory } from '@lib/observability';
-import { DeliveryLedger, RedisConnection, SharedStateOptions } from '@lib/resilience';
+import { ClaimResult, DeliveryLedger, RedisConnection, SharedStateOptions } from '@lib/resilience';
 import { waitUntil } from '@lib/testing';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +8,8 @@ import { register } from 'prom-client';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const T0 = 1_800_000_000_000;
+
+const claimedAt = (claim: ClaimResult): number => (claim.outcome === 'claimed' ? claim.claimedAt : NaN);
 
 /** The delivery ledger on a real Redis (its Lua scripts), as two replicas share it. */
 describe('DeliveryLedger on Redis (two replicas)', () => {
@@ -44,9 +46,9 @@ describe('DeliveryLedger on Redis (two replicas)', () => {
   it('lets one replica claim a message; the other sees it in progress, per tenant, for a day at most', async () => {
     const id = messageId();
     at(0);
-    expect(await replicaA.claim('acme', id)).toEqual({ outcome: 'claimed' });
+    expect(await replicaA.claim('acme', id)).toMatchObject({ outcome: 'claimed' });
     expect(await replicaB.claim('acme', id)).toEqual({ outcome: 'in-progress' });
-    expect(await replicaB.claim('globex', id)).toEqual({ outcome: 'claimed' });
+    expect(await replicaB.claim('globex', id)).toMatchObject({ outcome: 'claimed' });
     expect(await inspector.get(messageKey('acme', id))).toBe(`processing:${T0}`);
     const ttl = await inspector.ttl(messageKey('acme', id));
     expect(ttl).toBeGreaterThan(DAY_MS / 1000 - 60);
@@ -60,7 +62,7 @@ describe('DeliveryLedger on Redis (two replicas)', () => {
     at(options.staleClaimMs);
     expect(await replicaB.claim('acme', id)).toEqual({ outcome: 'in-progress' });
     at(options.staleClaimMs + 1);
-    expect(await replicaB.claim('acme', id)).toEqual({ outcome: 'claimed' });
+    expect(await replicaB.claim('acme', id)).toMatchObject({ outcome: 'claimed' });
     expect(await replicaA.claim('acme', id)).toEqual({ outcome: 'in-progress' });
   });
 
@@ -76,12 +78,23 @@ describe('DeliveryLedger on Redis (two replicas)', () => {
 
   it('gives up a claim on release so the other replica can handle a retry; a release never erases a sent record', async () => {
     const id = messageId();
-    await replicaA.claim('acme', id);
-    await replicaA.release('acme', id);
-    expect(await replicaB.claim('acme', id)).toEqual({ outcome: 'claimed' });
+    const first = await replicaA.claim('acme', id);
+    await replicaA.release('acme', id, claimedAt(first));
+    const second = await replicaB.claim('acme', id);
+    expect(second).toMatchObject({ outcome: 'claimed' });
     await replicaB.markSent('acme', id, null);
-    await replicaA.release('acme', id);
+    await replicaB.release('acme', id, claimedAt(second));
     expect(await replicaA.claim('acme', id)).toEqual({ outcome: 'sent', receipt: null });
+  });
+
+  it('keeps the claim the other replica took over when the stale one is given up late', async () => {
+    const id = messageId();
+    at(0);
+    const stale = await replicaA.claim('acme', id);
+    at(options.staleClaimMs + 1);
+    expect(await replicaB.claim('acme', id)).toMatchObject({ outcome: 'claimed' });
+    await replicaA.release('acme', id, claimedAt(stale));
+    expect(await replicaA.claim('acme', id)).toEqual({ outcome: 'in-progress' });
   });
 
   it('reads a record an earlier version wrote (the bare vendor id) through the claim script, never as claimable', async () => {

@@ -121,12 +121,17 @@ export class DeliveryPipeline {
       const busy = new DeliveryError(Category.DUPLICATE_IN_PROGRESS, `message ${messageId} is being handled by another consumer`);
       return this.afterFailure(envelope, context, busy, hooks);
     }
+    if (claim.outcome === 'unavailable') {
+      const unshared = new DeliveryError(Category.LEDGER_UNAVAILABLE, 'the delivery ledger in Redis is unreachable and other replicas share the queue');
+      return this.afterFailure(envelope, context, unshared, hooks);
+    }
+    context.state.sendBy = claim.claimedAt + this.options.sendWindowMs;
     const startedAt = performance.now();
     let receipt: R;
     try {
       receipt = await this.sendRefreshingOnce(envelope, context.state, hooks);
     } catch (error) {
-      await this.ledger.release(tenantId, messageId);
+      await this.ledger.release(tenantId, messageId, claim.claimedAt);
       if (error instanceof VendorCallFailure) return this.afterFailure(envelope, context, error, hooks, error.attemptLimit);
       if (error instanceof DeliveryError) return this.afterFailure(envelope, context, error, hooks);
       throw error;

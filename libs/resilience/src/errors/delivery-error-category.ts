@@ -37,6 +37,8 @@ export const DeliveryErrorCategory = {
   THROTTLED: 'THROTTLED',
   /** Another consumer is handling the same message right now. */
   DUPLICATE_IN_PROGRESS: 'DUPLICATE_IN_PROGRESS',
+  /** The shared delivery ledger (Redis) is unreachable while other replicas share the queue; no vendor call was made. */
+  LEDGER_UNAVAILABLE: 'LEDGER_UNAVAILABLE',
   /** An earlier message of the same conversation is waiting for a retry; this one waits behind it. */
   CONVERSATION_HELD: 'CONVERSATION_HELD',
   /** Handling took longer than its time limit. */

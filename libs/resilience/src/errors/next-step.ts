@@ -20,6 +20,7 @@ const CORE_STEPS: Record<CoreDeliveryErrorCategory, NextStep> = {
   [C.TENANT_BUSY]: 'defer',
   [C.THROTTLED]: 'defer',
   [C.DUPLICATE_IN_PROGRESS]: 'defer',
+  [C.LEDGER_UNAVAILABLE]: 'defer',
   [C.CONVERSATION_HELD]: 'defer',
   [C.HANDLING_TIMEOUT]: 'defer',
   [C.AUTH]: 'refresh-credentials',

@@ -1,7 +1,7 @@
 import { MetricFactory } from '@lib/observability';
 import { waitUntil } from '@lib/testing';
 import { register } from 'prom-client';
-import { DeliveryLedger } from './delivery-ledger.service';
+import { ClaimResult, DeliveryLedger } from './delivery-ledger.service';
 import { RedisConnection } from './redis-connection.service';
 import { SharedStateOptions } from './shared-state.options';
 
@@ -19,7 +19,7 @@ function storedInRedis() {
     set: async (key: string, value: string) => void values.set(key, value),
     evalsha: async (_sha: string, _keys: number, key: string) => values.get(key) ?? 'claimed',
   };
-  const connection = { withFallback: (viaRedis: (client: typeof redis) => Promise<unknown>) => viaRedis(redis) };
+  const connection = { withFallback: (viaRedis: (client: typeof redis) => Promise<unknown>) => viaRedis(redis), onAvailable: () => undefined };
   return { values, ledger: new DeliveryLedger(connection as unknown as RedisConnection, options) };
 }
 
@@ -31,6 +31,8 @@ function inProcess(overrides: Partial<SharedStateOptions> = {}): DeliveryLedger 
     own,
   );
 }
+
+const claimedAt = (claim: ClaimResult): number => (claim.outcome === 'claimed' ? claim.claimedAt : NaN);
 
 describe(DeliveryLedger.name, () => {
   afterEach(() => {
@@ -44,9 +46,9 @@ describe(DeliveryLedger.name, () => {
 
     it('claims a message once: a second claim while it is handled answers in-progress, per tenant', async () => {
       const ledger = inProcess();
-      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'claimed' });
+      expect(await ledger.claim('acme', 'm-1')).toMatchObject({ outcome: 'claimed' });
       expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'in-progress' });
-      expect(await ledger.claim('globex', 'm-1')).toEqual({ outcome: 'claimed' });
+      expect(await ledger.claim('globex', 'm-1')).toMatchObject({ outcome: 'claimed' });
     });
 
     it('lets a claim older than staleClaimMs be taken over (its consumer died before deciding), and only then', async () => {
@@ -56,7 +58,7 @@ describe(DeliveryLedger.name, () => {
       at(options.staleClaimMs);
       expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'in-progress' });
       at(options.staleClaimMs + 1);
-      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'claimed' });
+      expect(await ledger.claim('acme', 'm-1')).toMatchObject({ outcome: 'claimed' });
       expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'in-progress' });
     });
 
@@ -71,12 +73,23 @@ describe(DeliveryLedger.name, () => {
 
     it('gives up a claim on release, so a retry is handled normally; a release never erases a sent record', async () => {
       const ledger = inProcess();
-      await ledger.claim('acme', 'm-1');
-      await ledger.release('acme', 'm-1');
-      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'claimed' });
+      const first = await ledger.claim('acme', 'm-1');
+      await ledger.release('acme', 'm-1', claimedAt(first));
+      const second = await ledger.claim('acme', 'm-1');
+      expect(second).toMatchObject({ outcome: 'claimed' });
       await ledger.markSent('acme', 'm-1', null);
-      await ledger.release('acme', 'm-1');
+      await ledger.release('acme', 'm-1', claimedAt(second));
       expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'sent', receipt: null });
+    });
+
+    it('leaves a claim another consumer took over when the stale one is given up', async () => {
+      const ledger = inProcess();
+      at(0);
+      const stale = await ledger.claim('acme', 'm-1');
+      at(options.staleClaimMs + 1);
+      expect(await ledger.claim('acme', 'm-1')).toMatchObject({ outcome: 'claimed' });
+      await ledger.release('acme', 'm-1', claimedAt(stale));
+      expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'in-progress' });
     });
 
     it('holds a conversation behind one message; only that message lifts the hold', async () => {
@@ -120,7 +133,7 @@ describe(DeliveryLedger.name, () => {
       new RedisConnection(options, new MetricFactory({ serviceName: 'ledger-spec', version: '0', logLevel: 'silent' })),
       options,
     );
-    expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'claimed' });
+    expect(await ledger.claim('acme', 'm-1')).toMatchObject({ outcome: 'claimed' });
     await ledger.markSent('acme', 'm-1', receipt);
     expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'sent', receipt });
   });

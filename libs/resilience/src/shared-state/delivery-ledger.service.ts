@@ -10,7 +10,13 @@ import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options
  * service recorded it), so a redelivered copy can report the send exactly as the first time: the JSON
  * value it was stored as, or the raw text an earlier version stored (a bare vendor message id).
  */
-export type ClaimResult = { outcome: 'claimed' } | { outcome: 'in-progress' } | { outcome: 'sent'; receipt: unknown };
+export type ClaimResult =
+  /** `claimedAt` names this claim: only it may give the claim up again. */
+  | { outcome: 'claimed'; claimedAt: number }
+  | { outcome: 'in-progress' }
+  | { outcome: 'sent'; receipt: unknown }
+  /** Redis is configured but unreachable while other replicas share the queue: a claim in this process would not hold. */
+  | { outcome: 'unavailable' };
 
 export interface ConversationHold {
   messageId: string;
@@ -21,6 +27,7 @@ export interface ConversationHold {
 }
 
 const DAY_SECONDS = 24 * 60 * 60;
+const MAX_REMEMBERED = 200_000;
 const PROCESSING = 'processing:';
 const SENT = 'sent:';
 
@@ -38,11 +45,11 @@ return 'claimed'`,
   1,
 );
 
-/** DEL KEYS[1] only while its value starts with ARGV[1]. */
+/** DEL KEYS[1] only while its value is ARGV[1]. */
 const DELETE_IF_SCRIPT = new RedisScript(
   `
 local value = redis.call('GET', KEYS[1])
-if value and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+if value == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`,
   1,
 );
@@ -58,12 +65,17 @@ return 0`,
 
 /**
  * What happened to each message, for a day (`ledgerTtlS`): claimed while a consumer works on it, `sent` (with the
- * vendor's receipt) once the vendor accepted it. In Redis when it is reachable (so it holds across replicas), else in this process.
+ * vendor's receipt) once the vendor accepted it. In Redis when it is reachable (so it holds across replicas), else in
+ * this process: a single replica goes on claiming there, while several replicas (`expectedReplicas` > 1) get no claim
+ * at all, since another replica could be sending the same redelivered message. A `sent` record Redis refused is kept
+ * here and written to Redis as soon as it is reachable again, so no replica ever claims a message this one sent.
  * Also remembers, per conversation, which message is waiting for a retry so later ones queue behind it.
  */
 @Injectable()
 export class DeliveryLedger {
   private readonly memory: LRUCache<string, string>;
+  /** `sent` records Redis has not stored yet, oldest first. */
+  private readonly unsynced = new Map<string, string>();
   private readonly ttlS: number;
 
   constructor(
@@ -71,20 +83,24 @@ export class DeliveryLedger {
     @Inject(SHARED_STATE_OPTIONS) private readonly options: SharedStateOptions,
   ) {
     this.ttlS = options.ledgerTtlS ?? DAY_SECONDS;
-    this.memory = growingLruCache<string, string>(200_000, { ttl: this.ttlS * 1000 });
+    this.memory = growingLruCache<string, string>(MAX_REMEMBERED, { ttl: this.ttlS * 1000 });
+    redis.onAvailable(() => this.writeUnsynced());
   }
 
   claim(tenantId: string, messageId: string): Promise<ClaimResult> {
     const key = this.messageKey(tenantId, messageId);
     const now = Date.now();
+    const known = this.memory.get(key);
+    if (known?.startsWith(SENT)) return Promise.resolve(claimResultOf(known, now));
     return this.redis.withFallback(
-      async (redis) => claimResultOf((await CLAIM_SCRIPT.run(redis, [key, now, this.options.staleClaimMs, this.ttlS])) as string),
+      async (redis) => claimResultOf((await CLAIM_SCRIPT.run(redis, [key, now, this.options.staleClaimMs, this.ttlS])) as string, now),
       () => {
+        if (this.redis.configured && this.options.expectedReplicas > 1) return { outcome: 'unavailable' };
         const value = this.memory.get(key);
-        if (value?.startsWith(SENT)) return claimResultOf(value);
-        if (value && now - Number(value.slice(PROCESSING.length)) <= this.options.staleClaimMs) return claimResultOf('in-progress');
+        if (value?.startsWith(SENT)) return claimResultOf(value, now);
+        if (value && now - Number(value.slice(PROCESSING.length)) <= this.options.staleClaimMs) return claimResultOf('in-progress', now);
         this.memory.set(key, `${PROCESSING}${now}`);
-        return claimResultOf('claimed');
+        return claimResultOf('claimed', now);
       },
     );
   }
@@ -95,16 +111,23 @@ export class DeliveryLedger {
     const value = `${SENT}${JSON.stringify(receipt ?? null)}`;
     return this.redis.withFallback(
       async (redis) => void (await redis.set(key, value, 'EX', this.ttlS)),
-      () => void this.memory.set(key, value),
+      () => {
+        this.memory.set(key, value);
+        if (this.redis.configured) this.keepUnsynced(key, value);
+      },
     );
   }
 
-  /** Gives up a claim (no send happened), so a retry or a replay of the message is handled normally. */
-  release(tenantId: string, messageId: string): Promise<void> {
+  /**
+   * Gives up the claim made at `claimedAt` (no send happened), so a retry or a replay of the message is handled
+   * normally. A claim another consumer took over meanwhile, or a sent record, stays.
+   */
+  release(tenantId: string, messageId: string, claimedAt: number): Promise<void> {
     const key = this.messageKey(tenantId, messageId);
+    const claim = `${PROCESSING}${claimedAt}`;
     return this.redis.withFallback(
-      async (redis) => void (await DELETE_IF_SCRIPT.run(redis, [key, PROCESSING])),
-      () => void (this.memory.get(key)?.startsWith(PROCESSING) && this.memory.delete(key)),
+      async (redis) => void (await DELETE_IF_SCRIPT.run(redis, [key, claim])),
+      () => void (this.memory.get(key) === claim && this.memory.delete(key)),
     );
   }
 
@@ -140,6 +163,24 @@ export class DeliveryLedger {
     );
   }
 
+  private keepUnsynced(key: string, value: string): void {
+    this.unsynced.delete(key);
+    this.unsynced.set(key, value);
+    if (this.unsynced.size > MAX_REMEMBERED) this.unsynced.delete(this.unsynced.keys().next().value!);
+  }
+
+  /** Issued before any command that follows Redis's return on the same connection, so a claim there already sees them. */
+  private writeUnsynced(): void {
+    const client = this.redis.client;
+    if (!client) return;
+    for (const [key, value] of this.unsynced) {
+      client.set(key, value, 'EX', this.ttlS).then(
+        () => this.unsynced.get(key) === value && this.unsynced.delete(key),
+        (error: Error) => this.redis.markDegraded(error.message),
+      );
+    }
+  }
+
   private messageKey(tenantId: string, messageId: string): string {
     return `${this.options.keyPrefix}msg:${tenantId}:${messageId}`;
   }
@@ -149,9 +190,9 @@ export class DeliveryLedger {
   }
 }
 
-function claimResultOf(answer: string): ClaimResult {
+function claimResultOf(answer: string, now: number): ClaimResult {
   if (answer.startsWith(SENT)) return { outcome: 'sent', receipt: receiptOf(answer.slice(SENT.length)) };
-  return { outcome: answer as 'claimed' | 'in-progress' };
+  return answer === 'claimed' ? { outcome: 'claimed', claimedAt: now } : { outcome: 'in-progress' };
 }
 
 function receiptOf(text: string): unknown {
