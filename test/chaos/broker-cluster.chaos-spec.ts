@@ -2,21 +2,24 @@ import { PrivateBrokerCluster, PrivateBrokerNode, PrivateRedisServer, ServicePro
 import { genesysCase, whatsappCase } from './support/chaos-cases';
 import { recordScenario } from './support/chaos-report';
 import { FaultObserver } from './support/fault-observer';
-import { acceptedButUnrecorded, acceptedFor, FaultRig, settleAndCount } from './support/fault-rig';
+import { acceptedFor, claimedButUnrecorded, FaultRig, settleAndCount } from './support/fault-rig';
 import { genesysChaosTenants } from './support/genesys-fault-rig';
 import { chaosTenants } from './support/whatsapp-fault-rig';
 
 const REPLICAS = 3;
-const VENDOR_TIMEOUT_MS = 3000;
+// Generous: the simulators share the test's process, which is starved while the replicas start and the batch is
+// published; a call the vendor accepted after the client timed out is sent again (the documented limit), not a kill's doing.
+const VENDOR_TIMEOUT_MS = 6000;
 const CASES = [
   { chaos: whatsappCase(chaosTenants('cluster', 4, 830000000000001)), messages: 5000, label: '+4917300' },
   { chaos: genesysCase(genesysChaosTenants(4)), messages: 3000, label: '+4917310' },
 ];
-// Quorum queues over the three nodes; a stale claim of a killed replica is taken over after HANDLER_TIMEOUT_MS.
+// Quorum queues over the three nodes; a stale claim of a killed replica is taken over after HANDLER_TIMEOUT_MS
+// (a vendor call starts only within HANDLER_TIMEOUT_MS minus the vendor timeout minus 1 s of its claim).
 const SERVICE_ENV = {
   RABBITMQ_QUEUE_TYPE: 'quorum',
   EXPECTED_REPLICAS: String(REPLICAS),
-  HANDLER_TIMEOUT_MS: '5000',
+  HANDLER_TIMEOUT_MS: '12000',
   RETRY_BASE_DELAY_MS: '1000',
   RETRY_MAX_DELAY_MS: '4000',
   CB_HALF_OPEN_AFTER_MS: '2000',
@@ -72,7 +75,7 @@ describe.each(CASES)('scenario 9 ($chaos.service): three replicas on a three-nod
     return { rig, services, leader, observer, observerNode, listQueues };
   }
 
-  it('kill -9 of one replica: the other two take its messages; lost 0, repeats only what the ledger had not recorded', async () => {
+  it('kill -9 of one replica: the other two take its messages; lost 0, repeats only messages claimed but unrecorded at the kill', async () => {
     const { rig, services, observer, listQueues } = await startScenario('cluster-replica-kill', 'chaos-replica:');
     const { envelopes, published } = rig.batch(messages, `${label}1`);
     rig.failSomeOnce(published);
@@ -80,12 +83,13 @@ describe.each(CASES)('scenario 9 ($chaos.service): three replicas on a three-nod
     await waitUntil('a third of the messages to be sent', () => acceptedFor(rig, published) >= messages / 3, 60_000);
 
     const [victim, ...survivors] = services;
+    const killedAt = Date.now();
     await victim.stop('SIGKILL');
     const sentAtKill = acceptedFor(rig, published);
-    // Calls the killed replica had made are answered within the vendor's latency; then read what it left unrecorded.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const unrecorded = await acceptedButUnrecorded(rig, redis.url, published);
+    const claimed = await claimedButUnrecorded(rig, redis.url, published);
     const outcome = await settleAndCount(rig, observer, published, listQueues, 120_000);
+    // Claims the others made after the kill are not the killed replica's.
+    const unrecorded = new Set([...claimed].filter(([, claimedAt]) => claimedAt <= killedAt).map(([id]) => id));
     const survivorsReady = await Promise.all(survivors.map(isReady));
 
     recordScenario({
@@ -95,7 +99,7 @@ describe.each(CASES)('scenario 9 ($chaos.service): three replicas on a three-nod
       duplicates: outcome.duplicates,
       deadLettered: outcome.deadLettered,
       lost: outcome.lost,
-      notes: `killed at ${sentAtKill} sent; ${unrecorded.size} accepted by ${chaos.vendor} but unrecorded at the kill; ${survivorsReady.filter(Boolean).length} of ${survivors.length} others ready at the end`,
+      notes: `killed at ${sentAtKill} sent; ${unrecorded.size} claimed but unrecorded at the kill; ${survivorsReady.filter(Boolean).length} of ${survivors.length} others ready at the end`,
     });
     expect(sentAtKill).toBeLessThan(messages);
     expect(outcome.lostIds).toEqual([]);

@@ -29,7 +29,7 @@ describe.each(CASES)('scenario 2 ($chaos.service): RabbitMQ restarted mid-run (a
   beforeAll(async () => {
     [node, redis] = await Promise.all([PrivateBrokerNode.start(), PrivateRedisServer.start()]);
     const url = await node.addVhost(VHOST);
-    rig = await chaos.start({ rabbitmqUrl: url, redisUrl: redis.url, vendorLatencyMs: 50, vendorTimeoutMs: 3000, env: SERVICE_ENV });
+    rig = await chaos.start({ rabbitmqUrl: url, redisUrl: redis.url, vendorLatencyMs: 50, vendorTimeoutMs: 2000, env: SERVICE_ENV });
   });
 
   afterAll(async () => {

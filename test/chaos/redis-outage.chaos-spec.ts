@@ -42,7 +42,7 @@ describe.each(CASES)(
         rabbitmqUrl: vhost.url,
         redisUrl: redis.url,
         vendorLatencyMs: 50,
-        vendorTimeoutMs: 3000,
+        vendorTimeoutMs: 2000,
         env: SERVICE_ENV,
       });
     });

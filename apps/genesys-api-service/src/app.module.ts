@@ -21,6 +21,7 @@ export class AppModule {
           // The bulkhead per tenant in the interceptor; the breaker per Genesys region, known once the credentials are read.
           breakers: { perTenant: false, keyed: { keyKind: 'region' } },
           sharedState: { ledgerTtlS: config.dedupeTtlS },
+          vendorTimeoutMs: config.genesys.timeoutMs,
         }),
         InboundModule,
         ServiceHealthModule.forRoot(),

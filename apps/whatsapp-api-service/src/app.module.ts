@@ -20,6 +20,7 @@ export class AppModule {
           credentialType: 'whatsapp',
           parseCredentials: parseWhatsappCredentials,
           breakers: { perTenant: true },
+          vendorTimeoutMs: config.meta.timeoutMs,
         }),
         OutboundModule,
         // Readiness also lists the tenants whose account Meta put on hold; they never fail it.

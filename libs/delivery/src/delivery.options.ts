@@ -7,6 +7,11 @@ export interface DeliveryOptions {
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   /** Longest a conversation's next message waits in process for the one before it (handling plus its publishes). */
   conversationTurnMs: number;
+  /**
+   * How long after its ledger claim a handling may still start the vendor call: short enough that the call
+   * (at most the vendor timeout) ends and is recorded before the claim may be taken over.
+   */
+  sendWindowMs: number;
 }
 
 export const DELIVERY_OPTIONS = Symbol('DELIVERY_OPTIONS');

@@ -24,7 +24,12 @@ export interface EgressServiceParts<T> {
   breakers: { perTenant: true } | { perTenant: false; keyed: KeyedBreakerOptions };
   /** Shared-state settings of its own (e.g. how long the ledger remembers a message). */
   sharedState?: Partial<SharedStateOptions>;
+  /** The longest one vendor call may take (its client's timeout). */
+  vendorTimeoutMs: number;
 }
+
+/** Left between a vendor call's longest end and the moment its claim may be taken over, for recording the send. */
+export const SEND_RECORD_MARGIN_MS = 1000;
 
 /**
  * The modules every egress service is built of, configured from its typed config, in the order of a
@@ -82,6 +87,8 @@ export function egressServiceModules<T>(config: EgressServiceConfig, parts: Egre
         maxMessageAgeMs: parts.topology.messageTtlMs,
         retry,
         conversationTurnMs: resilience.handlerTimeoutMs + rabbitmq.publishTimeoutMs * 2,
+        // A claim is taken over once HANDLER_TIMEOUT_MS old (staleClaimMs): the last call must end before that.
+        sendWindowMs: resilience.handlerTimeoutMs - parts.vendorTimeoutMs - SEND_RECORD_MARGIN_MS,
       }),
     }),
   ];

@@ -120,15 +120,22 @@ export function unpublishedStatusEvents(service: ServiceProcess): number {
     .filter((line) => /"status_event_(not_published|unconfirmed)"/.test(line)).length;
 }
 
-/** Ids of `published` the vendor accepted whose `sent` was not in the ledger when the process died: the only ones that may go out twice. */
-export async function acceptedButUnrecorded(rig: FaultRig, redisUrl: string, published: PublishedMessage[]): Promise<Set<string>> {
-  const acceptedKeys = new Set(acceptedKeysOf(rig));
-  const accepted = published.filter((m) => acceptedKeys.has(m.sendKey));
+/**
+ * Ids of `published` that were claimed, with no `sent` record, in the ledger at the moment it was read,
+ * each with when its claim was made. Read at a kill, these are the messages a consumer was sending then:
+ * the call made, answered or in flight, but not recorded, or not made yet.
+ */
+export async function claimedButUnrecorded(rig: FaultRig, redisUrl: string, published: PublishedMessage[]): Promise<Map<string, number>> {
   const prefix = rig.env.REDIS_KEY_PREFIX;
   const redis = new Redis(redisUrl);
   try {
-    const values = accepted.length ? await redis.mget(...accepted.map((m) => `${prefix}msg:${m.tenantId}:${m.id}`)) : [];
-    return new Set(accepted.filter((_, i) => !values[i]?.startsWith('sent:')).map((m) => m.id));
+    const values = await redis.mget(...published.map((m) => `${prefix}msg:${m.tenantId}:${m.id}`));
+    const claims = new Map<string, number>();
+    published.forEach((m, i) => {
+      const claimedAt = /^processing:(\d+)$/.exec(values[i] ?? '')?.[1];
+      if (claimedAt) claims.set(m.id, Number(claimedAt));
+    });
+    return claims;
   } finally {
     redis.disconnect();
   }

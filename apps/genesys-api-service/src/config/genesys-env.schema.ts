@@ -32,4 +32,11 @@ export class GenesysEnv extends EgressServiceEnv {
   @Max(7 * 24 * 60 * 60)
   @IsInt()
   DEDUPE_TTL_S: number = 86400;
+
+  static override problemsAcrossFields(env: GenesysEnv): string[] {
+    return [
+      ...super.problemsAcrossFields(env),
+      ...this.vendorTimeoutProblems('GENESYS_TIMEOUT_MS', env.GENESYS_TIMEOUT_MS, env.HANDLER_TIMEOUT_MS),
+    ];
+  }
 }

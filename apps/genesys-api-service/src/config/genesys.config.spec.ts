@@ -36,6 +36,13 @@ describe('loadGenesysConfig', () => {
     expect(problemsOf({ ...required, [variable]: value })).toEqual([problem]);
   });
 
+  it('refuses a handler timeout that leaves no time to start a Genesys call within its ledger claim', () => {
+    expect(problemsOf({ ...required, GENESYS_TIMEOUT_MS: '4000', HANDLER_TIMEOUT_MS: '5999' })).toEqual([
+      'HANDLER_TIMEOUT_MS must be at least GENESYS_TIMEOUT_MS plus 2000 (6000)',
+    ]);
+    expect(() => loadGenesysConfig({ ...required, GENESYS_TIMEOUT_MS: '4000', HANDLER_TIMEOUT_MS: '6000' })).not.toThrow();
+  });
+
   it('never echoes a value it refuses', () => {
     const problems = problemsOf({ ...required, GENESYS_API_URL_TEMPLATE: 'https://secret-host.example' });
     expect(problems.join('\n')).not.toContain('secret-host');

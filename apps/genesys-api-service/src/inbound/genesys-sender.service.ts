@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AccessTokenCache, AccessTokenError, CredentialsCache } from '@lib/credentials';
-import { VendorCallFailure } from '@lib/delivery';
+import { assertWithinSendWindow, VendorCallFailure } from '@lib/delivery';
 import { DeliveryState } from '@lib/messaging';
 import { LogContext } from '@lib/observability';
 import { CircuitBreakers, DeliveryError, DeliveryErrorCategory as Category, SharedPauses, TenantRateLimiter } from '@lib/resilience';
@@ -54,7 +54,7 @@ export class GenesysSender {
     this.assertIntegration(envelope, credentials);
     await this.waitOutPause(tenantId);
     await this.takeSlot(tenantId, credentials, state);
-    return this.regions.execute(credentials.region, () => this.call(envelope, credentials));
+    return this.regions.execute(credentials.region, () => this.call(envelope, credentials, state));
   }
 
   /** A payload that names an integration must name the tenant's own: a message never goes into another tenant's Genesys. */
@@ -90,7 +90,7 @@ export class GenesysSender {
     }
   }
 
-  private async call(envelope: Sendable, credentials: GenesysCredentials): Promise<GenesysReceipt> {
+  private async call(envelope: Sendable, credentials: GenesysCredentials, state: DeliveryState): Promise<GenesysReceipt> {
     const { tenantId } = envelope.metadata;
     const { region, integrationId } = credentials;
     const login: GenesysLogin = { tenantId, region, clientId: credentials.clientId, clientSecret: credentials.clientSecret };
@@ -98,6 +98,7 @@ export class GenesysSender {
     const endpoint: GenesysEndpoint = envelope.kind === 'message' ? 'message' : 'receipt';
     const call = { tenantId, region, integrationId, accessToken };
     let response: GenesysApiResponse;
+    assertWithinSendWindow(state);
     try {
       response =
         envelope.kind === 'message'

@@ -36,4 +36,11 @@ export class WhatsappEnv extends EgressServiceEnv {
   @Min(1000)
   @IsInt()
   ACCOUNT_HOLD_PROBE_MS?: number;
+
+  static override problemsAcrossFields(env: WhatsappEnv): string[] {
+    return [
+      ...super.problemsAcrossFields(env),
+      ...this.vendorTimeoutProblems('META_API_TIMEOUT_MS', env.META_API_TIMEOUT_MS, env.HANDLER_TIMEOUT_MS),
+    ];
+  }
 }

@@ -100,6 +100,13 @@ describe('loadWhatsappConfig', () => {
     ]);
   });
 
+  it('refuses a handler timeout that leaves no time to start a Meta call within its ledger claim', () => {
+    expect(problemsOf({ ...required, META_API_TIMEOUT_MS: '10000', HANDLER_TIMEOUT_MS: '11999' })).toEqual([
+      'HANDLER_TIMEOUT_MS must be at least META_API_TIMEOUT_MS plus 2000 (12000)',
+    ]);
+    expect(() => loadWhatsappConfig({ ...required, META_API_TIMEOUT_MS: '10000', HANDLER_TIMEOUT_MS: '12000' })).not.toThrow();
+  });
+
   it('never echoes a secret value in its message', () => {
     const error = (() => {
       try {

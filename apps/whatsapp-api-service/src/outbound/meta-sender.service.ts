@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CredentialsCache } from '@lib/credentials';
-import { VendorCallFailure } from '@lib/delivery';
+import { assertWithinSendWindow, VendorCallFailure } from '@lib/delivery';
 import { DeliveryState } from '@lib/messaging';
 import { DeliveryError, DeliveryErrorCategory as Category, TenantRateLimiter } from '@lib/resilience';
 import { VendorTransportError } from '@lib/vendor-http';
@@ -50,6 +50,7 @@ export class MetaSender {
         inTenantQueue: true,
       });
     }
+    assertWithinSendWindow(state);
     const sentAt = Date.now();
     const result = await this.callMeta(tenantId, credentials, envelope.wabaPayload);
     if (result.ok) {

@@ -63,6 +63,8 @@ export interface DeliveryState {
   originalRoutingKey: string;
   /** The send slot reserved for this message when it was parked by its rate limit. */
   slotAt?: number;
+  /** In this handling only, never a header: the latest moment it may start a vendor call (see `assertWithinSendWindow`). */
+  sendBy?: number;
 }
 
 export function deliveryStateHeaders(state: DeliveryState): Record<string, string | number> {

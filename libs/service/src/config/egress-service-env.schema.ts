@@ -139,4 +139,13 @@ export abstract class EgressServiceEnv extends RabbitMqEnv {
   static problemsAcrossFields(env: EgressServiceEnv): string[] {
     return env.RETRY_MAX_DELAY_MS < env.RETRY_BASE_DELAY_MS ? ['RETRY_MAX_DELAY_MS must not be smaller than RETRY_BASE_DELAY_MS'] : [];
   }
+
+  /**
+   * An app's vendor timeout against HANDLER_TIMEOUT_MS: a vendor call may start only while its ledger claim has
+   * the call's timeout and a second left, so the handling needs at least that plus a second to do anything first.
+   */
+  protected static vendorTimeoutProblems(variable: string, vendorTimeoutMs: number, handlerTimeoutMs: number): string[] {
+    const leastMs = vendorTimeoutMs + 2000;
+    return handlerTimeoutMs < leastMs ? [`HANDLER_TIMEOUT_MS must be at least ${variable} plus 2000 (${leastMs})`] : [];
+  }
 }
