@@ -122,7 +122,10 @@ export class DeliveryPipeline {
       return this.afterFailure(envelope, context, busy, hooks);
     }
     if (claim.outcome === 'unavailable') {
-      const unshared = new DeliveryError(Category.LEDGER_UNAVAILABLE, 'the delivery ledger in Redis is unreachable and other replicas share the queue');
+      const unshared = new DeliveryError(
+        Category.LEDGER_UNAVAILABLE,
+        'the delivery ledger in Redis is unreachable and other replicas share the queue',
+      );
       return this.afterFailure(envelope, context, unshared, hooks);
     }
     context.state.sendBy = claim.claimedAt + this.options.sendWindowMs;

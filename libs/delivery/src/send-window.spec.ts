@@ -2,7 +2,13 @@ import { DeliveryState } from '@lib/messaging';
 import { DeliveryErrorCategory, nextStepFor } from '@lib/resilience';
 import { assertWithinSendWindow } from './send-window';
 
-const state = (sendBy?: number): DeliveryState => ({ attempts: 0, deferrals: 0, firstSeenAt: 0, originalRoutingKey: 'outbound.acme', sendBy });
+const state = (sendBy?: number): DeliveryState => ({
+  attempts: 0,
+  deferrals: 0,
+  firstSeenAt: 0,
+  originalRoutingKey: 'outbound.acme',
+  sendBy,
+});
 
 describe(assertWithinSendWindow.name, () => {
   afterEach(() => jest.restoreAllMocks());

@@ -19,7 +19,10 @@ function storedInRedis() {
     set: async (key: string, value: string) => void values.set(key, value),
     evalsha: async (_sha: string, _keys: number, key: string) => values.get(key) ?? 'claimed',
   };
-  const connection = { withFallback: (viaRedis: (client: typeof redis) => Promise<unknown>) => viaRedis(redis), onAvailable: () => undefined };
+  const connection = {
+    withFallback: (viaRedis: (client: typeof redis) => Promise<unknown>) => viaRedis(redis),
+    onAvailable: () => undefined,
+  };
   return { values, ledger: new DeliveryLedger(connection as unknown as RedisConnection, options) };
 }
 
