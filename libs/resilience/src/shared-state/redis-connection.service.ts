@@ -24,8 +24,13 @@ export class RedisConnection implements OnApplicationShutdown {
   private readonly connected?: Gauge;
   private probe?: NodeJS.Timeout;
   private readonly availableListeners: (() => void)[] = [];
+  private readonly fallback: string;
 
   constructor(@Inject(SHARED_STATE_OPTIONS) options: SharedStateOptions, metrics: MetricFactory) {
+    this.fallback =
+      options.expectedReplicas > 1
+        ? 'no sends until Redis answers (LEDGER_UNAVAILABLE); rate limits per replica'
+        : 'in-process state, per-replica guarantees';
     if (!options.redisUrl) return;
     this.connected = metrics.gauge('redis_connected', '1 while shared state is in Redis, 0 while degraded to per-replica state');
     this.connected.set(0);
@@ -81,7 +86,7 @@ export class RedisConnection implements OnApplicationShutdown {
     this.probeWhileOpen();
     if (this.degradedLogged) return;
     this.degradedLogged = true;
-    this.logger.error({ event: 'redis_unavailable', reason, fallback: 'in-process state, per-replica guarantees' });
+    this.logger.error({ event: 'redis_unavailable', reason, fallback: this.fallback });
   }
 
   private markReady(): void {

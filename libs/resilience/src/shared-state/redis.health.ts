@@ -3,7 +3,8 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 import { RedisConnection } from './redis-connection.service';
 
 /**
- * Never fails readiness: without Redis the service still delivers, with per-replica guarantees.
+ * Never fails readiness: without Redis one replica still delivers, with per-replica guarantees, and
+ * several replicas keep their messages waiting in the broker, which an unready pod would not change.
  * Reports `degraded` in the details so that operators see it.
  */
 @Injectable()
