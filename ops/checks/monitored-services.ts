@@ -30,14 +30,30 @@ const monitored = (name: string, service: Omit<MonitoredService, 'name' | 'prefi
 
 export const WHATSAPP_MONITORING = monitored(WHATSAPP_SERVICE, {
   categories: WHATSAPP_CATEGORIES,
-  flowControl: ['THROTTLED', 'TENANT_BUSY', 'TENANT_CIRCUIT_OPEN', 'CONVERSATION_HELD', 'DUPLICATE_IN_PROGRESS', 'LEDGER_UNAVAILABLE', 'ACCOUNT_ON_HOLD'],
+  flowControl: [
+    'THROTTLED',
+    'TENANT_BUSY',
+    'TENANT_CIRCUIT_OPEN',
+    'CONVERSATION_HELD',
+    'DUPLICATE_IN_PROGRESS',
+    'LEDGER_UNAVAILABLE',
+    'ACCOUNT_ON_HOLD',
+  ],
   queue: WHATSAPP_OUTBOUND_QUEUE,
 });
 
 export const GENESYS_MONITORING = monitored(GENESYS_SERVICE, {
   categories: GENESYS_CATEGORIES,
   // A tenant paused after a 429 bounces each of its messages as RATE_LIMITED_PAUSE until Retry-After: it has an alert of its own.
-  flowControl: ['THROTTLED', 'TENANT_BUSY', 'CIRCUIT_OPEN', 'CONVERSATION_HELD', 'DUPLICATE_IN_PROGRESS', 'LEDGER_UNAVAILABLE', 'RATE_LIMITED_PAUSE'],
+  flowControl: [
+    'THROTTLED',
+    'TENANT_BUSY',
+    'CIRCUIT_OPEN',
+    'CONVERSATION_HELD',
+    'DUPLICATE_IN_PROGRESS',
+    'LEDGER_UNAVAILABLE',
+    'RATE_LIMITED_PAUSE',
+  ],
   queue: GENESYS_INBOUND_QUEUE,
 });
 
