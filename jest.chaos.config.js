@@ -9,5 +9,4 @@ module.exports = {
   testTimeout: 300000,
   globalSetup: '<rootDir>/test/chaos/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/chaos/support/global-teardown.ts',
-  testSequencer: '<rootDir>/test/chaos/support/chaos-sequencer.js',
 };
