@@ -98,9 +98,9 @@ export class DeliveryLedger {
         if (this.redis.configured && this.options.expectedReplicas > 1) return { outcome: 'unavailable' };
         const value = this.memory.get(key);
         if (value?.startsWith(SENT)) return claimResultOf(value, now);
-        if (value && now - Number(value.slice(PROCESSING.length)) <= this.options.staleClaimMs) return claimResultOf('in-progress', now);
+        if (value && now - Number(value.slice(PROCESSING.length)) <= this.options.staleClaimMs) return { outcome: 'in-progress' };
         this.memory.set(key, `${PROCESSING}${now}`);
-        return claimResultOf('claimed', now);
+        return { outcome: 'claimed', claimedAt: now };
       },
     );
   }
