@@ -226,14 +226,9 @@ describe('docs/asyncapi.yaml', () => {
     verified.confirm('acme');
     async function retry(error: DeliveryError, tenantId?: string) {
       const { publisher, published } = recordingPublisher();
-      await new RetryScheduler(publisher, declarations as unknown as DeclareChannel, verified, options).schedule(
-        consumed,
-        state,
-        { tierMs: 2000, delayMs: 1900 },
-        error,
-        tenantId,
-      );
-      return published[0];
+      const scheduler = new RetryScheduler(publisher, declarations as unknown as DeclareChannel, verified, options);
+      await scheduler.schedule(consumed, state, { tierMs: 2000, delayMs: 1900 }, error, tenantId);
+      return { ...published[0], replica: scheduler.replica };
     }
 
     it('documents the retry headers, required and optional', async () => {
@@ -251,9 +246,9 @@ describe('docs/asyncapi.yaml', () => {
       expect(tier.exchange).toBe('');
       expect(tier.routingKey).toBe(channels.retryQueue.address.replace('{delayMs}', '2000'));
       const parked = await retry(new DeliveryError(DeliveryErrorCategory.THROTTLED, 'slot'), 'acme');
-      expect(parked.routingKey).toBe(channels.tenantDelayQueue.address.replace('{tenantId}', 'acme'));
+      expect(parked.routingKey).toBe(channels.tenantDelayQueue.address.replace('{tenantId}', 'acme').replace('{replica}', parked.replica));
       expect(declared).toEqual([{ name: parked.routingKey, arguments: channels.tenantDelayQueue['x-queue-arguments'] }]);
-      expect(tenantDelayQueueDeclaration(WHATSAPP_OUTBOUND_QUEUE, '{tenantId}').name).toBe(
+      expect(tenantDelayQueueDeclaration(WHATSAPP_OUTBOUND_QUEUE, '{tenantId}', '{replica}').name).toBe(
         channels.tenantDelayQueue.bindings.amqp.queue.name,
       );
     });

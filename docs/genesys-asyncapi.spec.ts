@@ -267,14 +267,9 @@ describe('docs/genesys-asyncapi.yaml', () => {
     verified.confirm(TENANT);
     async function schedule(error: DeliveryError, tenantId?: string) {
       const { publisher, published } = recordingPublisher();
-      await new RetryScheduler(publisher, declarations as unknown as DeclareChannel, verified, options).schedule(
-        consumed,
-        state,
-        { tierMs: 2000, delayMs: 1900 },
-        error,
-        tenantId,
-      );
-      return published[0];
+      const scheduler = new RetryScheduler(publisher, declarations as unknown as DeclareChannel, verified, options);
+      await scheduler.schedule(consumed, state, { tierMs: 2000, delayMs: 1900 }, error, tenantId);
+      return { ...published[0], replica: scheduler.replica };
     }
 
     it('documents the retry headers, required and optional', async () => {
@@ -297,9 +292,9 @@ describe('docs/genesys-asyncapi.yaml', () => {
       expect(tier.routingKey).toBe(channels.retryQueue.address.replace('{delayMs}', '2000'));
       const paused = new DeliveryError('RATE_LIMITED_PAUSE', 'Retry-After', { minRetryDelayMs: 3000, inTenantQueue: true });
       const parked = await schedule(paused, TENANT);
-      expect(parked.routingKey).toBe(channels.tenantDelayQueue.address.replace('{tenantId}', TENANT));
+      expect(parked.routingKey).toBe(channels.tenantDelayQueue.address.replace('{tenantId}', TENANT).replace('{replica}', parked.replica));
       expect(declared).toEqual([{ name: parked.routingKey, arguments: channels.tenantDelayQueue['x-queue-arguments'] }]);
-      expect(tenantDelayQueueDeclaration(GENESYS_INBOUND_QUEUE, '{tenantId}').name).toBe(
+      expect(tenantDelayQueueDeclaration(GENESYS_INBOUND_QUEUE, '{tenantId}', '{replica}').name).toBe(
         channels.tenantDelayQueue.bindings.amqp.queue.name,
       );
     });

@@ -44,7 +44,7 @@ describe('a work-queue topology of quorum queues on a real broker', () => {
     await new TopologyDeclarer(vhost.url, 5000).declare(TOPOLOGY);
     connection = await amqplib.connect(vhost.url);
     channel = await connection.createConfirmChannel();
-    const delay = tenantDelayQueueDeclaration(TOPOLOGY, 'acme');
+    const delay = tenantDelayQueueDeclaration(TOPOLOGY, 'acme', 'a1b2c3');
     await channel.assertQueue(delay.name, { durable: true, arguments: delay.arguments });
   });
 
@@ -61,12 +61,12 @@ describe('a work-queue topology of quorum queues on a real broker', () => {
       'quorum-events',
       'quorum-failed',
       'quorum-work',
-      'quorum-work.delay.acme',
+      'quorum-work.delay.acme.a1b2c3',
       'quorum-work.retry.500ms',
     ]);
     expect(queues.get('quorum-work')!.arguments).toMatchObject({ ...atLeastOnce, 'x-delivery-limit': DELIVERY_LIMIT });
     expect(queues.get('quorum-work.retry.500ms')!.arguments).toMatchObject(atLeastOnce);
-    expect(queues.get('quorum-work.delay.acme')!.arguments).toMatchObject(atLeastOnce);
+    expect(queues.get('quorum-work.delay.acme.a1b2c3')!.arguments).toMatchObject(atLeastOnce);
   });
 
   it('declares the same topology again (another replica starting) without a mismatch', async () => {
@@ -75,7 +75,7 @@ describe('a work-queue topology of quorum queues on a real broker', () => {
 
   it('brings a message back from a wait queue and a delay queue (per-message TTL) into the work queue', async () => {
     channel.sendToQueue('quorum-work.retry.500ms', Buffer.from('from-wait'), { persistent: true });
-    channel.sendToQueue('quorum-work.delay.acme', Buffer.from('from-delay'), { persistent: true, expiration: '300' });
+    channel.sendToQueue('quorum-work.delay.acme.a1b2c3', Buffer.from('from-delay'), { persistent: true, expiration: '300' });
     await channel.waitForConfirms();
     const back: string[] = [];
     await waitUntil(

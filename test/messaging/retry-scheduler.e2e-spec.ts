@@ -117,7 +117,7 @@ describe('RetryScheduler on a real broker', () => {
 
     const back = await next(TOPOLOGY.queue);
     expect(back.properties.headers?.['x-death']).toEqual([
-      expect.objectContaining({ queue: 'sched-work.delay.acme', reason: 'expired', count: 1 }),
+      expect.objectContaining({ queue: `sched-work.delay.acme.${scheduler.replica}`, reason: 'expired', count: 1 }),
     ]);
     expect(reader.read(back)).toEqual(parked);
     expect(back.properties.headers).toMatchObject({ 'x-last-error-category': Category.THROTTLED });
@@ -142,6 +142,6 @@ describe('RetryScheduler on a real broker', () => {
     expect(reader.read(back)).toEqual(state);
     const probe = await connection.createChannel();
     probe.on('error', () => undefined);
-    await expect(probe.checkQueue('sched-work.delay.unknown')).rejects.toThrow(/NOT_FOUND/);
+    await expect(probe.checkQueue(`sched-work.delay.unknown.${scheduler.replica}`)).rejects.toThrow(/NOT_FOUND/);
   });
 });

@@ -1,3 +1,4 @@
+import { RetryScheduler } from '@lib/messaging/outcome/retry-scheduler.service';
 import { outboundEnvelope, waitUntil } from '@lib/testing';
 import * as amqplib from 'amqplib';
 import { execFile } from 'node:child_process';
@@ -43,7 +44,8 @@ describe("tenants' own delay queues (real RabbitMQ)", () => {
     // Someone declared the queue with other arguments: the broker refuses our declaration of it.
     const connection = await amqplib.connect(sandbox.vhost().url);
     const channel = await connection.createChannel();
-    await channel.assertQueue('outbound-processed.delay.paced', { durable: true, arguments: { 'x-max-length': 1 } });
+    const { replica } = sandbox().app.get(RetryScheduler);
+    await channel.assertQueue(`outbound-processed.delay.paced.${replica}`, { durable: true, arguments: { 'x-max-length': 1 } });
     await connection.close();
 
     const paced = Array.from({ length: 6 }, (_, i) => outboundEnvelope({ ...PACED, to: `+4915${String(i).padStart(9, '0')}` }));

@@ -63,7 +63,7 @@ describe(DeliveryStateReader.name, () => {
       'x-original-routing-key': 'outbound.processed.acme',
     };
 
-    it.each(['outbound-processed.retry.1000ms', 'outbound-processed.delay.acme'])(
+    it.each(['outbound-processed.retry.1000ms', 'outbound-processed.delay.acme.0a1b2c'])(
       'trusts what the service wrote, back from %s',
       (queue) => {
         expect(reader.read(backFrom(queue, ownHeaders), NOW)).toEqual({
@@ -84,7 +84,7 @@ describe(DeliveryStateReader.name, () => {
     });
 
     it('keeps a slot that lies within the longest wait', () => {
-      expect(reader.read(backFrom('outbound-processed.delay.acme', { 'x-slot-at': NOW + 60_000 }), NOW).slotAt).toBe(NOW + 60_000);
+      expect(reader.read(backFrom('outbound-processed.delay.acme.0a1b2c', { 'x-slot-at': NOW + 60_000 }), NOW).slotAt).toBe(NOW + 60_000);
     });
 
     it.each([

@@ -40,8 +40,15 @@ describe(RetryScheduler.name, () => {
   it("parks a verified tenant's message in its own delay queue, declared on the declaration channel", async () => {
     const { scheduler, published, declared } = setup();
     await scheduler.schedule(consumed, state, { tierMs: 0, delayMs: 1500 }, throttled, 'acme');
-    expect(declared).toEqual(['work.delay.acme']);
-    expect(published).toMatchObject([{ queue: 'work.delay.acme', options: { expiration: '1500' } }]);
+    expect(declared).toEqual([`work.delay.acme.${scheduler.replica}`]);
+    expect(published).toMatchObject([{ queue: `work.delay.acme.${scheduler.replica}`, options: { expiration: '1500' } }]);
+  });
+
+  it('declares a queue once for messages parked together, and publishes them in the order they came', async () => {
+    const { scheduler, published, declared } = setup();
+    await Promise.all([1500, 1600, 1700].map((delayMs) => scheduler.schedule(consumed, state, { tierMs: 0, delayMs }, throttled, 'acme')));
+    expect(declared).toEqual([`work.delay.acme.${scheduler.replica}`]);
+    expect(published.map((p) => p.options.expiration)).toEqual(['1500', '1600', '1700']);
   });
 
   it('declares nothing for a tenant the tenant service has not confirmed: it waits in the tier queue that covers its wait', async () => {
@@ -49,6 +56,12 @@ describe(RetryScheduler.name, () => {
     await scheduler.schedule(consumed, state, { tierMs: 0, delayMs: 1500 }, throttled, 'made-up-tenant');
     expect(declared).toEqual([]);
     expect(published).toMatchObject([{ queue: 'work.retry.2000ms', options: { expiration: '1500' } }]);
+  });
+
+  it('gives each replica a delay queue of its own for a tenant, named by a tag it draws at start', async () => {
+    const [first, second] = [setup(), setup()];
+    expect(first.scheduler.replica).toMatch(/^[0-9a-f]{6}$/);
+    expect(second.scheduler.replica).not.toBe(first.scheduler.replica);
   });
 
   it('falls back to a tier queue when the broker refuses the tenant queue, rather than failing the message', async () => {

@@ -2,18 +2,20 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { VerifiedTenants, growingLruCache } from '@lib/observability';
 import { DeliveryError, RetryDelay } from '@lib/resilience';
 import { ConsumeMessage } from 'amqplib';
+import { randomBytes } from 'node:crypto';
 import { MESSAGING_OPTIONS } from '../messaging.constants';
 import { MessagingOptions } from '../messaging.options';
 import { BrokerPublisher } from '../publishing/broker-publisher.service';
 import { DeclareChannel } from '../publishing/declare-channel';
-import { retryQueueName, tenantDelayQueueDeclaration } from '../topology/work-queue-topology';
+import { QueueDeclaration, retryQueueName, tenantDelayQueueDeclaration } from '../topology/work-queue-topology';
 import { copiedProperties } from './copied-properties';
 import { DeliveryHeader, DeliveryState, deliveryStateHeaders, ServiceHeaders } from './delivery-headers';
 
 const REDECLARE_AFTER_MS = 60 * 60 * 1000;
 
 /**
- * Parks a copy of a message in the wait queue of its delay tier, or in its tenant's own delay queue.
+ * Parks a copy of a message in the wait queue of its delay tier, or in its tenant's own delay queue
+ * (this replica's).
  * The broker dead-letters it back into the work queue when its TTL runs out, so the wait survives a
  * crash and holds no consumer slot. A tenant gets a queue of its own only once the tenant service has
  * confirmed it (`VerifiedTenants`): a routing key is input, and a queue per made-up tenant id would be
@@ -23,6 +25,9 @@ const REDECLARE_AFTER_MS = 60 * 60 * 1000;
 export class RetryScheduler {
   private readonly logger = new Logger('RetryScheduler');
   private readonly declaredTenantQueues = growingLruCache<string, number>(100_000);
+  private readonly declaring = new Map<string, Promise<string | undefined>>();
+  /** Names this process's tenant delay queues (see `tenantDelayQueueDeclaration`). */
+  readonly replica = randomBytes(3).toString('hex');
   private readonly tiers: number[];
   private readonly serviceHeaders: ServiceHeaders;
 
@@ -58,12 +63,24 @@ export class RetryScheduler {
 
   /**
    * Declared on first use by this process, then again every hour so that it never counts as unused.
-   * A refused declaration leaves the message to the tier queues rather than looping on it.
+   * Messages parked while the declaration is under way wait for that one declaration and are then
+   * published in the order they came: a message published later than one parked after it would wait
+   * behind it in the queue, past its own time. A refused declaration leaves the message to the tier
+   * queues rather than looping on it.
    */
-  private async tenantDelayQueue(tenantId: string): Promise<string | undefined> {
-    const declaration = tenantDelayQueueDeclaration(this.options.topology, tenantId);
+  private tenantDelayQueue(tenantId: string): Promise<string | undefined> | string {
+    const declaration = tenantDelayQueueDeclaration(this.options.topology, tenantId, this.replica);
     const declaredAt = this.declaredTenantQueues.get(declaration.name);
     if (declaredAt !== undefined && Date.now() - declaredAt <= REDECLARE_AFTER_MS) return declaration.name;
+    let declaring = this.declaring.get(declaration.name);
+    if (!declaring) {
+      declaring = this.declare(declaration).finally(() => this.declaring.delete(declaration.name));
+      this.declaring.set(declaration.name, declaring);
+    }
+    return declaring;
+  }
+
+  private async declare(declaration: QueueDeclaration): Promise<string | undefined> {
     try {
       const channel = await this.declarations.current();
       await channel.assertQueue(declaration.name, { durable: true, arguments: declaration.arguments });

@@ -52,7 +52,7 @@ describe('queue declarations by queue type', () => {
         arguments: { 'x-message-ttl': 1000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'work', ...AT_LEAST_ONCE },
       },
     ]);
-    expect(tenantDelayQueueDeclaration(topology, 'acme').arguments).toMatchObject({
+    expect(tenantDelayQueueDeclaration(topology, 'acme', '0a1b2c').arguments).toMatchObject({
       'x-dead-letter-routing-key': 'work',
       ...AT_LEAST_ONCE,
     });

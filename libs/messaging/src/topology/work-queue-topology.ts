@@ -112,13 +112,20 @@ export function retryQueueDeclarations(topology: WorkQueueTopology): QueueDeclar
 const TENANT_DELAY_QUEUE_EXPIRES_MS = 25 * 60 * 60 * 1000;
 
 /**
- * A tenant's own delay queue: messages parked for their send slot, each with its own TTL. Slots are
- * handed out in increasing order per tenant, so per-message TTLs expire head first and the queue stays
- * FIFO; it dead-letters back into the work queue like the tier queues.
+ * A tenant's own delay queue, one per replica: messages parked for their turn, each with its own TTL.
+ * The broker expires a message only at the head of its queue, so the queue stays FIFO only while each
+ * message expires after the one before it. One replica hands out turns in increasing order and
+ * publishes them in that order; two replicas publishing into one queue would interleave theirs, and a
+ * later turn at the head would hold back earlier ones behind it. It dead-letters back into the work
+ * queue like the tier queues, so the messages of a replica that is gone still come back.
  */
-export function tenantDelayQueueDeclaration(topology: Pick<WorkQueueTopology, 'queue' | 'queueKind'>, tenantId: string): QueueDeclaration {
+export function tenantDelayQueueDeclaration(
+  topology: Pick<WorkQueueTopology, 'queue' | 'queueKind'>,
+  tenantId: string,
+  replica: string,
+): QueueDeclaration {
   return {
-    name: `${delayQueuePrefix(topology.queue)}${tenantId}`,
+    name: `${delayQueuePrefix(topology.queue)}${tenantId}.${replica}`,
     arguments: {
       'x-dead-letter-exchange': '',
       'x-dead-letter-routing-key': topology.queue,

@@ -10,6 +10,8 @@ export interface TestVhost {
   url: string;
   /** Closes, from the broker side, every connection of the vhost except those named `keep`. */
   closeConnections(keep: string[]): Promise<number>;
+  /** The vhost's queues and the messages in each, as the broker lists them. */
+  queueDepths(): Promise<Map<string, number>>;
   dispose(): Promise<void>;
 }
 
@@ -35,6 +37,16 @@ export async function createTestVhost(prefix = 'test', host = process.env.TEST_R
         );
       for (const [pid] of doomed) await run('rabbitmqctl', ['-q', 'close_connection', pid, 'closed by test']);
       return doomed.length;
+    },
+    queueDepths: async () => {
+      const { stdout } = await run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', name, 'name', 'messages']);
+      return new Map(
+        stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => line.split('\t'))
+          .map(([queue, messages]) => [queue, Number(messages)]),
+      );
     },
     dispose: async () => {
       await run('rabbitmqctl', ['-q', 'delete_vhost', name]).catch(() => undefined);
