@@ -42,8 +42,6 @@ export class RedisConnection implements OnApplicationShutdown {
       retryStrategy: (times) => Math.min(100 * 2 ** times, 5000),
       // Every message makes several Redis calls: the ones made in one tick leave in one write.
       enableAutoPipelining: true,
-      // rate-limiter-flexible defines its script lazily; a pipeline made before that lacks it (ioredis #1931).
-      autoPipeliningIgnoredCommands: ['rlflxIncr'],
     });
     this.client.on('ready', () => this.markReady());
     this.client.on('error', (error) => this.markDegraded(error.message));

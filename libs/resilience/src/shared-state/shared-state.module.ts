@@ -5,9 +5,9 @@ import { AccountHoldMetrics } from './account-hold.metrics';
 import { AccountHoldStore } from './account-hold.store';
 import { AdaptivePace } from './adaptive-pace.service';
 import { DeliveryLedger } from './delivery-ledger.service';
-import { EventLoopStalls } from './event-loop-stalls';
 import { RedisConnection } from './redis-connection.service';
 import { RedisHealthIndicator } from './redis.health';
+import { SendSchedule } from './send-schedule';
 import { SharedPauses } from './shared-pauses.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 import { TenantRateLimiter } from './tenant-rate-limiter.service';
@@ -33,7 +33,7 @@ export class SharedStateModule {
         AccountHoldMetrics,
         AccountHoldHealthIndicator,
         AdaptivePace,
-        EventLoopStalls,
+        SendSchedule,
         SharedPauses,
         TenantRateLimiter,
         RedisHealthIndicator,
