@@ -1,6 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { MetricFactory, TenantLabel, VerifiedTenants } from '@lib/observability';
-import { AdaptivePace, RateLimit, RedisConnection, SendSchedule, SharedStateOptions, TenantRateLimiter } from '@lib/resilience';
+import {
+  AdaptivePace,
+  EventLoopLag,
+  RateLimit,
+  RedisConnection,
+  SendSchedule,
+  SharedStateOptions,
+  TenantRateLimiter,
+} from '@lib/resilience';
 import { waitUntil } from '@lib/testing';
 import { randomBytes } from 'node:crypto';
 import { register } from 'prom-client';
@@ -26,6 +34,7 @@ function replica(options: SharedStateOptions): { connection: RedisConnection; li
       metrics,
       tenantLabel,
       new AdaptivePace(connection, options),
+      new EventLoopLag(),
     ),
   };
 }

@@ -13,6 +13,7 @@ export * from './policies/tenant-policy.registry';
 export * from './shared-state/adaptive-pace.service';
 export * from './shared-state/conversation-sequencer';
 export * from './shared-state/delivery-ledger.service';
+export * from './shared-state/event-loop-lag';
 export * from './shared-state/learned-pace';
 export * from './shared-state/rate-limit';
 export * from './shared-state/redis-connection.service';

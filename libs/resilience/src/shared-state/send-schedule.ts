@@ -8,7 +8,7 @@ import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options
  * One request to send for a key, in Redis's own clock (the replicas' clocks may differ). KEYS[1]: the
  * send schedule, the theoretical arrival time of the next send (a generic cell rate algorithm); KEYS[2]:
  * the return schedule, the time the next parked request comes back. ARGV: interval, burst tolerance,
- * longest wait in process (ms). Answers d ≥ 0: send in d ms (the slot is taken); -d: come back in d ms.
+ * longest wait in process (ms; -1 for none). Answers d ≥ 0: send in d ms (the slot is taken); -d: come back in d ms.
  */
 const ASK_SCRIPT = new RedisScript(
   `
@@ -23,7 +23,7 @@ if wait <= tonumber(ARGV[3]) then
 end
 local back = math.max(tonumber(redis.call('GET', KEYS[2]) or '0'), due - tonumber(ARGV[2]))
 redis.call('SET', KEYS[2], string.format('%.3f', back + interval), 'PX', math.ceil(back + interval - now) + 60000)
-return -math.ceil(back - now)`,
+return -math.max(1, math.ceil(back - now))`,
   2,
 );
 
@@ -66,22 +66,21 @@ export class SendSchedule {
     @Inject(SHARED_STATE_OPTIONS) private readonly options: SharedStateOptions,
   ) {}
 
-  async ask(key: string, pacing: SendPacing): Promise<SendAnswer> {
+  /** `inProcess`: false to be given a time to come back whatever the wait. */
+  async ask(key: string, pacing: SendPacing, inProcess = true): Promise<SendAnswer> {
+    const maxWaitMs = inProcess ? this.options.maxRateLimitWaitMs : -1;
     const answer = await this.redis.withFallback(
       async (redis) => {
-        const { keyPrefix, maxRateLimitWaitMs } = this.options;
-        const keys = [`${keyPrefix}slot:${key}`, `${keyPrefix}return:${key}`];
-        return Number(
-          await ASK_SCRIPT.run(redis, [...keys, pacing.intervalMs, (pacing.burst - 1) * pacing.intervalMs, maxRateLimitWaitMs]),
-        );
+        const keys = [`${this.options.keyPrefix}slot:${key}`, `${this.options.keyPrefix}return:${key}`];
+        return Number(await ASK_SCRIPT.run(redis, [...keys, pacing.intervalMs, (pacing.burst - 1) * pacing.intervalMs, maxWaitMs]));
       },
-      () => this.askLocally(key, pacing),
+      () => this.askLocally(key, pacing, maxWaitMs),
     );
     return { inMs: Math.abs(answer), park: answer < 0 };
   }
 
   /** The script's answer, for this replica alone, at its share. */
-  private askLocally(key: string, pacing: SendPacing): number {
+  private askLocally(key: string, pacing: SendPacing, maxWaitMs: number): number {
     const replicas = this.options.expectedReplicas;
     const intervalMs = pacing.intervalMs * replicas;
     const toleranceMs = (Math.max(1, Math.floor(pacing.burst / replicas)) - 1) * intervalMs;
@@ -89,13 +88,13 @@ export class SendSchedule {
     const schedules = this.local.get(key) ?? { sendAt: 0, returnAt: 0 };
     const due = Math.max(schedules.sendAt, now);
     const wait = Math.max(0, due - toleranceMs - now);
-    if (wait <= this.options.maxRateLimitWaitMs) {
+    if (wait <= maxWaitMs) {
       schedules.sendAt = due + intervalMs;
     } else {
       const back = Math.max(schedules.returnAt, due - toleranceMs);
       schedules.returnAt = back + intervalMs;
       this.local.set(key, schedules, { ttl: Math.max(IDLE_MS, Math.ceil(schedules.returnAt - now)) });
-      return -Math.ceil(back - now);
+      return -Math.max(1, Math.ceil(back - now));
     }
     this.local.set(key, schedules, { ttl: IDLE_MS });
     return Math.ceil(wait);

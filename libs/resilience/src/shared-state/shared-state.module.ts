@@ -5,6 +5,7 @@ import { AccountHoldMetrics } from './account-hold.metrics';
 import { AccountHoldStore } from './account-hold.store';
 import { AdaptivePace } from './adaptive-pace.service';
 import { DeliveryLedger } from './delivery-ledger.service';
+import { EventLoopLag } from './event-loop-lag';
 import { RedisConnection } from './redis-connection.service';
 import { RedisHealthIndicator } from './redis.health';
 import { SendSchedule } from './send-schedule';
@@ -33,6 +34,7 @@ export class SharedStateModule {
         AccountHoldMetrics,
         AccountHoldHealthIndicator,
         AdaptivePace,
+        EventLoopLag,
         SendSchedule,
         SharedPauses,
         TenantRateLimiter,

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { MetricFactory, TenantLabel, VerifiedTenants } from '@lib/observability';
 import { register } from 'prom-client';
 import { AdaptivePace } from './adaptive-pace.service';
+import { EventLoopLag } from './event-loop-lag';
 import { RateLimit } from './rate-limit';
 import { RedisConnection } from './redis-connection.service';
 import { SendSchedule } from './send-schedule';
@@ -14,8 +15,8 @@ const TEN_PER_SECOND: RateLimit = { count: 10, perMs: 1000 };
 const GENESYS: RateLimit = { count: 300, perMs: 60_000, burst: 10 };
 const observability = { serviceName: 'limiter-spec', version: '0', logLevel: 'silent' };
 
-/** Without Redis, one replica unless told otherwise. */
-function limiter(overrides: Partial<SharedStateOptions> = {}): TenantRateLimiter {
+/** Without Redis, one replica unless told otherwise, on an event loop that lags `lagMs`. */
+function limiter(overrides: Partial<SharedStateOptions> = {}, lagMs = 0): TenantRateLimiter {
   const options: SharedStateOptions = {
     keyPrefix: 'limiter-spec:',
     expectedReplicas: 1,
@@ -31,6 +32,7 @@ function limiter(overrides: Partial<SharedStateOptions> = {}): TenantRateLimiter
     metrics,
     new TenantLabel(observability, new VerifiedTenants(observability)),
     new AdaptivePace(redis, options),
+    { recentMs: () => lagMs } as unknown as EventLoopLag,
   );
 }
 
@@ -169,7 +171,7 @@ describe(TenantRateLimiter.name, () => {
       expect(slotOf(await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND))).toBeGreaterThanOrEqual(returns[0] + 300 + 104);
     });
 
-    it('gives up a slot this process woke up to too late, and takes the next one', async () => {
+    it('gives up a slot this process woke up to too late, and parks the message for a later turn', async () => {
       const rateLimiter = limiter({ maxRateLimitWaitMs: 1000 });
       expect(await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND)).toEqual({ granted: true });
       const second = rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND);
@@ -177,10 +179,17 @@ describe(TenantRateLimiter.name, () => {
       // The loop stalls: the timer for the slot at 104 ms fires 30 ms late (20 ms is the most a per-second slot may be).
       jest.setSystemTime(T0 + 30);
       await jest.advanceTimersByTimeAsync(104);
-      await jest.advanceTimersByTimeAsync(100);
-      expect(await second).toEqual({ granted: true });
-      expect(Date.now()).toBeGreaterThanOrEqual(T0 + 208);
+      // Its turn to come back starts where the send schedule ends: after the slot it gave up.
+      expect(await second).toEqual({ granted: false, slotAt: T0 + 208 });
       expect(await register.getSingleMetricAsString('limiter_spec_rate_limit_slots_missed_total')).toMatch(/} 1$/m);
+    });
+
+    it('sends nothing while its event loop lags more than half the margin: the message goes back to the broker', async () => {
+      const rateLimiter = limiter({ maxRateLimitWaitMs: 1000 }, 25);
+      const decision = rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND);
+      await jest.advanceTimersByTimeAsync(2000);
+      expect((await decision).granted).toBe(false);
+      expect(await register.getSingleMetricAsString('limiter_spec_rate_limit_slots_missed_total')).toMatch(/} \d+$/m);
     });
 
     it('grants about 300 over a minute and never more than 300 in any minute', async () => {

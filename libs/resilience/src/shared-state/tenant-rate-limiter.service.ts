@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MetricFactory, TenantLabel } from '@lib/observability';
 import { Counter } from 'prom-client';
 import { AdaptivePace } from './adaptive-pace.service';
+import { EventLoopLag } from './event-loop-lag';
 import { RateLimit, StatedLimit, statedLimit } from './rate-limit';
 import { SendPacing, SendSchedule } from './send-schedule';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
@@ -41,7 +42,8 @@ function pacingOf(stated: StatedLimit, count: number): Pacing {
  * however the broker spreads the messages among them, and more replicas than expected take no more. A
  * slot within `maxRateLimitWaitMs` is waited for in process (holding one of its tenant's bulkhead slots,
  * never another tenant's); otherwise the message is given a time to come back, and waits in the broker
- * holding no slot. The count is the stated one, or lower while the vendor's refusals say the key's real
+ * holding no slot. A slot this process wakes up to too late, or while its event loop lags, is given up
+ * and the message is parked the same way. The count is the stated one, or lower while the vendor's refusals say the key's real
  * limit is below it (`AdaptivePace`).
  */
 @Injectable()
@@ -55,6 +57,7 @@ export class TenantRateLimiter {
     metrics: MetricFactory,
     private readonly tenantLabel: TenantLabel,
     private readonly pace: AdaptivePace,
+    private readonly lag: EventLoopLag,
   ) {
     this.delayed = metrics.counter('rate_limit_delayed_total', 'Messages that waited for a rate-limit slot', ['tenant']);
     this.missed = metrics.counter(
@@ -72,16 +75,19 @@ export class TenantRateLimiter {
   async acquire(tenantId: string, key: string, limit: RateLimit, returnAt?: number): Promise<RateLimitDecision> {
     const stated = statedLimit(limit);
     if (returnAt !== undefined && returnAt - Date.now() > this.options.maxRateLimitWaitMs) return { granted: false, slotAt: returnAt };
-    for (let waited = false; ; waited = true) {
-      const pacing = pacingOf(stated, this.pace.limitOf(key, stated));
-      const answer = await this.schedule.ask(key, pacing);
-      const slotAt = Date.now() + answer.inMs;
-      if (answer.inMs > 0 && !waited) this.delayed.inc({ tenant: this.tenantLabel.for(tenantId) });
-      if (answer.park) return { granted: false, slotAt };
-      if (answer.inMs > 0) await sleep(answer.inMs);
-      if (Date.now() - slotAt <= pacing.latenessMs) return GRANTED;
-      this.missed.inc({ tenant: this.tenantLabel.for(tenantId) });
-    }
+    const pacing = pacingOf(stated, this.pace.limitOf(key, stated));
+    const answer = await this.schedule.ask(key, pacing);
+    const slotAt = Date.now() + answer.inMs;
+    if (answer.inMs > 0) this.delayed.inc({ tenant: this.tenantLabel.for(tenantId) });
+    if (answer.park) return { granted: false, slotAt };
+    if (answer.inMs > 0) await sleep(answer.inMs);
+    // A loop that lags will write the request late too: its lag counts with the wake-up's.
+    if (Date.now() - slotAt + this.lag.recentMs() <= pacing.latenessMs) return GRANTED;
+    // Another slot would likely be missed as well while this process lags: the message waits in the broker,
+    // and whichever replica it reaches then sends it.
+    this.missed.inc({ tenant: this.tenantLabel.for(tenantId) });
+    const comeBack = await this.schedule.ask(key, pacing, false);
+    return { granted: false, slotAt: Date.now() + comeBack.inMs };
   }
 
   /** A send went through: it counts towards raising a lowered pace again (no Redis call here). */

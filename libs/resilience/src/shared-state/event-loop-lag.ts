@@ -1,0 +1,40 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+
+const RESOLUTION_MS = 10;
+/** How long a lag is remembered: the last one to two of these. */
+const MEMORY_MS = 1000;
+
+/**
+ * How late this process's event loop runs its callbacks now: the mean delay of a 10 ms timer over the
+ * last one to two seconds. A request this process writes while its loop lags leaves later than it was
+ * decided, bunched with the requests decided after it.
+ */
+@Injectable()
+export class EventLoopLag implements OnModuleDestroy {
+  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  private previousMs = 0;
+  private rotatedAt = Date.now();
+
+  constructor() {
+    this.histogram.enable();
+  }
+
+  /** In ms; 0 on a loop that keeps time. */
+  recentMs(): number {
+    if (Date.now() - this.rotatedAt >= MEMORY_MS) {
+      this.previousMs = this.currentMs();
+      this.histogram.reset();
+      this.rotatedAt = Date.now();
+    }
+    return Math.max(this.previousMs, this.currentMs());
+  }
+
+  onModuleDestroy(): void {
+    this.histogram.disable();
+  }
+
+  private currentMs(): number {
+    return this.histogram.count === 0 ? 0 : Math.max(0, this.histogram.mean / 1e6 - RESOLUTION_MS);
+  }
+}
