@@ -37,8 +37,8 @@ export const CONFIGURED_TENANT_MAX_IN_FLIGHT = 400;
  * - the conversation's hold, GET: `DeliveryLedger.holdOf` from `ConversationGate.decide`
  *   (libs/resilience/src/shared-state/delivery-ledger.service.ts, libs/delivery/src/conversation-gate.service.ts);
  * - the claim, EVALSHA of `CLAIM_SCRIPT`: `DeliveryLedger.claim` (same file);
- * - the rate-limit point, EVALSHA of rate-limiter-flexible's `rlflxIncr` (its window is Meta's second):
- *   `TenantRateLimiter.consumeShared` (libs/resilience/src/shared-state/tenant-rate-limiter.service.ts);
+ * - the send slot, EVALSHA of `ASK_SCRIPT`: `SendSchedule.ask` from `TenantRateLimiter.acquire`
+ *   (libs/resilience/src/shared-state/send-schedule.ts, tenant-rate-limiter.service.ts);
  * - the `sent` record, SET: `DeliveryLedger.markSent`.
  * The genesys-api-service adds a fifth, its tenant's pause (GET, `SharedPauses.pausedUntil`).
  */
