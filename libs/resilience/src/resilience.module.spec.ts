@@ -47,7 +47,8 @@ describe(ResilienceModule.name, () => {
   it('exports the per-tenant breakers under `tenant` and keyed ones under their key kind, side by side', async () => {
     const app = await moduleWith('per-tenant', { keyedBreakers: { keyKind: 'region' } });
     app.get(VerifiedTenants).confirm('acme');
-    await executeCountingHealth(app.get(TenantPolicyRegistry).for('acme').policy, async () => unhealthy);
+    const { policy, breaker } = app.get(TenantPolicyRegistry).for('acme');
+    await executeCountingHealth(policy, async () => unhealthy, breaker);
     await app.get(CircuitBreakers).execute('mypurecloud.ie', async () => unhealthy);
     expect(await stateSeries()).toEqual([
       { tenant: 'acme', value: 2 },

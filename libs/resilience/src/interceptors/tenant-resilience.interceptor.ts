@@ -34,9 +34,9 @@ export class TenantResilienceInterceptor implements NestInterceptor {
   }
 
   private async run(tenantId: string, handle: () => Promise<unknown>): Promise<unknown> {
-    const { policy } = this.registry.for(tenantId);
+    const { policy, breaker } = this.registry.for(tenantId);
     try {
-      return await withinDeadline(executeCountingHealth(policy, handle), this.options.handlerTimeoutMs, () => this.timedOut());
+      return await withinDeadline(executeCountingHealth(policy, handle, breaker), this.options.handlerTimeoutMs, () => this.timedOut());
     } catch (error) {
       throw this.refusal(tenantId, error);
     }

@@ -130,6 +130,18 @@ describe(CircuitBreakers.name, () => {
       await expect(breakers.execute('eu', async () => sent)).resolves.toBe(sent);
     });
 
+    it('keeps it open when the trial made no vendor call (parked for its rate-limit turn): that says nothing of the vendor', async () => {
+      const breakers = setup();
+      const { trial, answer } = await startTrial(breakers);
+      const parked = { kind: 'retry', error: new DeliveryError(Category.THROTTLED, 'at its rate limit') };
+      answer(parked);
+      await expect(trial).resolves.toBe(parked);
+      expect(breakers.stateOf('eu')).toBe(CircuitState.Open);
+      jest.setSystemTime(T0 + 2 * HALF_OPEN_AFTER_MS);
+      await expect(breakers.execute('eu', async () => sent)).resolves.toBe(sent);
+      expect(breakers.stateOf('eu')).toBe(CircuitState.Closed);
+    });
+
     it('opens it again for another half-open time when the trial is unhealthy', async () => {
       const breakers = setup();
       const { trial, answer } = await startTrial(breakers);

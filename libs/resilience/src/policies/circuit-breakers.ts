@@ -52,7 +52,7 @@ export class CircuitBreakers {
     // cockatiel would hold these calls until the trial ends; they wait in the broker instead.
     if (breaker.state === CircuitState.HalfOpen) throw this.refusal(key);
     try {
-      return await executeCountingHealth(breaker, work);
+      return await executeCountingHealth(breaker, work, breaker);
     } catch (error) {
       throw error instanceof BrokenCircuitError ? this.refusal(key) : error;
     }

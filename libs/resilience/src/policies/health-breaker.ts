@@ -1,5 +1,6 @@
-import { CircuitBreakerPolicy, circuitBreaker, ConsecutiveBreaker, handleType, IPolicy } from 'cockatiel';
+import { CircuitBreakerPolicy, circuitBreaker, CircuitState, ConsecutiveBreaker, handleType, IPolicy } from 'cockatiel';
 import { DeliveryError } from '../errors/delivery-error';
+import { nextStepFor } from '../errors/next-step';
 import { ResilienceOptions } from '../resilience.options';
 import { countsAgainstTenantHealth, outcomeError, UnhealthyOutcome } from './tenant-health';
 
@@ -18,18 +19,28 @@ export function healthBreaker(options: Pick<ResilienceOptions, 'failureThreshold
 }
 
 /**
- * Runs `work` through `policy` (a breaker, or policies around one) and gives back exactly what the
- * work gave, returned or thrown. Inside, an unhealthy `DeliveryError` (`countsAgainstTenantHealth`),
+ * Runs `work` through `policy` (`breaker`, or policies around it) and gives back exactly what the work
+ * gave, returned or thrown. Inside, an unhealthy `DeliveryError` (`countsAgainstTenantHealth`),
  * carried by an outcome's `error` or thrown, becomes a failure the breaker counts; any other answer,
- * a permanent error included, is a success. Other errors (defects) pass through uncounted.
+ * a permanent error included, is a success. Except for the half-open breaker's trial: one that made
+ * no vendor call (its next step is `defer`: parked for a rate-limit turn, held, busy) says nothing of
+ * the vendor's health and must not close the breaker, so it counts as a failure and the breaker waits
+ * for another trial. Other errors (defects) pass through uncounted.
  */
-export async function executeCountingHealth<T>(policy: IPolicy, work: () => Promise<T>): Promise<T> {
+export async function executeCountingHealth<T>(
+  policy: IPolicy,
+  work: () => Promise<T>,
+  breaker: CircuitBreakerPolicy | undefined,
+): Promise<T> {
   let settled: Settled<T>;
   try {
     settled = await policy.execute(async () => {
+      // Work runs in a breaker that is not closed only as its half-open trial (cockatiel starts the trial before it says half-open).
+      const trial = breaker !== undefined && breaker.state !== CircuitState.Closed;
       const result = await settle(work);
       const error = 'thrown' in result ? result.thrown : outcomeError(result.value);
-      if (error && countsAgainstTenantHealth(error)) throw new UnhealthyOutcome(result);
+      if (error && (countsAgainstTenantHealth(error) || (trial && nextStepFor(error.category) === 'defer')))
+        throw new UnhealthyOutcome(result);
       return result;
     });
   } catch (error) {
