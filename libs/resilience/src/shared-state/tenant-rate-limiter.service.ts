@@ -42,8 +42,9 @@ function pacingOf(stated: StatedLimit, count: number): Pacing {
  * however the broker spreads the messages among them, and more replicas than expected take no more. A
  * slot within `maxRateLimitWaitMs` is waited for in process (holding one of its tenant's bulkhead slots,
  * never another tenant's); otherwise the message is given a time to come back, and waits in the broker
- * holding no slot. A slot this process wakes up to too late, or while its event loop lags, is given up
- * and the message is parked the same way. The count is the stated one, or lower while the vendor's refusals say the key's real
+ * holding no slot. A slot waited for that this process wakes up to too late, or while its event loop
+ * lags, is given up and the message is parked the same way: sent late, it would bunch with the next
+ * ones. A key whose schedule is idle is sent at once, lag or not: it is below its pace. The count is the stated one, or lower while the vendor's refusals say the key's real
  * limit is below it (`AdaptivePace`).
  */
 @Injectable()
@@ -78,9 +79,11 @@ export class TenantRateLimiter {
     const pacing = pacingOf(stated, this.pace.limitOf(key, stated));
     const answer = await this.schedule.ask(key, pacing);
     const slotAt = Date.now() + answer.inMs;
-    if (answer.inMs > 0) this.delayed.inc({ tenant: this.tenantLabel.for(tenantId) });
+    // A key whose schedule was idle is below its pace: sent late or not, it cannot bunch past its limit.
+    if (answer.inMs === 0) return GRANTED;
+    this.delayed.inc({ tenant: this.tenantLabel.for(tenantId) });
     if (answer.park) return { granted: false, slotAt };
-    if (answer.inMs > 0) await sleep(answer.inMs);
+    await sleep(answer.inMs);
     // A loop that lags will write the request late too: its lag counts with the wake-up's.
     if (Date.now() - slotAt + this.lag.recentMs() <= pacing.latenessMs) return GRANTED;
     // Another slot would likely be missed as well while this process lags: the message waits in the broker,
