@@ -1,8 +1,11 @@
-import { outboundEnvelope, RecordedRequest, waitUntil } from '@lib/testing';
+import { createTestVhost, outboundEnvelope, ServiceProcess as RunningService, TestVhost, waitUntil } from '@lib/testing';
+import { genesysTenant } from '../../apps/genesys-api-service/sandbox/genesys-sandbox';
 import { busiestSecond, refusalsOf, sentBy } from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
 import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
 import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
 import { recordScenario } from './support/chaos-report';
+import { FaultObserver } from './support/fault-observer';
+import { GenesysFaultRig } from './support/genesys-fault-rig';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REPLICAS = 3;
@@ -11,9 +14,9 @@ const NUMBER = { tenantId: 'shared-limit', phoneNumberId: '400000000000031', acc
 /** The first and last seconds (replicas ramping up, the queue running dry) are not the steady rate. */
 const EDGE_MS = 2000;
 
-/** Sends per second between the first and the last send, edges left out. */
-function steadyRate(sends: RecordedRequest[]): number {
-  const times = sends.map((r) => r.receivedAt).sort((a, b) => a - b);
+/** Sends per second between the first and the last send (their arrival times), edges left out. */
+function steadyRate(arrivals: number[]): number {
+  const times = [...arrivals].sort((a, b) => a - b);
   const from = times[0] + EDGE_MS;
   const to = times[times.length - 1] - EDGE_MS;
   return (times.filter((t) => t >= from && t < to).length * 1000) / (to - from);
@@ -47,7 +50,7 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
       await waitUntil('every message sent', () => sentBy(sandbox().meta, NUMBER).length >= MESSAGES, 120_000);
 
       const sends = sentBy(sandbox().meta, NUMBER);
-      const rate = steadyRate(sends);
+      const rate = steadyRate(sends.map((r) => r.receivedAt));
       const busiest = busiestSecond(sends);
       const { refused, allowed } = refusalsOf(sandbox().meta, NUMBER);
       const recipients = new Set(sends.map((r) => r.body?.to)).size;
@@ -68,5 +71,70 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
       const exits = await Promise.all(replicas.map((replica) => replica.stop()));
       expect(exits).toEqual(replicas.map(() => 0));
     }
+  }, 240_000);
+});
+
+/** One tenant's Genesys limit, here 6,000 requests a minute (100/s) with a burst of 10, so that a run of 3,000 shows the steady rate. */
+const GENESYS_LIMIT = { requestsPerMinute: 6000, burstSize: 10 };
+
+/**
+ * One tenant's Genesys limit, shared by three genesys-api-service replicas through Redis. Each replica
+ * logs in with a token of its own, and Genesys counts per token, so the simulator refuses nothing here:
+ * the tenant's limit is the service's own, and the row shows how much of it three replicas use together.
+ */
+describe("one tenant's Genesys limit held by three replicas together (real RabbitMQ and Redis)", () => {
+  const tenant = genesysTenant('mypurecloud.ie', { rateLimits: GENESYS_LIMIT });
+  let vhost: TestVhost;
+  let rig: GenesysFaultRig;
+  let observer: FaultObserver | undefined;
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('chaos-genesys-limit');
+    rig = await GenesysFaultRig.start({
+      rabbitmqUrl: vhost.url,
+      redisUrl: REDIS_URL,
+      genesysLatencyMs: 20,
+      tenants: [tenant],
+      env: { EXPECTED_REPLICAS: String(REPLICAS) },
+    });
+  });
+
+  afterAll(async () => {
+    await observer?.close();
+    await rig?.stop();
+    await vhost?.dispose();
+  });
+
+  it('never sends above the limit together, and sends every message once', async () => {
+    const replicas: RunningService[] = [];
+    for (let i = 0; i < REPLICAS; i += 1) replicas.push(await rig.startService());
+    observer = new FaultObserver(vhost.url, rig.contract);
+    await observer.connect();
+    const { envelopes, published } = rig.batch(MESSAGES, '+4917390');
+    await observer.publish(envelopes);
+    await waitUntil('every message sent', () => rig.acceptedFor(published) >= MESSAGES, 120_000);
+
+    const calls = rig.acceptedCalls();
+    const perSecond = GENESYS_LIMIT.requestsPerMinute / 60;
+    const rate = steadyRate(calls.map((call) => call.receivedAt));
+    const times = calls.map((call) => call.receivedAt).sort((a, b) => a - b);
+    let busiestMinute = 0;
+    for (let start = 0, end = 0; end < times.length; end += 1) {
+      while (times[end] - times[start] >= 60_000) start += 1;
+      busiestMinute = Math.max(busiestMinute, end - start + 1);
+    }
+    const distinct = new Set(calls.map((call) => call.sendKey)).size;
+    recordScenario({
+      scenario: `10 one tenant's Genesys limit (${GENESYS_LIMIT.requestsPerMinute}/min) shared by ${REPLICAS} replicas (genesys-api-service)`,
+      published: MESSAGES,
+      sent: distinct,
+      duplicates: calls.length - distinct,
+      deadLettered: 0,
+      lost: MESSAGES - distinct,
+      notes: `steady ${rate.toFixed(1)} msg/s (${((rate / perSecond) * 100).toFixed(1)} % of the limit); busiest minute ${busiestMinute}`,
+    });
+    expect(busiestMinute).toBeLessThanOrEqual(GENESYS_LIMIT.requestsPerMinute);
+    expect(distinct).toBe(MESSAGES);
+    expect(calls).toHaveLength(MESSAGES);
   }, 240_000);
 });
