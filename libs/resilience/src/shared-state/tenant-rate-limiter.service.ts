@@ -49,8 +49,9 @@ function pacingOf(stated: StatedLimit, count: number, lagMs: number): Pacing {
  * never another tenant's); otherwise the message is given a time to come back, and waits in the broker
  * holding no slot. A slot waited for that this process wakes up to too late is given up and the message
  * is parked the same way: sent late, it would bunch with the next ones. A replica whose event loop lags
- * spaces its slots wider (`pacingOf`). A key whose schedule is idle is sent at once: it is below its pace. The count is the stated one, or lower while the vendor's refusals say the key's real
- * limit is below it (`AdaptivePace`).
+ * spaces its slots wider (`pacingOf`). A key whose schedule is idle is sent at once: it is below its
+ * pace. The count is the stated one, or lower while the vendor's refusals say the key's real limit is
+ * below it (`AdaptivePace`).
  */
 @Injectable()
 export class TenantRateLimiter {
