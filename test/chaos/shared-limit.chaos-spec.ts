@@ -34,8 +34,8 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
     [NUMBER],
   );
 
-  // The steady rate (96.1 % of the limit measured twice on 2026-12-01, the most a 4 % margin allows) is timing on a
-  // shared host, so the row reports it and the test asserts what the shared limit guarantees: never more than Meta allows.
+  // The steady rate (85-86 % of the limit on 2026-12-01: a few refusals at the start, then the adaptive pace's 90 %) is timing
+  // on a shared host, so the row reports it and the test asserts what the shared limit guarantees: never more than Meta allows.
   it('never sends above the limit together, with under 1 % of the calls refused and every message sent once', async () => {
     // Published before the replicas start: Meta's simulator shares this process, and publishing while it
     // answers would delay its clock on arrivals, bunching paced sends that reached it a second apart.
