@@ -4,6 +4,8 @@ import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 const RESOLUTION_MS = 10;
 /** How long a lag is remembered: the last one to two of these. */
 const MEMORY_MS = 1000;
+/** Reading the histogram's mean walks its buckets: every request of a busy replica asks, so the reading is kept this long. */
+const READ_EVERY_MS = 100;
 
 /**
  * How late this process's event loop runs its callbacks now: the mean delay of a 10 ms timer over the
@@ -15,6 +17,8 @@ export class EventLoopLag implements OnModuleDestroy {
   private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private previousMs = 0;
   private rotatedAt = Date.now();
+  private readMs = 0;
+  private readAt = 0;
 
   constructor() {
     this.histogram.enable();
@@ -22,12 +26,16 @@ export class EventLoopLag implements OnModuleDestroy {
 
   /** In ms; 0 on a loop that keeps time. */
   recentMs(): number {
-    if (Date.now() - this.rotatedAt >= MEMORY_MS) {
+    const now = Date.now();
+    if (now - this.readAt < READ_EVERY_MS) return this.readMs;
+    if (now - this.rotatedAt >= MEMORY_MS) {
       this.previousMs = this.currentMs();
       this.histogram.reset();
-      this.rotatedAt = Date.now();
+      this.rotatedAt = now;
     }
-    return Math.max(this.previousMs, this.currentMs());
+    this.readMs = Math.max(this.previousMs, this.currentMs());
+    this.readAt = now;
+    return this.readMs;
   }
 
   onModuleDestroy(): void {
