@@ -1,5 +1,11 @@
 import { outboundEnvelope, waitUntil } from '@lib/testing';
-import { busiestSecond, parkedCount, refusalsOf, sentBy } from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
+import {
+  busiestSecond,
+  missedSlots,
+  parkedCount,
+  refusalsOf,
+  sentBy,
+} from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
 import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
 import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
 import { recordScenario } from './support/chaos-report';
@@ -45,7 +51,8 @@ describe('pacing under a flood for one number, run alone (real RabbitMQ and Redi
         60_000,
       );
       const parked = await parkedCount(replica, FLOOD.tenantId);
-      expect(parked).toBeLessThanOrEqual(parkBound(flood.length));
+      // Once per message, and once more only per slot the process woke up to too late and gave up.
+      expect(parked).toBeLessThanOrEqual(parkBound(flood.length) + (await missedSlots(replica, FLOOD.tenantId)));
       expect(parked + sentBy(sandbox().meta, FLOOD).length).toBeGreaterThanOrEqual(flood.length);
       // What is neither sent nor in the broker is in the service, which holds at most its bulkhead of one tenant.
       const depths = await sandbox.vhost().queueDepths();

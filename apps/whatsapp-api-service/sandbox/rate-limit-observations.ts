@@ -15,13 +15,23 @@ export function busiestSecond(requests: RecordedRequest[]): number {
   return busiest;
 }
 
-/** How many times messages of a tenant were parked for their rate limit, from the metrics of the in-process service or a replica. */
-export async function parkedCount(service: EgressSandbox | ServiceProcess, tenantId: string): Promise<number> {
+/** A counter of a tenant from the metrics of the in-process service or a replica. */
+async function tenantCounter(service: EgressSandbox | ServiceProcess, series: string): Promise<number> {
   const text =
     service instanceof EgressSandbox
       ? (await request(service.app.getHttpServer()).get('/metrics')).text
       : await (await fetch(`${service.url}/metrics`)).text();
-  return Number(new RegExp(`messages_retried_total\\{tenant="${tenantId}",category="THROTTLED"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  return Number(new RegExp(`${series} (\\d+)`).exec(text)?.[1] ?? 0);
+}
+
+/** How many times messages of a tenant were parked for their rate limit, from the metrics of the in-process service or a replica. */
+export function parkedCount(service: EgressSandbox | ServiceProcess, tenantId: string): Promise<number> {
+  return tenantCounter(service, `messages_retried_total\\{tenant="${tenantId}",category="THROTTLED"\\}`);
+}
+
+/** Rate-limit slots a starved process woke up to too late and gave up, each parking its message once more. */
+export function missedSlots(service: EgressSandbox | ServiceProcess, tenantId: string): Promise<number> {
+  return tenantCounter(service, `rate_limit_slots_missed_total\\{tenant="${tenantId}"\\}`);
 }
 
 /** The sends of a number Meta accepted. */
