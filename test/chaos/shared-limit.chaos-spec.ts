@@ -1,6 +1,6 @@
 import { createTestVhost, outboundEnvelope, ServiceProcess as RunningService, TestVhost, waitUntil } from '@lib/testing';
 import { genesysTenant } from '../../apps/genesys-api-service/sandbox/genesys-sandbox';
-import { busiestSecond, refusalsOf, sentBy } from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
+import { busiestSecond, busiestWindow, refusalsOf, sentBy } from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
 import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
 import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
 import { recordScenario } from './support/chaos-report';
@@ -117,12 +117,10 @@ describe("one tenant's Genesys limit held by three replicas together (real Rabbi
     const calls = rig.acceptedCalls();
     const perSecond = GENESYS_LIMIT.requestsPerMinute / 60;
     const rate = steadyRate(calls.map((call) => call.receivedAt));
-    const times = calls.map((call) => call.receivedAt).sort((a, b) => a - b);
-    let busiestMinute = 0;
-    for (let start = 0, end = 0; end < times.length; end += 1) {
-      while (times[end] - times[start] >= 60_000) start += 1;
-      busiestMinute = Math.max(busiestMinute, end - start + 1);
-    }
+    const busiestMinute = busiestWindow(
+      calls.map((call) => call.receivedAt),
+      60_000,
+    );
     const distinct = new Set(calls.map((call) => call.sendKey)).size;
     recordScenario({
       scenario: `10 one tenant's Genesys limit (${GENESYS_LIMIT.requestsPerMinute}/min) shared by ${REPLICAS} replicas (genesys-api-service)`,

@@ -4,15 +4,23 @@ import { EgressSandbox } from './egress-sandbox';
 
 type BusinessNumber = { phoneNumberId: string };
 
-/** The most requests Meta accepted in any sliding one-second window. */
-export function busiestSecond(requests: RecordedRequest[]): number {
-  const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+/** The most of `times` (epoch ms) within any sliding window of `windowMs`. */
+export function busiestWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
   let busiest = 0;
-  for (let start = 0, end = 0; end < times.length; end += 1) {
-    while (times[end] - times[start] >= 1000) start += 1;
+  for (let start = 0, end = 0; end < sorted.length; end += 1) {
+    while (sorted[end] - sorted[start] >= windowMs) start += 1;
     busiest = Math.max(busiest, end - start + 1);
   }
   return busiest;
+}
+
+/** The most requests Meta accepted in any sliding one-second window. */
+export function busiestSecond(requests: RecordedRequest[]): number {
+  return busiestWindow(
+    requests.map((r) => r.receivedAt),
+    1000,
+  );
 }
 
 /** A counter of a tenant from the metrics of the in-process service or a replica. */

@@ -89,14 +89,11 @@ export class SendSchedule {
     const due = Math.max(schedules.sendAt, now);
     const wait = Math.max(0, due - toleranceMs - now);
     if (wait <= maxWaitMs) {
-      schedules.sendAt = due + intervalMs;
-    } else {
-      const back = Math.max(schedules.returnAt, due - toleranceMs);
-      schedules.returnAt = back + intervalMs;
-      this.local.set(key, schedules, { ttl: Math.max(IDLE_MS, Math.ceil(schedules.returnAt - now)) });
-      return -Math.max(1, Math.ceil(back - now));
+      this.local.set(key, { ...schedules, sendAt: due + intervalMs }, { ttl: IDLE_MS });
+      return Math.ceil(wait);
     }
-    this.local.set(key, schedules, { ttl: IDLE_MS });
-    return Math.ceil(wait);
+    const back = Math.max(schedules.returnAt, due - toleranceMs);
+    this.local.set(key, { ...schedules, returnAt: back + intervalMs }, { ttl: Math.max(IDLE_MS, Math.ceil(back + intervalMs - now)) });
+    return -Math.max(1, Math.ceil(back - now));
   }
 }
