@@ -40,15 +40,15 @@ describe(`${AdaptivePace.name} without Redis`, () => {
     expect(pace.limitOf('meta:another-number', { count: 20, perMs: 1000 })).toBe(20);
   });
 
-  it('lowers the pace once per burst of overshoots, for that key only', async () => {
+  it('lowers the pace once per burst of overshoots, for that key only: a strike first, the lesson at the next burst', async () => {
     pace.limitOf(NUMBER, META_80);
     await Promise.all(Array.from({ length: 20 }, () => pace.recordOvershoot(NUMBER, T0, META_80)));
-    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(56);
+    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(72);
     expect(pace.limitOf('meta:another-number', META_80)).toBe(80);
 
     at(1500);
     await pace.recordOvershoot(NUMBER, T0 + 1200, META_80);
-    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(56 * 0.7);
+    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(72 * 0.7);
     expect(warnings.mock.calls.map(([line]) => line)).toEqual([
       {
         event: 'rate_limit_pace_lowered',
@@ -56,15 +56,16 @@ describe(`${AdaptivePace.name} without Redis`, () => {
         perMs: 1000,
         statedLimit: 80,
         fromLimit: 80,
-        limit: 56,
+        limit: 72,
+        strikes: 1,
       },
       {
         event: 'rate_limit_pace_lowered',
         key: NUMBER,
         perMs: 1000,
         statedLimit: 80,
-        fromLimit: 56,
-        limit: 39.2,
+        fromLimit: 72,
+        limit: 50.4,
       },
     ]);
   });
@@ -73,11 +74,11 @@ describe(`${AdaptivePace.name} without Redis`, () => {
     await pace.recordOvershoot(NUMBER, T0, META_80);
     at(1000);
     await pace.sync(NUMBER, META_80);
-    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(56);
+    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(72);
 
     pace.recordSent(NUMBER);
     at(2000);
     await pace.sync(NUMBER, META_80);
-    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(60);
+    expect(pace.limitOf(NUMBER, META_80)).toBeCloseTo(76);
   });
 });

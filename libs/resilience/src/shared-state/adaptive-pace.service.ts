@@ -68,7 +68,7 @@ export class AdaptivePace {
   async recordOvershoot(key: string, sentAt: number, stated: PacedLimit): Promise<void> {
     const now = Date.now();
     if (!(await this.apply(key, (learned) => lowered(learned, stated, sentAt, now)))) return;
-    const { limit, ceiling } = this.stateOf(key).learned!;
+    const { limit, ceiling, strikes } = this.stateOf(key).learned!;
     this.logger.warn({
       event: 'rate_limit_pace_lowered',
       key,
@@ -76,6 +76,7 @@ export class AdaptivePace {
       statedLimit: stated.count,
       fromLimit: round(ceiling),
       limit: round(limit),
+      ...(strikes ? { strikes } : {}),
     });
   }
 

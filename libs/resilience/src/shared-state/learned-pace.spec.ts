@@ -10,12 +10,51 @@ describe('learned pace (AIMD)', () => {
     expect(raised(undefined, META_80, 1000, T0)).toBeUndefined();
   });
 
-  it('lowers the pace by 30 % on a 130429 and remembers the pace that overshot', () => {
-    expect(lowered(undefined, META_80, T0, T0 + 50)).toEqual({ limit: 56, ceiling: 80, loweredAt: T0 + 50, changedAt: T0 + 50 });
+  it('takes a first 130429 at the stated limit as a strike: 10 % lower for a moment, the stated limit still the ceiling', () => {
+    expect(lowered(undefined, META_80, T0, T0 + 50)).toEqual({
+      limit: 72,
+      ceiling: 80,
+      loweredAt: T0 + 50,
+      changedAt: T0 + 50,
+      strikes: 1,
+    });
+  });
+
+  it('lowers the pace by 30 % on a second 130429 within a minute of the strike, and remembers the pace that overshot', () => {
+    const struck = lowered(undefined, META_80, T0, T0)!;
+    const back = raised(struck, META_80, 2000, T0 + 2000)!;
+    expect(back).toMatchObject({ limit: 80, strikes: 1 });
+    expect(lowered(back, META_80, T0 + 59_000, T0 + 59_050)).toEqual({
+      limit: 56,
+      ceiling: 80,
+      loweredAt: T0 + 59_050,
+      changedAt: T0 + 59_050,
+    });
+  });
+
+  it('comes back from a strike fast, to the stated limit, and forgets it after a minute', () => {
+    const struck = lowered(undefined, META_80, T0, T0)!;
+    expect(raised(struck, META_80, 1000, T0 + 1000)!.limit).toBeCloseTo(76);
+    const back = raised(struck, META_80, 2000, T0 + 2000)!;
+    expect(paceOf(back, 80)).toBe(80);
+    expect(raised(back, META_80, 500, T0 + 30_000)).toBe(back);
+    expect(raised(back, META_80, 500, T0 + 60_001)).toBeUndefined();
+    // A strike a minute old is forgotten: the next 130429 is a first one again.
+    expect(lowered(back, META_80, T0 + 60_001, T0 + 60_001)).toMatchObject({ limit: 72, ceiling: 80, strikes: 1 });
+  });
+
+  it('never takes a 130429 as a strike while a learned pace holds the number below its stated limit', () => {
+    const learned: LearnedPace = { limit: 76, ceiling: 80, loweredAt: T0, changedAt: T0 };
+    expect(lowered(learned, META_80, T0 + 5000, T0 + 5000)).toEqual({
+      limit: 76 * 0.7,
+      ceiling: 76,
+      loweredAt: T0 + 5000,
+      changedAt: T0 + 5000,
+    });
   });
 
   it('ignores 130429s for sends made while Meta still counted the old pace, and acts on later ones', () => {
-    const once = lowered(undefined, META_80, T0, T0)!;
+    const once: LearnedPace = { limit: 56, ceiling: 80, loweredAt: T0, changedAt: T0 };
     expect(lowered(once, META_80, T0 + PACE_RULES.settleWindows * 1000, T0 + 1200)).toBe(once);
     expect(lowered(once, META_80, T0 + PACE_RULES.settleWindows * 1000 + 1, T0 + 1200)).toMatchObject({ limit: 56 * 0.7, ceiling: 56 });
   });
@@ -82,16 +121,19 @@ describe('learned pace (AIMD)', () => {
 
   it('learns a per-minute limit in minutes: it settles for one, and comes back by 5 % of the stated limit per minute', () => {
     const perMinute = { count: 300, perMs: 60_000 };
-    const once = lowered(undefined, perMinute, T0, T0)!;
-    expect(once).toEqual({ limit: 210, ceiling: 300, loweredAt: T0, changedAt: T0 });
-    expect(lowered(once, perMinute, T0 + 59_000, T0 + 61_000)).toBe(once);
-    expect(lowered(once, perMinute, T0 + 61_000, T0 + 62_000)).toMatchObject({ limit: 147, ceiling: 210 });
-    expect(raised(once, perMinute, 1000, T0 + 1000)!.limit).toBeCloseTo(210 + 15 / 60);
+    const struck = lowered(undefined, perMinute, T0, T0)!;
+    expect(struck).toEqual({ limit: 270, ceiling: 300, loweredAt: T0, changedAt: T0, strikes: 1 });
+    expect(lowered(struck, perMinute, T0 + 59_000, T0 + 61_000)).toBe(struck);
+    const once = lowered(struck, perMinute, T0 + 61_000, T0 + 62_000)!;
+    expect(once).toEqual({ limit: 189, ceiling: 270, loweredAt: T0 + 62_000, changedAt: T0 + 62_000 });
+    expect(raised(once, perMinute, 1000, T0 + 63_000)!.limit).toBeCloseTo(189 + 15 / 60);
   });
 
   it('reads back only a well-formed stored pace', () => {
     const stored = { limit: 12.5, ceiling: 20, loweredAt: T0, changedAt: T0 };
     expect(parseLearnedPace(JSON.stringify(stored))).toEqual(stored);
+    expect(parseLearnedPace(JSON.stringify({ ...stored, strikes: 1 }))).toEqual({ ...stored, strikes: 1 });
+    expect(parseLearnedPace(JSON.stringify({ ...stored, strikes: 'one' }))).toEqual(stored);
     expect(parseLearnedPace(JSON.stringify({ ...stored, limit: 0 }))).toMatchObject({ limit: PACE_RULES.floor });
     for (const junk of [null, '', 'not json', '{"limit":"12"}', JSON.stringify({ ...stored, ceiling: null }), '[]']) {
       expect(parseLearnedPace(junk)).toBeUndefined();

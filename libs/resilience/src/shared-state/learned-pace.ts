@@ -14,6 +14,11 @@ export interface LearnedPace {
   loweredAt: number;
   /** When `limit` last changed (epoch ms): sends earn an increase only for the time since. */
   changedAt: number;
+  /**
+   * Set while the overshoots were at the stated limit and too few to doubt it: how many so far. Such a
+   * pace is lowered a little and comes back fast, and is remembered for `strikeMemoryWindows`.
+   */
+  strikes?: number;
 }
 
 /** The stated limit a pace is learned against: its count and the window it counts over. */
@@ -33,6 +38,15 @@ export const PACE_RULES = {
   safeShareOfCeiling: 0.9,
   /** Increase while probing, as a share of the ceiling per window: the probe zone takes 120 windows (two minutes per second of window). */
   probePerWindow: 0.05 / 60,
+  /**
+   * Overshoots at the stated limit within `strikeMemoryWindows` of each other before the stated limit is
+   * doubted. One alone is more likely our own sends bunched on their way (a stalled process, a busy
+   * network) than a tier below the stated one, and the full decrease and slow probe would cost minutes.
+   */
+  strikesToLearn: 2,
+  strikeMemoryWindows: 60,
+  /** An overshoot taken as bunching lowers the pace to this share of the stated limit; it is back within two windows. */
+  strikeShare: 0.9,
 } as const;
 
 /** The limit to pace at: the stated count, or what was learned below it. */
@@ -43,11 +57,18 @@ export function paceOf(learned: LearnedPace | undefined, statedCount: number): n
 /**
  * After an overshoot for a send made at `sentAt`: the pace that overshot becomes the ceiling and the
  * limit drops by `decreaseFactor`. An overshoot for a send made while the vendor's window still held
- * sends of the pace before the last decrease says nothing new and changes nothing.
+ * sends of the pace before the last decrease says nothing new and changes nothing. The first overshoot
+ * at the stated limit (none remembered) is a strike: the pace drops to `strikeShare` and the ceiling
+ * stays the stated limit; the lesson comes with the next one within `strikeMemoryWindows`.
  */
 export function lowered(learned: LearnedPace | undefined, stated: PacedLimit, sentAt: number, now: number): LearnedPace | undefined {
   if (learned && sentAt <= learned.loweredAt + PACE_RULES.settleWindows * stated.perMs) return learned;
   const overshot = paceOf(learned, stated.count);
+  const strikes = (learned ? strikesOf(learned, stated, now) : 0) + 1;
+  if (strikes < PACE_RULES.strikesToLearn && (!learned || learned.strikes)) {
+    const limit = stated.count * PACE_RULES.strikeShare;
+    return { limit, ceiling: stated.count, loweredAt: now, changedAt: now, strikes };
+  }
   return {
     limit: Math.max(PACE_RULES.floor, overshot * PACE_RULES.decreaseFactor),
     ceiling: overshot,
@@ -60,20 +81,30 @@ export function lowered(learned: LearnedPace | undefined, stated: PacedLimit, se
  * After sends went through during the last `creditMs` (0: none did): the limit grows with the time
  * since it last changed, fast (a share of the stated limit per window) up to the safe share of the
  * ceiling, slowly from there to the ceiling, and fast again past it (the ceiling was passed without an
- * overshoot: the key's real limit has risen). Time counts once however many replicas report it. Back
- * at the stated limit nothing is left to remember (undefined).
+ * overshoot: the key's real limit has risen); after a strike, fast all the way. Time counts once
+ * however many replicas report it. Back at the stated limit nothing is left to remember (undefined),
+ * unless a strike is: it is kept at the stated limit until `strikeMemoryWindows` have passed.
  */
 export function raised(learned: LearnedPace | undefined, stated: PacedLimit, creditMs: number, now: number): LearnedPace | undefined {
-  if (!learned || learned.limit >= stated.count) return undefined;
+  if (!learned) return undefined;
+  const remembered = strikesOf(learned, stated, now) > 0;
+  if (learned.limit >= stated.count) return remembered ? learned : undefined;
   const windows = Math.min(creditMs, Math.max(0, now - learned.changedAt)) / stated.perMs;
   if (windows <= 0) return learned;
   const { ceiling } = learned;
   const safe = ceiling * PACE_RULES.safeShareOfCeiling;
-  const fast = stated.count * PACE_RULES.increasePerWindow * windows;
-  let limit = learned.limit + fast;
-  if (learned.limit < safe) limit = Math.min(safe, limit);
+  let limit = learned.limit + stated.count * PACE_RULES.increasePerWindow * windows;
+  if (learned.strikes) limit = Math.min(stated.count, limit);
+  else if (learned.limit < safe) limit = Math.min(safe, limit);
   else if (learned.limit < ceiling) limit = Math.min(ceiling, learned.limit + ceiling * PACE_RULES.probePerWindow * windows);
-  return limit >= stated.count ? undefined : { ...learned, limit, changedAt: now };
+  limit = Math.min(stated.count, limit);
+  return limit < stated.count || remembered ? { ...learned, limit, changedAt: now } : undefined;
+}
+
+/** The strikes a pace remembers at `now`: none once `strikeMemoryWindows` have passed since the last. */
+function strikesOf(learned: LearnedPace, stated: PacedLimit, now: number): number {
+  const remembered = now - learned.loweredAt <= PACE_RULES.strikeMemoryWindows * stated.perMs;
+  return remembered ? (learned.strikes ?? 0) : 0;
 }
 
 /** A learned pace read back from storage, or undefined if it is not one. */
@@ -83,11 +114,13 @@ export function parseLearnedPace(text: string | null | undefined): LearnedPace |
     const value = JSON.parse(text) as Partial<LearnedPace>;
     const fields = [value.limit, value.ceiling, value.loweredAt, value.changedAt];
     if (!fields.every((field) => typeof field === 'number' && Number.isFinite(field))) return undefined;
+    const strikes = typeof value.strikes === 'number' && value.strikes > 0 ? { strikes: value.strikes } : {};
     return {
       limit: Math.max(PACE_RULES.floor, value.limit!),
       ceiling: value.ceiling!,
       loweredAt: value.loweredAt!,
       changedAt: value.changedAt!,
+      ...strikes,
     };
   } catch {
     return undefined;

@@ -94,13 +94,17 @@ describe(TenantRateLimiter.name, () => {
       for (const gap of gaps(slots)) expect(gap).toBeCloseTo(104);
     });
 
-    it('spaces slots wider after an overshoot, by the decrease of the pace', async () => {
+    it('spaces slots wider after an overshoot, by the decrease of the pace: a strike first, then the lesson', async () => {
       const rateLimiter = limiter();
       await rateLimiter.acquire('acme', NUMBER, TEN_PER_SECOND);
       const before = gaps(await parkedSlots(rateLimiter, 3));
       await rateLimiter.recordOvershoot(NUMBER, T0, TEN_PER_SECOND);
-      const after = gaps(await parkedSlots(rateLimiter, 3));
-      expect(after[after.length - 1] / before[0]).toBeCloseTo(1 / 0.7);
+      const struck = gaps(await parkedSlots(rateLimiter, 3));
+      expect(struck[struck.length - 1] / before[0]).toBeCloseTo(1 / 0.9);
+      jest.setSystemTime(T0 + 1500);
+      await rateLimiter.recordOvershoot(NUMBER, T0 + 1100, TEN_PER_SECOND);
+      const learned = gaps(await parkedSlots(rateLimiter, 3));
+      expect(learned[learned.length - 1] / before[0]).toBeCloseTo(1 / (0.9 * 0.7));
     });
 
     it('never holds up another key: one over its limit parks, the other is granted at once', async () => {
@@ -238,8 +242,8 @@ describe(TenantRateLimiter.name, () => {
       expect(await rateLimiter.acquire('acme', 'genesys:acme', perMinute)).toEqual({ granted: true });
       const slots: number[] = [];
       for (let i = 0; i < 3; i += 1) slots.push(slotOf(await rateLimiter.acquire('acme', 'genesys:acme', perMinute))!);
-      // Slots are whole milliseconds.
-      for (const gap of gaps(slots)) expect(Math.abs(gap - 208 / 0.7)).toBeLessThanOrEqual(1);
+      // A strike (the first overshoot at the stated limit); slots are whole milliseconds.
+      for (const gap of gaps(slots)) expect(Math.abs(gap - 208 / 0.9)).toBeLessThanOrEqual(1);
     });
   });
 });
