@@ -80,7 +80,7 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   const env = { ...stack.env, RABBITMQ_PREFETCH: String(PREFETCH), PREFETCH: String(PREFETCH) };
   const profileName = `throughput-${Date.now()}.cpuprofile`;
   const nodeArgs = [...NODE_FLAGS, ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', profileName] : [])];
-  const consumers: Array<{ child: ChildProcess; stop: () => Promise<unknown> }> =
+  const consumers: Array<{ child: ChildProcess; stop: () => Promise<unknown>; url?: string }> =
     kind === 'bare' ? [await startBareConsumer('bench/bare-consumer.js', env)] : await startReplicas(env, nodeArgs);
   const samplers = consumers.map((consumer) => new ProcessSampler(consumer.child.pid!).start());
 
@@ -112,6 +112,7 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const footprint = combinedFootprint(samplers.map((sampler) => sampler.stop()));
+  const deliveries = (await Promise.all(consumers.map(deliveriesTo))).reduce((sum, count) => sum + count, 0);
 
   const perRecipient = new Map<string, number>();
   for (const request of meta.accepted()) perRecipient.set(request.body.to, (perRecipient.get(request.body.to) ?? 0) + 1);
@@ -141,6 +142,8 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     lost: MESSAGES - perRecipient.size,
     duplicated: [...perRecipient.values()].filter((count) => count > 1).length,
     throttledByMeta: meta.requests.filter((request) => request.errorCode === 130429).length,
+    /** Deliveries the service handled per message: above 1 when messages went back to the broker to wait (a rate-limit turn, a busy tenant, a retry); 0 for the bare consumer. */
+    deliveriesPerMessage: Number((deliveries / MESSAGES).toFixed(2)),
     /** Most tenant-service credential requests any one tenant cost (the cache promises one per TTL). */
     credentialFetchesPerTenant: Math.max(...tenants.map((tenant) => stack.tenantService.requestsFor(tenant.tenantId))),
   };
@@ -158,6 +161,13 @@ async function startReplicas(env: Record<string, string>, nodeArgs: string[]): P
     replicas.push(await ServiceProcess.start({ ...env, EXPECTED_REPLICAS: String(REPLICAS) }, { built: true, nodeArgs }));
   }
   return replicas;
+}
+
+/** Deliveries a service process handled (`messages_consumed_total`, all outcomes); 0 for the bare consumer, which exposes no metrics. */
+async function deliveriesTo(consumer: { url?: string }): Promise<number> {
+  if (!consumer.url) return 0;
+  const metrics = await (await fetch(`${consumer.url}/metrics`)).text();
+  return [...metrics.matchAll(/^\w*messages_consumed_total\{[^}]*\} (\d+)$/gm)].reduce((sum, [, count]) => sum + Number(count), 0);
 }
 
 /** The consumer processes as one: CPU time and CPU % summed (100 % is one core), the largest process's peak RSS. */
@@ -234,6 +244,7 @@ function flatten(result: Result) {
     lost: result.lost,
     duplicated: result.duplicated,
     '130429': result.throttledByMeta,
+    'deliveries / msg': result.deliveriesPerMessage,
     'cred. fetches / tenant': result.credentialFetchesPerTenant,
   };
 }
