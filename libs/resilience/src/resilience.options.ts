@@ -7,6 +7,13 @@ export interface ResilienceOptions {
   halfOpenAfterMs: number;
   /** Messages of one tenant handled at once; more are deferred through the broker (bulkhead). */
   maxInFlightPerTenant: number;
+  /**
+   * Messages of one tenant that may wait, up to 250 ms each, for a slot of its full bulkhead before they
+   * are deferred through the broker. Keep it within the prefetch beyond the bulkhead, with room left:
+   * those slots are how other tenants' messages get past one tenant's backlog.
+   * @default 0
+   */
+  maxWaitingPerTenant?: number;
   /** Longest handling of one message before it is deferred and its late result ignored. */
   handlerTimeoutMs: number;
   /**

@@ -25,7 +25,13 @@ describe('loadWhatsappConfig', () => {
     expect(config.log.level).toBe('info');
     expect(config.messageMaxBytes).toBe(262144);
     expect(config.accountHold).toEqual({ probeMs: undefined });
-    expect(config.resilience).toEqual({ failureThreshold: 5, halfOpenAfterMs: 60000, maxInFlightPerTenant: 400, handlerTimeoutMs: 60000 });
+    expect(config.resilience).toEqual({
+      failureThreshold: 5,
+      halfOpenAfterMs: 60000,
+      maxInFlightPerTenant: 400,
+      maxWaitingPerTenant: 100,
+      handlerTimeoutMs: 60000,
+    });
     expect(config.sharedState).toEqual({
       redisUrl: undefined,
       keyPrefix: 'whatsapp-api-service:',

@@ -74,6 +74,41 @@ describe(TenantResilienceInterceptor.name, () => {
     await expect(slow).resolves.toBe(permanent);
   });
 
+  it('lets a message beyond the bulkhead wait for a slot, and refuses the ones past the waiting room', async () => {
+    const { run } = setup({ maxInFlightPerTenant: 1, maxWaitingPerTenant: 1 });
+    let release!: () => void;
+    const slow = run('a', () => from(new Promise((resolve) => (release = () => resolve(permanent)))));
+    const handle = jest.fn(() => of(unhealthy));
+    const waiting = run('a', handle);
+    await expect(run('a', () => of(permanent))).rejects.toMatchObject({ category: Category.TENANT_BUSY });
+    expect(handle).not.toHaveBeenCalled();
+    release();
+    await expect(slow).resolves.toBe(permanent);
+    await expect(waiting).resolves.toBe(unhealthy);
+  });
+
+  it('refuses a waiting message whose tenant frees no slot in time', async () => {
+    const { run } = setup({ maxInFlightPerTenant: 1, maxWaitingPerTenant: 5 });
+    let release!: () => void;
+    const slow = run('a', () => from(new Promise((resolve) => (release = () => resolve(permanent)))));
+    const handle = jest.fn(() => of(permanent));
+    jest.useFakeTimers();
+    try {
+      const settled = jest.fn();
+      const waiting = run('a', handle);
+      waiting.catch(settled);
+      await jest.advanceTimersByTimeAsync(200);
+      expect(settled).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(50);
+      await expect(waiting).rejects.toMatchObject({ category: Category.TENANT_BUSY, details: { inTenantQueue: true } });
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(handle).not.toHaveBeenCalled();
+    release();
+    await slow;
+  });
+
   it('defers a handling that exceeds its time limit', async () => {
     const { run } = setup({ handlerTimeoutMs: 20 });
     await expect(run('a', () => from(new Promise(() => undefined)))).rejects.toMatchObject({ category: Category.HANDLING_TIMEOUT });

@@ -34,12 +34,26 @@ export class TenantResilienceInterceptor implements NestInterceptor {
   }
 
   private async run(tenantId: string, handle: () => Promise<unknown>): Promise<unknown> {
-    const { policy, breaker } = this.registry.for(tenantId);
+    const { policy, breaker, bulkhead, waiters } = this.registry.for(tenantId);
+    if (bulkhead.executionSlots === 0 && !(await waiters.turn())) throw this.busy(tenantId);
+    const execution = executeCountingHealth(policy, handle, breaker);
+    execution.then(
+      () => waiters.released(),
+      (error: unknown) => error instanceof BulkheadRejectedError || waiters.released(),
+    );
     try {
-      return await withinDeadline(executeCountingHealth(policy, handle, breaker), this.options.handlerTimeoutMs, () => this.timedOut());
+      return await withinDeadline(execution, this.options.handlerTimeoutMs, () => this.timedOut());
     } catch (error) {
       throw this.refusal(tenantId, error);
     }
+  }
+
+  private busy(tenantId: string): DeliveryError {
+    return new DeliveryError(
+      DeliveryErrorCategory.TENANT_BUSY,
+      `tenant '${tenantId}' already has ${this.options.maxInFlightPerTenant} messages in flight`,
+      { minRetryDelayMs: BUSY_WAIT_MS, inTenantQueue: true },
+    );
   }
 
   private timedOut(): DeliveryError {
@@ -52,13 +66,7 @@ export class TenantResilienceInterceptor implements NestInterceptor {
         minRetryDelayMs: this.options.halfOpenAfterMs,
       });
     }
-    if (error instanceof BulkheadRejectedError) {
-      return new DeliveryError(
-        DeliveryErrorCategory.TENANT_BUSY,
-        `tenant '${tenantId}' already has ${this.options.maxInFlightPerTenant} messages in flight`,
-        { minRetryDelayMs: BUSY_WAIT_MS, inTenantQueue: true },
-      );
-    }
+    if (error instanceof BulkheadRejectedError) return this.busy(tenantId);
     return error;
   }
 }

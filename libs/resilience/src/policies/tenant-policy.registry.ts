@@ -4,16 +4,22 @@ import { BulkheadPolicy, bulkhead, CircuitBreakerPolicy, IPolicy, wrap } from 'c
 import { LRUCache } from 'lru-cache';
 import { RESILIENCE_OPTIONS, ResilienceOptions, TENANT_BREAKER_LABEL } from '../resilience.options';
 import { BreakerStateGauge } from './breaker-state.gauge';
+import { BulkheadWaiters } from './bulkhead-waiters';
 import { healthBreaker } from './health-breaker';
 
 export interface TenantPolicies {
   /** The tenant's own breaker; none when the interceptor is configured without (`interceptorBreaker: 'none'`). */
   breaker?: CircuitBreakerPolicy;
   bulkhead: BulkheadPolicy;
+  /** Messages waiting briefly for a slot of the full bulkhead. */
+  waiters: BulkheadWaiters;
   /** bulkhead → breaker (if any): a message needs an in-flight slot, then a closed (or half-open) circuit. */
   policy: IPolicy;
   dispose(): void;
 }
+
+/** Long enough for a slot to free at a few hundred messages a second; short beside a vendor call. */
+const MAX_WAIT_FOR_SLOT_MS = 250;
 
 /** Unverified tenant ids (made up or not yet confirmed) whose policies are kept at once; only they churn this part. */
 const DEFAULT_MAX_UNVERIFIED = 1_000;
@@ -69,13 +75,15 @@ export class TenantPolicyRegistry {
 
   private create(tenantId: string): TenantPolicies {
     const limiter = bulkhead(this.options.maxInFlightPerTenant, 0);
-    if (this.options.interceptorBreaker === 'none') return { bulkhead: limiter, policy: limiter, dispose: () => undefined };
+    const waiters = new BulkheadWaiters(this.options.maxWaitingPerTenant ?? 0, MAX_WAIT_FOR_SLOT_MS);
+    if (this.options.interceptorBreaker === 'none') return { bulkhead: limiter, waiters, policy: limiter, dispose: () => undefined };
     const breaker = healthBreaker(this.options);
     // Labelled when it changes: a breaker created before its tenant was verified still gets its own label.
     const following = this.states.follow(breaker, () => ({ [TENANT_BREAKER_LABEL]: this.tenantLabel.for(tenantId) }), { tenantId });
     return {
       breaker,
       bulkhead: limiter,
+      waiters,
       policy: wrap(limiter, breaker),
       dispose: () => following.dispose(),
     };

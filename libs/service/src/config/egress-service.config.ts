@@ -27,7 +27,13 @@ export class EgressServiceConfig {
   readonly tenantService: { url: string; token: string; timeoutMs: number; maxInFlight: number };
   readonly credentials: { cacheTtlMs: number; negativeCacheTtlMs: number };
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
-  readonly resilience: { failureThreshold: number; halfOpenAfterMs: number; maxInFlightPerTenant: number; handlerTimeoutMs: number };
+  readonly resilience: {
+    failureThreshold: number;
+    halfOpenAfterMs: number;
+    maxInFlightPerTenant: number;
+    maxWaitingPerTenant: number;
+    handlerTimeoutMs: number;
+  };
   readonly messageMaxBytes: number;
   readonly sharedState: { redisUrl?: string; keyPrefix: string; expectedReplicas: number; maxRateLimitWaitMs: number };
 
@@ -55,6 +61,8 @@ export class EgressServiceConfig {
       failureThreshold: env.CB_FAILURE_THRESHOLD,
       halfOpenAfterMs: env.CB_HALF_OPEN_AFTER_MS,
       maxInFlightPerTenant: env.TENANT_MAX_IN_FLIGHT,
+      // Half of the prefetch beyond one tenant's bulkhead; the other half keeps moving a backlog out of other tenants' way.
+      maxWaitingPerTenant: Math.max(0, Math.floor((env.RABBITMQ_PREFETCH - env.TENANT_MAX_IN_FLIGHT) / 2)),
       handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
     };
     this.messageMaxBytes = env.MESSAGE_MAX_BYTES;

@@ -44,7 +44,13 @@ describe('loadServiceConfig with the shared egress-service variables', () => {
       tenantService: { url: 'http://tenants.internal:3000', token: 'svc-token', timeoutMs: 5000, maxInFlight: 16 },
       credentials: { cacheTtlMs: 900000, negativeCacheTtlMs: 30000 },
       retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60000 },
-      resilience: { failureThreshold: 5, halfOpenAfterMs: 60000, maxInFlightPerTenant: 400, handlerTimeoutMs: 60000 },
+      resilience: {
+        failureThreshold: 5,
+        halfOpenAfterMs: 60000,
+        maxInFlightPerTenant: 400,
+        maxWaitingPerTenant: 100,
+        handlerTimeoutMs: 60000,
+      },
       messageMaxBytes: 262144,
       sharedState: { redisUrl: undefined, keyPrefix: 'sample-service:', expectedReplicas: 1, maxRateLimitWaitMs: 1000 },
     });
