@@ -34,7 +34,7 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
     [NUMBER],
   );
 
-  // The steady rate (94-95 % of the limit on 2026-12-01: one strike of the adaptive pace a few seconds in) is timing
+  // The steady rate (91-95.5 % of the limit on 2026-12-01, one strike of the adaptive pace a few seconds in) is timing
   // on a shared host, so the row reports it and the test asserts what the shared limit guarantees: never more than Meta allows.
   it('never sends above the limit together, with under 1 % of the calls refused and every message sent once', async () => {
     // Published before the replicas start: Meta's simulator shares this process, and publishing while it
