@@ -1,6 +1,12 @@
 import { createTestVhost, outboundEnvelope, ServiceProcess as RunningService, TestVhost, waitUntil } from '@lib/testing';
 import { genesysTenant } from '../../apps/genesys-api-service/sandbox/genesys-sandbox';
-import { busiestSecond, busiestWindow, refusalsOf, sentBy } from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
+import {
+  busiestSecond,
+  busiestWindow,
+  missedSlots,
+  refusalsOf,
+  sentBy,
+} from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
 import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
 import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
 import { recordScenario } from './support/chaos-report';
@@ -54,6 +60,7 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
       const busiest = busiestSecond(sends);
       const { refused, allowed } = refusalsOf(sandbox().meta, NUMBER);
       const recipients = new Set(sends.map((r) => r.body?.to)).size;
+      const missed = (await Promise.all(replicas.map((replica) => missedSlots(replica, NUMBER.tenantId)))).reduce((sum, n) => sum + n, 0);
       recordScenario({
         scenario: `10 one number's limit (${NUMBER.messagesPerSecond} msg/s) shared by ${REPLICAS} replicas`,
         published: MESSAGES,
@@ -61,7 +68,7 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
         duplicates: sends.length - recipients,
         deadLettered: 0,
         lost: MESSAGES - recipients,
-        notes: `steady ${rate.toFixed(1)} msg/s (${((rate / NUMBER.messagesPerSecond) * 100).toFixed(1)} % of the limit); busiest second ${busiest}; ${refused} calls refused with 130429`,
+        notes: `steady ${rate.toFixed(1)} msg/s (${((rate / NUMBER.messagesPerSecond) * 100).toFixed(1)} % of the limit); busiest second ${busiest}; ${refused} calls refused with 130429; ${missed} slots woken up to too late and given up`,
       });
       expect(busiest).toBeLessThanOrEqual(NUMBER.messagesPerSecond);
       expect(refused).toBeLessThanOrEqual(allowed);
