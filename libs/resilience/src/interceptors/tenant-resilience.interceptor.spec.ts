@@ -33,6 +33,13 @@ function setup(overrides: Partial<ResilienceOptions> = {}) {
 const unhealthy = { kind: 'retry', error: new DeliveryError(Category.TRANSIENT, '5xx') };
 const permanent = { kind: 'dead-letter', error: new DeliveryError(Category.INVALID_REQUEST, 'refused') };
 
+/** A handling of `tenant` that holds one of its bulkhead slots until released; `done` is its outcome. */
+function holdingASlot(run: ReturnType<typeof setup>['run'], tenant: string): { done: Promise<unknown>; release: () => void } {
+  let resolve!: (outcome: unknown) => void;
+  const done = run(tenant, () => from(new Promise((settle) => (resolve = settle))));
+  return { done, release: () => resolve(permanent) };
+}
+
 describe(TenantResilienceInterceptor.name, () => {
   afterEach(() => register.clear());
 
@@ -66,31 +73,28 @@ describe(TenantResilienceInterceptor.name, () => {
 
   it('refuses a message beyond the tenant bulkhead', async () => {
     const { run } = setup({ maxInFlightPerTenant: 1 });
-    let release!: () => void;
-    const slow = run('a', () => from(new Promise((resolve) => (release = () => resolve(permanent)))));
+    const slow = holdingASlot(run, 'a');
     await expect(run('a', () => of(permanent))).rejects.toMatchObject({ category: Category.TENANT_BUSY, details: { inTenantQueue: true } });
     await expect(run('b', () => of(permanent))).resolves.toBe(permanent);
-    release();
-    await expect(slow).resolves.toBe(permanent);
+    slow.release();
+    await expect(slow.done).resolves.toBe(permanent);
   });
 
   it('lets a message beyond the bulkhead wait for a slot, and refuses the ones past the waiting room', async () => {
     const { run } = setup({ maxInFlightPerTenant: 1, maxWaitingPerTenant: 1 });
-    let release!: () => void;
-    const slow = run('a', () => from(new Promise((resolve) => (release = () => resolve(permanent)))));
+    const slow = holdingASlot(run, 'a');
     const handle = jest.fn(() => of(unhealthy));
     const waiting = run('a', handle);
     await expect(run('a', () => of(permanent))).rejects.toMatchObject({ category: Category.TENANT_BUSY });
     expect(handle).not.toHaveBeenCalled();
-    release();
-    await expect(slow).resolves.toBe(permanent);
+    slow.release();
+    await expect(slow.done).resolves.toBe(permanent);
     await expect(waiting).resolves.toBe(unhealthy);
   });
 
   it('refuses a waiting message whose tenant frees no slot in time', async () => {
     const { run } = setup({ maxInFlightPerTenant: 1, maxWaitingPerTenant: 5 });
-    let release!: () => void;
-    const slow = run('a', () => from(new Promise((resolve) => (release = () => resolve(permanent)))));
+    const slow = holdingASlot(run, 'a');
     const handle = jest.fn(() => of(permanent));
     jest.useFakeTimers();
     try {
@@ -105,8 +109,8 @@ describe(TenantResilienceInterceptor.name, () => {
       jest.useRealTimers();
     }
     expect(handle).not.toHaveBeenCalled();
-    release();
-    await slow;
+    slow.release();
+    await slow.done;
   });
 
   it('defers a handling that exceeds its time limit', async () => {
@@ -140,14 +144,13 @@ describe(TenantResilienceInterceptor.name, () => {
 
     it('still refuses a message beyond the tenant bulkhead, and still times handling out', async () => {
       const { run } = setup({ ...withoutBreaker, maxInFlightPerTenant: 1, handlerTimeoutMs: 50 });
-      let release!: () => void;
-      const slow = run('a', () => from(new Promise((resolve) => (release = () => resolve(permanent)))));
+      const slow = holdingASlot(run, 'a');
       await expect(run('a', () => of(permanent))).rejects.toMatchObject({
         category: Category.TENANT_BUSY,
         details: { inTenantQueue: true },
       });
-      release();
-      await expect(slow).resolves.toBe(permanent);
+      slow.release();
+      await expect(slow.done).resolves.toBe(permanent);
       await expect(run('b', () => from(new Promise(() => undefined)))).rejects.toMatchObject({ category: Category.HANDLING_TIMEOUT });
     });
   });
