@@ -1,12 +1,6 @@
-import { createTestVhost, outboundEnvelope, ServiceProcess as RunningService, TestVhost, waitUntil } from '@lib/testing';
+import { busiestWindow, createTestVhost, outboundEnvelope, ServiceProcess as RunningService, TestVhost, waitUntil } from '@lib/testing';
 import { genesysTenant } from '../../apps/genesys-api-service/sandbox/genesys-sandbox';
-import {
-  busiestSecond,
-  busiestWindow,
-  missedSlots,
-  refusalsOf,
-  sentBy,
-} from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
+import { busiestSecond, missedSlots, refusalsOf, sentBy } from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
 import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
 import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
 import { recordScenario } from './support/chaos-report';

@@ -1,19 +1,8 @@
-import { MetaGraphSimulator, RecordedRequest, ServiceProcess } from '@lib/testing';
+import { busiestWindow, MetaGraphSimulator, RecordedRequest, ServiceProcess } from '@lib/testing';
 import request from 'supertest';
 import { EgressSandbox } from './egress-sandbox';
 
 type BusinessNumber = { phoneNumberId: string };
-
-/** The most of `times` (epoch ms) within any sliding window of `windowMs`. */
-export function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let busiest = 0;
-  for (let start = 0, end = 0; end < sorted.length; end += 1) {
-    while (sorted[end] - sorted[start] >= windowMs) start += 1;
-    busiest = Math.max(busiest, end - start + 1);
-  }
-  return busiest;
-}
 
 /** The most requests Meta accepted in any sliding one-second window. */
 export function busiestSecond(requests: RecordedRequest[]): number {

@@ -4,6 +4,7 @@ export * from './factories/waba-payload.factory';
 export * from './rabbitmq/broker-probe';
 export * from './rabbitmq/test-vhost';
 export * from './random/seeded-random';
+export * from './rate-limits/busiest-window';
 export * from './simulators/fault-injector';
 export * from './simulators/genesys/genesys-cloud.simulator';
 export * from './simulators/genesys/genesys-cloud.types';

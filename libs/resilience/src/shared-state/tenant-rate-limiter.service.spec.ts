@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { MetricFactory, TenantLabel, VerifiedTenants } from '@lib/observability';
+import { busiestWindow } from '@lib/testing';
 import { register } from 'prom-client';
 import { AdaptivePace } from './adaptive-pace.service';
 import { EventLoopLag } from './event-loop-lag';
@@ -55,16 +56,6 @@ async function consume(rateLimiter: TenantRateLimiter, key: string, limit: RateL
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, decision.slotAt - Date.now())));
     }
   }
-}
-
-/** The most grants within any sliding window of `windowMs`. */
-function busiestWindow(times: number[], windowMs: number): number {
-  let busiest = 0;
-  for (let start = 0, end = 0; end < times.length; end += 1) {
-    while (times[end] - times[start] >= windowMs) start += 1;
-    busiest = Math.max(busiest, end - start + 1);
-  }
-  return busiest;
 }
 
 describe(TenantRateLimiter.name, () => {
