@@ -39,7 +39,10 @@ export class TenantResilienceInterceptor implements NestInterceptor {
     const execution = executeCountingHealth(policy, handle, breaker);
     execution.then(
       () => waiters.released(),
-      (error: unknown) => error instanceof BulkheadRejectedError || waiters.released(),
+      (error: unknown) => {
+        // Refused by the bulkhead after all (a slot taken in between): it held no slot to hand on.
+        if (!(error instanceof BulkheadRejectedError)) waiters.released();
+      },
     );
     try {
       return await withinDeadline(execution, this.options.handlerTimeoutMs, () => this.timedOut());
