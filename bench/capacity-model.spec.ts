@@ -36,10 +36,10 @@ describe('planCapacity', () => {
     // One tenant: 200 / 4 = 50 msg/s per replica × 0.2 s.
     expect(plan.tenantInFlightPerReplica).toBeCloseTo(10);
     // Each tenant at 50 msg/s per replica: hold checks 50 / (1 + 50 × 1 s), pace reads 50 / (1 + 50 × 0.5 s), × 40 pairs.
-    expect(plan.redis.perMessageCommandsPerSecond).toBe(8000);
+    expect(plan.redis.perMessageCommandsPerSecond).toBe(10_000);
     expect(plan.redis.accountHoldChecksPerSecond).toBeCloseTo((40 * 50) / 51);
     expect(plan.redis.paceReadsPerSecond).toBeCloseTo((40 * 50) / 26);
-    expect(plan.redis.commandsPerSecond).toBeCloseTo(8000 + (40 * 50) / 51 + (40 * 50) / 26);
+    expect(plan.redis.commandsPerSecond).toBeCloseTo(10_000 + (40 * 50) / 51 + (40 * 50) / 26);
     expect(plan.redis.roundTripsPerMessage).toBeCloseTo(4 + (40 * 50) / 51 / 2000);
     expect(plan.redis.ledgerRecords).toBe(2000 * 86_400);
     expect(plan.broker).toEqual({ publishesPerSecond: 4000, deliveriesPerSecond: 2000, acksPerSecond: 2000, operationsPerSecond: 8000 });

@@ -34,15 +34,17 @@ export const CONFIGURED_TENANT_MAX_IN_FLIGHT = 400;
 
 /**
  * Redis calls every message makes, each awaited before the next (a round trip each):
- * - the conversation's hold, GET: `DeliveryLedger.holdOf` from `ConversationGate.decide`
- *   (libs/resilience/src/shared-state/delivery-ledger.service.ts, libs/delivery/src/conversation-gate.service.ts);
- * - the claim, EVALSHA of `CLAIM_SCRIPT`: `DeliveryLedger.claim` (same file);
+ * - its place in the conversation's line, EVALSHA of `ENTER_SCRIPT`: `ConversationLine.enter` from `ConversationGate.inOrder`
+ *   (libs/resilience/src/shared-state/conversation-line.redis.ts, libs/delivery/src/conversation-gate.service.ts);
+ * - the claim, EVALSHA of `CLAIM_SCRIPT`: `DeliveryLedger.claim` (libs/resilience/src/shared-state/delivery-ledger.service.ts);
  * - the send slot, EVALSHA of `ASK_SCRIPT`: `SendSchedule.ask` from `TenantRateLimiter.acquire`
  *   (libs/resilience/src/shared-state/send-schedule.ts, tenant-rate-limiter.service.ts);
  * - the `sent` record, SET: `DeliveryLedger.markSent`.
  * The genesys-api-service adds a fifth, its tenant's pause (GET, `SharedPauses.pausedUntil`).
  */
 export const REDIS_CALLS_PER_MESSAGE = 4;
+/** And one it does not wait for: leaving the line once sent, EVALSHA of `LEAVE_SCRIPT` (`ConversationLine.leave`). */
+export const REDIS_UNAWAITED_CALLS_PER_MESSAGE = 1;
 /**
  * Each replica asks Redis whether a tenant's account is on hold (EVALSHA of `ADMIT_SCRIPT`, awaited before
  * the rate limit) at most once per this interval: `CLEAR_FOR_MS` in apps/whatsapp-api-service/src/outbound/account-hold-gate.service.ts.
@@ -155,7 +157,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   const inFlightPerReplica = (messagesPerSecondPerReplica * slotHeldMs) / 1000;
   const tenantPerReplica = messagesPerSecondPerTenant / replicas;
 
-  const perMessageCommandsPerSecond = totalMessagesPerSecond * REDIS_CALLS_PER_MESSAGE;
+  const perMessageCommandsPerSecond = totalMessagesPerSecond * (REDIS_CALLS_PER_MESSAGE + REDIS_UNAWAITED_CALLS_PER_MESSAGE);
   const accountHoldChecksPerSecond = tenants * replicas * atMostOncePer(ACCOUNT_HOLD_CHECK_EVERY_MS, tenantPerReplica);
   const paceReadsPerSecond = tenants * replicas * atMostOncePer(PACE_SYNC_EVERY_MS, tenantPerReplica);
   const ledgerRecords = totalMessagesPerSecond * LEDGER_TTL_S;

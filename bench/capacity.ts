@@ -14,6 +14,7 @@ import {
   planCapacity,
   PREFETCH_HEADROOM,
   REDIS_CALLS_PER_MESSAGE,
+  REDIS_UNAWAITED_CALLS_PER_MESSAGE,
 } from './capacity-model';
 import { capacityInputFromFlags } from './support/capacity-flags';
 
@@ -76,12 +77,12 @@ function outputRows(plan: CapacityPlan): Row[] {
     [
       'Redis round trips per message',
       oneDecimal(redis.roundTripsPerMessage),
-      `in sequence: hold GET, claim, account-hold check (share of messages), rate-limit point, sent SET`,
+      `in sequence: line place, claim, account-hold check (share of messages), rate-limit point, sent SET`,
     ],
     [
       'Redis commands of every message',
       `${whole(redis.perMessageCommandsPerSecond)} /s`,
-      `total load × ${REDIS_CALLS_PER_MESSAGE} (hold GET, claim, rate-limit point, sent SET)`,
+      `total load × ${REDIS_CALLS_PER_MESSAGE + REDIS_UNAWAITED_CALLS_PER_MESSAGE} (line place, claim, rate-limit point, sent SET; leaving the line)`,
     ],
     [
       'Redis account-hold checks',

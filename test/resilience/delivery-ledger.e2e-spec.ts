@@ -102,27 +102,4 @@ describe('DeliveryLedger on Redis (two replicas)', () => {
     await inspector.set(messageKey('acme', id), 'sent:wamid.HBgLMTY0');
     expect(await replicaA.claim('acme', id)).toEqual({ outcome: 'sent', receipt: 'wamid.HBgLMTY0' });
   });
-
-  it('holds a conversation for both replicas until the holding message lifts it, and no other message', async () => {
-    const conversation = `acme:${messageId()}`;
-    await replicaA.hold(conversation, { messageId: 'm-1', tierMs: 2000, waitMs: 1800 });
-    expect(await replicaB.holdOf(conversation)).toEqual({ messageId: 'm-1', tierMs: 2000 });
-    const ttl = await inspector.pttl(`${options.keyPrefix}conv:${conversation}`);
-    expect(ttl).toBeGreaterThan(1800);
-    expect(ttl).toBeLessThanOrEqual(1800 + options.staleClaimMs);
-    await replicaB.releaseHold(conversation, 'm-2');
-    expect(await replicaA.holdOf(conversation)).toEqual({ messageId: 'm-1', tierMs: 2000 });
-    await replicaB.releaseHold(conversation, 'm-1');
-    expect(await replicaA.holdOf(conversation)).toBeUndefined();
-  });
-
-  it('keeps a hold in a tenant delay queue (tier 0) by an id with the separator in it, lifted by that id only', async () => {
-    const conversation = `acme:${messageId()}`;
-    await replicaA.hold(conversation, { messageId: 'order|42', tierMs: 0, waitMs: 5000 });
-    expect(await replicaB.holdOf(conversation)).toEqual({ messageId: 'order|42', tierMs: 0 });
-    await replicaB.releaseHold(conversation, 'order');
-    expect(await replicaB.holdOf(conversation)).toEqual({ messageId: 'order|42', tierMs: 0 });
-    await replicaB.releaseHold(conversation, 'order|42');
-    expect(await replicaA.holdOf(conversation)).toBeUndefined();
-  });
 });

@@ -64,6 +64,25 @@ describe.each([
     expect(acceptedTo(to).map((r) => r.body.text.body)).toEqual(messages.map((_, i) => `message ${i + 1}`));
   });
 
+  it('keeps a message published after a retry was sent behind the one that waited for it', async () => {
+    const to = '+4917000000006';
+    const [first, second, third] = [1, 2, 3].map((n) =>
+      outboundEnvelope({ ...ACME, to, wabaPayload: { ...WABA_PAYLOAD_SAMPLES.text(to), text: { body: `message ${n}` } } }),
+    );
+    // The first fails once and waits 160-200 ms for its retry; the second, parked behind it halfway through that
+    // wait, is still away when the retry is sent and the third arrives.
+    sandbox().meta.inject('131000', { match: { to }, times: 1 });
+    await sandbox().publish(first);
+    await waitUntil('the first call refused', () => sandbox().meta.requests.some((r) => r.body?.to === to));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sandbox().publish(second);
+    await sandbox().waitForStatus(first.metadata.internalId, 20_000);
+    await sandbox().publish(third);
+    const statuses = await Promise.all([second, third].map((e) => sandbox().waitForStatus(e.metadata.internalId, 20_000)));
+    expect(statuses.map((s) => s.status)).toEqual(['sent', 'sent']);
+    expect(acceptedTo(to).map((r) => r.body.text.body)).toEqual(['message 1', 'message 2', 'message 3']);
+  });
+
   it('lets other conversations pass while one waits for its retry', async () => {
     const slow = '+4917000000005';
     sandbox().meta.inject('131000', { match: { to: slow }, times: 1 });

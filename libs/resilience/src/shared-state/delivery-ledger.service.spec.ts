@@ -1,5 +1,4 @@
 import { MetricFactory } from '@lib/observability';
-import { waitUntil } from '@lib/testing';
 import { register } from 'prom-client';
 import { ClaimResult, DeliveryLedger } from './delivery-ledger.service';
 import { RedisConnection } from './redis-connection.service';
@@ -93,35 +92,6 @@ describe(DeliveryLedger.name, () => {
       expect(await ledger.claim('acme', 'm-1')).toMatchObject({ outcome: 'claimed' });
       await ledger.release('acme', 'm-1', claimedAt(stale));
       expect(await ledger.claim('acme', 'm-1')).toEqual({ outcome: 'in-progress' });
-    });
-
-    it('holds a conversation behind one message; only that message lifts the hold', async () => {
-      const ledger = inProcess();
-      expect(await ledger.holdOf('acme:+4915112345678')).toBeUndefined();
-      await ledger.hold('acme:+4915112345678', { messageId: 'm-1', tierMs: 2000, waitMs: 1800 });
-      expect(await ledger.holdOf('acme:+4915112345678')).toEqual({ messageId: 'm-1', tierMs: 2000 });
-      expect(await ledger.holdOf('acme:+4915187654321')).toBeUndefined();
-      await ledger.releaseHold('acme:+4915112345678', 'm-2');
-      expect(await ledger.holdOf('acme:+4915112345678')).toEqual({ messageId: 'm-1', tierMs: 2000 });
-      await ledger.releaseHold('acme:+4915112345678', 'm-1');
-      expect(await ledger.holdOf('acme:+4915112345678')).toBeUndefined();
-    });
-
-    it('reads back a hold in a tenant delay queue (tier 0) held by an id with the separator in it, lifted by that id only', async () => {
-      const ledger = inProcess();
-      await ledger.hold('acme:c-1', { messageId: 'order|42', tierMs: 0, waitMs: 5000 });
-      expect(await ledger.holdOf('acme:c-1')).toEqual({ messageId: 'order|42', tierMs: 0 });
-      await ledger.releaseHold('acme:c-1', 'order');
-      expect(await ledger.holdOf('acme:c-1')).toEqual({ messageId: 'order|42', tierMs: 0 });
-      await ledger.releaseHold('acme:c-1', 'order|42');
-      expect(await ledger.holdOf('acme:c-1')).toBeUndefined();
-    });
-
-    it('lets a hold no message lifted lapse once its wait and the staleness margin are over', async () => {
-      const ledger = inProcess({ staleClaimMs: 20 });
-      await ledger.hold('acme:c-1', { messageId: 'm-1', tierMs: 1000, waitMs: 30 });
-      expect(await ledger.holdOf('acme:c-1')).toBeDefined();
-      await waitUntil('the hold to lapse', async () => (await ledger.holdOf('acme:c-1')) === undefined);
     });
   });
 

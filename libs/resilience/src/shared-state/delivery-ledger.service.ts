@@ -18,14 +18,6 @@ export type ClaimResult =
   /** Redis is configured but unreachable while other replicas share the queue: a claim in this process would not hold. */
   | { outcome: 'unavailable' };
 
-export interface ConversationHold {
-  messageId: string;
-  /** The wait queue the held message is parked in: a tier (ms), or 0 for its tenant's delay queue. */
-  tierMs: number;
-  /** How long the hold may last at most (the held message's wait plus a margin). */
-  waitMs?: number;
-}
-
 const DAY_SECONDS = 24 * 60 * 60;
 const MAX_REMEMBERED = 200_000;
 const PROCESSING = 'processing:';
@@ -54,22 +46,12 @@ return 0`,
   1,
 );
 
-/** DEL KEYS[1] only while the hold it stores (`messageId|tierMs`) is ARGV[1]'s: the id is all before the last '|'. */
-const RELEASE_HOLD_SCRIPT = new RedisScript(
-  `
-local value = redis.call('GET', KEYS[1])
-if value and string.match(value, '^(.*)|') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`,
-  1,
-);
-
 /**
  * What happened to each message, for a day (`ledgerTtlS`): claimed while a consumer works on it, `sent` (with the
  * vendor's receipt) once the vendor accepted it. In Redis when it is reachable (so it holds across replicas), else in
  * this process: a single replica goes on claiming there, while several replicas (`expectedReplicas` > 1) get no claim
  * at all, since another replica could be sending the same redelivered message. A `sent` record Redis refused is kept
  * here and written to Redis as soon as it is reachable again, so no replica ever claims a message this one sent.
- * Also remembers, per conversation, which message is waiting for a retry so later ones queue behind it.
  */
 @Injectable()
 export class DeliveryLedger {
@@ -131,38 +113,6 @@ export class DeliveryLedger {
     );
   }
 
-  holdOf(conversation: string): Promise<ConversationHold | undefined> {
-    const key = this.conversationKey(conversation);
-    return this.redis.withFallback(
-      async (redis) => parseHold(await redis.get(key)),
-      () => parseHold(this.memory.get(key) ?? null),
-    );
-  }
-
-  /**
-   * Holds a conversation behind `hold.messageId` while it waits for its retry. The hold outlives the
-   * wait only by the claim staleness margin, so a hold that was never lifted (a crash, a Redis outage
-   * at the wrong moment) cannot block a conversation for long.
-   */
-  hold(conversation: string, hold: ConversationHold): Promise<void> {
-    const key = this.conversationKey(conversation);
-    const value = `${hold.messageId}|${hold.tierMs}`;
-    const ttlMs = (hold.waitMs ?? hold.tierMs) + this.options.staleClaimMs;
-    return this.redis.withFallback(
-      async (redis) => void (await redis.set(key, value, 'PX', ttlMs)),
-      () => void this.memory.set(key, value, { ttl: ttlMs }),
-    );
-  }
-
-  /** Lifts a conversation's hold if `messageId` is the message holding it (not merely a prefix of its id). */
-  releaseHold(conversation: string, messageId: string): Promise<void> {
-    const key = this.conversationKey(conversation);
-    return this.redis.withFallback(
-      async (redis) => void (await RELEASE_HOLD_SCRIPT.run(redis, [key, messageId])),
-      () => void (parseHold(this.memory.get(key) ?? null)?.messageId === messageId && this.memory.delete(key)),
-    );
-  }
-
   private keepUnsynced(key: string, value: string): void {
     this.unsynced.delete(key);
     this.unsynced.set(key, value);
@@ -184,10 +134,6 @@ export class DeliveryLedger {
   private messageKey(tenantId: string, messageId: string): string {
     return `${this.options.keyPrefix}msg:${tenantId}:${messageId}`;
   }
-
-  private conversationKey(conversation: string): string {
-    return `${this.options.keyPrefix}conv:${conversation}`;
-  }
 }
 
 function claimResultOf(answer: string, now: number): ClaimResult {
@@ -201,10 +147,4 @@ function receiptOf(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function parseHold(value: string | null): ConversationHold | undefined {
-  if (!value) return undefined;
-  const separator = value.lastIndexOf('|');
-  return { messageId: value.slice(0, separator), tierMs: Number(value.slice(separator + 1)) };
 }

@@ -4,6 +4,7 @@ import { AccountHoldHealthIndicator } from './account-hold.health';
 import { AccountHoldMetrics } from './account-hold.metrics';
 import { AccountHoldStore } from './account-hold.store';
 import { AdaptivePace } from './adaptive-pace.service';
+import { ConversationLine } from './conversation-line.service';
 import { DeliveryLedger } from './delivery-ledger.service';
 import { EventLoopLag } from './event-loop-lag';
 import { RedisConnection } from './redis-connection.service';
@@ -30,6 +31,7 @@ export class SharedStateModule {
         { provide: SHARED_STATE_OPTIONS, useFactory: options.useFactory, inject: options.inject },
         RedisConnection,
         DeliveryLedger,
+        ConversationLine,
         AccountHoldStore,
         AccountHoldMetrics,
         AccountHoldHealthIndicator,
@@ -44,6 +46,7 @@ export class SharedStateModule {
         SHARED_STATE_OPTIONS,
         RedisConnection,
         DeliveryLedger,
+        ConversationLine,
         AccountHoldStore,
         AccountHoldMetrics,
         AccountHoldHealthIndicator,

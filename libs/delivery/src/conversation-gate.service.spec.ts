@@ -1,0 +1,115 @@
+import { DeliveryOutcome, OutcomeContext } from '@lib/messaging';
+import { ConversationLine, DeliveryError, DeliveryErrorCategory as Category } from '@lib/resilience';
+import { inProcessSharedState } from '@lib/testing';
+import { ConversationGate } from './conversation-gate.service';
+import { DeliveryOptions } from './delivery.options';
+
+const OPTIONS: DeliveryOptions = {
+  messageMaxBytes: 65_536,
+  maxMessageAgeMs: 86_400_000,
+  retry: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 1_600 },
+  conversationTurnMs: 5_000,
+  sendWindowMs: 3_000,
+};
+const CONVERSATION = 'acme:4915112345678';
+
+function contextOf(messageId: string): OutcomeContext {
+  return {
+    tenantId: 'acme',
+    messageId,
+    messageType: 'text',
+    state: { attempts: 0, deferrals: 0, firstSeenAt: Date.now(), originalRoutingKey: 'outbound.processed.acme' },
+  };
+}
+
+const delivered = (messageId: string) => async (): Promise<DeliveryOutcome> => ({ kind: 'delivered', context: contextOf(messageId) });
+
+/** Two replicas' gates sharing one line, as Redis would make them share it (here the line of one process). */
+function twoReplicas() {
+  const { options, connection } = inProcessSharedState();
+  const line = new ConversationLine(connection, options);
+  return { line, a: new ConversationGate(line, OPTIONS), b: new ConversationGate(line, OPTIONS) };
+}
+
+describe(ConversationGate.name, () => {
+  it('sends a message at once when its conversation has no line, and lets the next one go once it is sent', async () => {
+    const { a } = twoReplicas();
+    const first = await a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), delivered('m-1'));
+    expect(first.kind).toBe('delivered');
+    first.onSettled?.();
+    expect((await a.inOrder(CONVERSATION, 'm-2', contextOf('m-2'), delivered('m-2'))).kind).toBe('delivered');
+  });
+
+  it('waits on another replica for a message of the conversation being sent there, and sends after it', async () => {
+    const { a, b } = twoReplicas();
+    const order: string[] = [];
+    let finishFirst!: () => void;
+    const first = a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), async () => {
+      await new Promise<void>((resolve) => (finishFirst = resolve));
+      order.push('m-1');
+      return { kind: 'delivered', context: contextOf('m-1') };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = b.inOrder(CONVERSATION, 'm-2', contextOf('m-2'), async () => {
+      order.push('m-2');
+      return { kind: 'delivered', context: contextOf('m-2') };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(order).toEqual([]);
+    finishFirst();
+    expect((await first).kind).toBe('delivered');
+    expect((await second).kind).toBe('delivered');
+    expect(order).toEqual(['m-1', 'm-2']);
+  });
+
+  it('parks a message behind a head that is parked for a retry, for the tier that covers the rest of its wait', async () => {
+    const { a, b } = twoReplicas();
+    const retry: DeliveryOutcome = {
+      kind: 'retry',
+      context: contextOf('m-1'),
+      error: new DeliveryError(Category.TRANSIENT, 'HTTP 500'),
+      delay: { tierMs: 800, delayMs: 700 },
+    };
+    await a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), async () => retry);
+    const context = contextOf('m-2');
+    const behind = await b.inOrder(CONVERSATION, 'm-2', context, delivered('m-2'));
+    expect(behind).toMatchObject({ kind: 'retry', delay: { tierMs: 800, delayMs: 800 } });
+    expect(behind.kind === 'retry' && behind.error.category).toBe(Category.CONVERSATION_HELD);
+    expect(context.state.deferrals).toBe(1);
+  });
+
+  it('parks a message behind a send that outlasts the shortest tier, rather than wait longer', async () => {
+    const { a, b } = twoReplicas();
+    let finishFirst!: () => void;
+    const first = a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), async () => {
+      await new Promise<void>((resolve) => (finishFirst = resolve));
+      return { kind: 'delivered', context: contextOf('m-1') };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const startedAt = Date.now();
+    const behind = await b.inOrder(CONVERSATION, 'm-2', contextOf('m-2'), delivered('m-2'));
+    expect(behind).toMatchObject({ kind: 'retry', delay: { tierMs: 200, delayMs: 200 } });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(150);
+    finishFirst();
+    await first;
+  });
+
+  it('lets the line move on when the head is dead-lettered or its handling throws', async () => {
+    const { a, b } = twoReplicas();
+    const dead: DeliveryOutcome = { kind: 'dead-letter', context: contextOf('m-1'), error: new DeliveryError(Category.PERMANENT, 'bad') };
+    (await a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), async () => dead)).onSettled?.();
+    await expect(
+      b.inOrder(CONVERSATION, 'm-2', contextOf('m-2'), async () => {
+        throw new Error('defect');
+      }),
+    ).rejects.toThrow('defect');
+    expect((await a.inOrder(CONVERSATION, 'm-3', contextOf('m-3'), delivered('m-3'))).kind).toBe('delivered');
+  });
+
+  it('needs no line for a message without a conversation', async () => {
+    const { line, a } = twoReplicas();
+    const enter = jest.spyOn(line, 'enter');
+    expect((await a.inOrder(undefined, 'm-1', contextOf('m-1'), delivered('m-1'))).kind).toBe('delivered');
+    expect(enter).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LineEntry, LocalConversationLines } from './conversation-line';
+import { conversationLineKeys, enterInRedis, leaveInRedis, parkInRedis } from './conversation-line.redis';
+import { RedisConnection } from './redis-connection.service';
+import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
+
+/**
+ * Each conversation's messages in one line for every replica (in Redis; in this process when it is
+ * unreachable): only the head is sent, so two messages of a conversation are never in flight at once on
+ * any replica, and the others wait for it in the order they joined, whether the head is being sent or
+ * parked for a retry. A message keeps its place while it is parked, so a message that arrives after a
+ * retry lifted nothing can never overtake the ones parked behind it. A place lapses `staleClaimMs` after
+ * it is due (the handling of a message never lasts longer), so a crash blocks a conversation that long at most.
+ */
+@Injectable()
+export class ConversationLine {
+  private readonly local: LocalConversationLines;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    @Inject(SHARED_STATE_OPTIONS) private readonly options: SharedStateOptions,
+  ) {
+    this.local = new LocalConversationLines(options.staleClaimMs);
+  }
+
+  /** The turn if the message heads the line (or the line was empty), else its place behind the head, which is answered. */
+  enter(conversation: string, messageId: string, now = Date.now()): Promise<LineEntry> {
+    return this.redis.withFallback(
+      (redis) => enterInRedis(redis, this.keys(conversation), messageId, now, this.options.staleClaimMs),
+      () => this.local.enter(conversation, messageId, now),
+    );
+  }
+
+  /** Keeps the message's place (or joins it at the tail) while it waits in the broker until `dueAt`. */
+  park(conversation: string, messageId: string, dueAt: number, now = Date.now()): Promise<void> {
+    return this.redis.withFallback(
+      (redis) => parkInRedis(redis, this.keys(conversation), messageId, now, dueAt, this.options.staleClaimMs),
+      () => this.local.park(conversation, messageId, dueAt),
+    );
+  }
+
+  /** The message is done (sent, dead-lettered, dropped): the next one in line may go. Never rejects. */
+  leave(conversation: string, messageId: string): Promise<void> {
+    return this.redis.withFallback(
+      (redis) => leaveInRedis(redis, this.keys(conversation), messageId),
+      () => this.local.leave(conversation, messageId),
+    );
+  }
+
+  private keys(conversation: string): [string, string] {
+    return conversationLineKeys(this.options.keyPrefix, conversation);
+  }
+}

@@ -1,0 +1,165 @@
+import { MetricFactory } from '@lib/observability';
+import { conversationLineKeys, ConversationLine, RedisConnection, SharedStateOptions } from '@lib/resilience';
+import { inProcessSharedState, waitUntil } from '@lib/testing';
+import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { register } from 'prom-client';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const T0 = 1_800_000_000_000;
+const STALE_MS = 5_000;
+
+interface Replicas {
+  a: ConversationLine;
+  b: ConversationLine;
+  stop: () => Promise<void>;
+  ready?: () => Promise<void>;
+}
+
+/** Two replicas sharing the lines through Redis (its Lua scripts). */
+function onRedis(options: SharedStateOptions): Required<Replicas> {
+  const metrics = new MetricFactory({ serviceName: 'line-e2e', version: '0', logLevel: 'silent' });
+  const connections = [new RedisConnection(options, metrics), new RedisConnection(options, metrics)];
+  const [a, b] = connections.map((connection) => new ConversationLine(connection, options));
+  return {
+    a,
+    b,
+    stop: async () => {
+      await Promise.all(connections.map((connection) => connection.onApplicationShutdown()));
+      register.clear();
+    },
+    ready: () => waitUntil('both replicas to reach Redis', () => connections.every((connection) => connection.available)),
+  };
+}
+
+/** A replica without Redis keeps its lines in process, by the same rules. */
+function inProcess(): Replicas {
+  const { options, connection } = inProcessSharedState({ staleClaimMs: STALE_MS });
+  const line = new ConversationLine(connection, options);
+  return { a: line, b: line, stop: async () => undefined };
+}
+
+const redisOptions: SharedStateOptions = {
+  redisUrl: REDIS_URL,
+  keyPrefix: `test-line-${randomBytes(4).toString('hex')}:`,
+  expectedReplicas: 2,
+  maxRateLimitWaitMs: 1000,
+  staleClaimMs: STALE_MS,
+};
+
+describe.each([
+  ['on Redis, two replicas', () => onRedis(redisOptions)],
+  ['in process', inProcess],
+])('ConversationLine (%s)', (_mode, start) => {
+  let replicas: Replicas;
+  let seq = 0;
+  const conversation = () => `acme:49151${++seq}`;
+
+  beforeAll(async () => {
+    replicas = start();
+    await replicas.ready?.();
+  });
+
+  afterAll(() => replicas.stop());
+
+  it('gives the turn to the first message and answers the others where it is; a copy of the head gets the turn again', async () => {
+    const { a, b } = replicas;
+    const c = conversation();
+    expect(await a.enter(c, 'm-1', T0)).toEqual({ turn: true });
+    expect(await b.enter(c, 'm-2', T0 + 10)).toEqual({ turn: false, ahead: { messageId: 'm-1', sending: true, dueAt: T0 } });
+    expect(await b.enter(c, 'm-1', T0 + 20)).toEqual({ turn: true });
+    expect(await a.enter(`${c}0`, 'm-3', T0 + 20)).toEqual({ turn: true });
+  });
+
+  it('keeps the join order while the head is parked, and lets each go once the one before it left', async () => {
+    const { a, b } = replicas;
+    const c = conversation();
+    await a.enter(c, 'm-1', T0);
+    await b.enter(c, 'm-2', T0 + 1);
+    await a.enter(c, 'm-3', T0 + 2);
+    await a.park(c, 'm-1', T0 + 2_000, T0 + 3);
+    expect(await b.enter(c, 'm-3', T0 + 4)).toEqual({ turn: false, ahead: { messageId: 'm-1', sending: false, dueAt: T0 + 2_000 } });
+    expect(await b.enter(c, 'm-1', T0 + 2_000)).toEqual({ turn: true });
+    await b.leave(c, 'm-1');
+    expect(await a.enter(c, 'm-3', T0 + 2_001)).toMatchObject({ turn: false, ahead: { messageId: 'm-2' } });
+    expect(await a.enter(c, 'm-2', T0 + 2_002)).toEqual({ turn: true });
+    await a.leave(c, 'm-2');
+    expect(await b.enter(c, 'm-3', T0 + 2_003)).toEqual({ turn: true });
+  });
+
+  it('never lets a message that arrives after a retry was sent overtake the ones parked behind it', async () => {
+    const { a, b } = replicas;
+    const c = conversation();
+    await a.enter(c, 'm-1', T0);
+    await a.park(c, 'm-1', T0 + 1_000, T0 + 1);
+    await b.enter(c, 'm-2', T0 + 5);
+    await b.park(c, 'm-2', T0 + 2_000, T0 + 6);
+    await a.enter(c, 'm-1', T0 + 1_000);
+    await a.leave(c, 'm-1');
+    expect(await a.enter(c, 'm-3', T0 + 1_200)).toEqual({ turn: false, ahead: { messageId: 'm-2', sending: false, dueAt: T0 + 2_000 } });
+    expect(await b.enter(c, 'm-2', T0 + 2_000)).toEqual({ turn: true });
+  });
+
+  it('drops a head whose place lapsed: a send past the staleness margin, a parked message that never came back', async () => {
+    const { a, b } = replicas;
+    const c = conversation();
+    await a.enter(c, 'm-1', T0);
+    await b.enter(c, 'm-2', T0 + 1);
+    await b.park(c, 'm-2', T0 + STALE_MS + 1_000, T0 + 2);
+    expect(await b.enter(c, 'm-3', T0 + STALE_MS)).toMatchObject({ turn: false, ahead: { messageId: 'm-1' } });
+    expect(await b.enter(c, 'm-3', T0 + STALE_MS + 1)).toMatchObject({ turn: false, ahead: { messageId: 'm-2' } });
+    expect(await a.enter(c, 'm-3', T0 + 2 * STALE_MS + 1_001)).toEqual({ turn: true });
+  });
+
+  it('joins a parked message that lost its place at the tail; a leave by a message not in line changes nothing', async () => {
+    const { a, b } = replicas;
+    const c = conversation();
+    await a.enter(c, 'm-1', T0);
+    await b.leave(c, 'm-9');
+    await b.park(c, 'm-2', T0 + 1_000, T0 + 1);
+    expect(await b.enter(c, 'm-2', T0 + 1_000)).toMatchObject({ turn: false, ahead: { messageId: 'm-1' } });
+    await a.leave(c, 'm-1');
+    expect(await b.enter(c, 'm-2', T0 + 1_001)).toEqual({ turn: true });
+  });
+
+  it('takes any message id and conversation, separators and braces included', async () => {
+    const { a, b } = replicas;
+    const c = `${conversation()}|{x}`;
+    expect(await a.enter(c, 'order|42{', T0)).toEqual({ turn: true });
+    expect(await b.enter(c, 's|1', T0 + 1)).toEqual({ turn: false, ahead: { messageId: 'order|42{', sending: true, dueAt: T0 } });
+    await a.leave(c, 'order|42{');
+    expect(await b.enter(c, 's|1', T0 + 2)).toEqual({ turn: true });
+  });
+});
+
+describe('ConversationLine keys in Redis', () => {
+  const options = { ...redisOptions, keyPrefix: `test-line-keys-${randomBytes(4).toString('hex')}:` };
+  const replicas = onRedis(options);
+  const inspector = new Redis(REDIS_URL);
+
+  beforeAll(() => replicas.ready());
+
+  afterAll(async () => {
+    const keys = await inspector.keys(`${options.keyPrefix}*`);
+    if (keys.length > 0) await inspector.del(...keys);
+    inspector.disconnect();
+    await replicas.stop();
+  });
+
+  it('keeps both keys until the latest place lapses, and removes them when the last message leaves', async () => {
+    const c = 'acme:4915100';
+    const keys = conversationLineKeys(options.keyPrefix, c);
+    const now = Date.now();
+    await replicas.a.enter(c, 'm-1', now);
+    await replicas.b.enter(c, 'm-2', now);
+    await replicas.b.park(c, 'm-2', now + 30_000, now);
+    for (const key of keys) {
+      const ttl = await inspector.pttl(key);
+      expect(ttl).toBeGreaterThan(30_000);
+      expect(ttl).toBeLessThanOrEqual(30_000 + STALE_MS);
+    }
+    await replicas.a.leave(c, 'm-1');
+    await replicas.b.leave(c, 'm-2');
+    expect(await inspector.exists(...keys)).toBe(0);
+  });
+});
