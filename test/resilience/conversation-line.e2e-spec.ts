@@ -17,13 +17,14 @@ interface Replicas {
 }
 
 /** Two replicas sharing the lines through Redis (its Lua scripts). */
-function onRedis(options: SharedStateOptions): Required<Replicas> {
+function onRedis(options: SharedStateOptions): Required<Replicas> & { connectionA: RedisConnection } {
   const metrics = new MetricFactory({ serviceName: 'line-e2e', version: '0', logLevel: 'silent' });
   const connections = [new RedisConnection(options, metrics), new RedisConnection(options, metrics)];
   const [a, b] = connections.map((connection) => new ConversationLine(connection, options));
   return {
     a,
     b,
+    connectionA: connections[0],
     stop: async () => {
       await Promise.all(connections.map((connection) => connection.onApplicationShutdown()));
       register.clear();
@@ -161,5 +162,17 @@ describe('ConversationLine keys in Redis', () => {
     await replicas.a.leave(c, 'm-1');
     await replicas.b.leave(c, 'm-2');
     expect(await inspector.exists(...keys)).toBe(0);
+  });
+
+  it('sends a leave Redis missed once it answers again, so the next message does not wait for the place to lapse', async () => {
+    const c = 'acme:4915101';
+    // Its place lapses a minute from now, and both keys expire after STALE_MS: the leave must end it sooner.
+    const now = Date.now() + 60_000;
+    expect(await replicas.a.enter(c, 'm-1', now)).toEqual({ turn: true });
+    replicas.connectionA.markDegraded('a command timed out');
+    await replicas.a.leave(c, 'm-1');
+    expect(await replicas.b.enter(c, 'm-2', now + 1)).toMatchObject({ turn: false, ahead: { messageId: 'm-1' } });
+    await waitUntil('replica A to reach Redis again', () => replicas.connectionA.available);
+    await waitUntil('the missed leave to reach Redis', async () => (await replicas.b.enter(c, 'm-2', now + 2)).turn, STALE_MS / 2);
   });
 });

@@ -4,6 +4,9 @@ import { conversationLineKeys, enterInRedis, leaveInRedis, parkInRedis } from '.
 import { RedisConnection } from './redis-connection.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 
+/** Places lapse on their own after `staleClaimMs`: remembering more leaves than this only shortens a few waits. */
+const MAX_UNSYNCED_LEAVES = 10_000;
+
 /**
  * Each conversation's messages in one line for every replica (in Redis; in this process when it is
  * unreachable): only the head is sent, so two messages of a conversation are never in flight at once on
@@ -15,12 +18,15 @@ import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options
 @Injectable()
 export class ConversationLine {
   private readonly local: LocalConversationLines;
+  /** Leaves Redis did not take, by conversation and message: sent when it answers again. */
+  private readonly unsyncedLeaves = new Map<string, [string, string]>();
 
   constructor(
     private readonly redis: RedisConnection,
     @Inject(SHARED_STATE_OPTIONS) private readonly options: SharedStateOptions,
   ) {
     this.local = new LocalConversationLines(options.staleClaimMs);
+    redis.onAvailable(() => this.sendUnsyncedLeaves());
   }
 
   /** The turn if the message heads the line (or the line was empty), else its place behind the head, which is answered. */
@@ -39,12 +45,35 @@ export class ConversationLine {
     );
   }
 
-  /** The message is done (sent, dead-lettered, dropped): the next one in line may go. Never rejects. */
+  /**
+   * The message is done (sent, dead-lettered, dropped): the next one in line may go. Never rejects. A leave
+   * Redis did not take is sent again when it answers: its place would otherwise hold the line until it lapses.
+   */
   leave(conversation: string, messageId: string): Promise<void> {
     return this.redis.withFallback(
       (redis) => leaveInRedis(redis, this.keys(conversation), messageId),
-      () => this.local.leave(conversation, messageId),
+      () => {
+        this.local.leave(conversation, messageId);
+        if (this.redis.configured) this.keepUnsynced(conversation, messageId);
+      },
     );
+  }
+
+  private keepUnsynced(conversation: string, messageId: string): void {
+    this.unsyncedLeaves.set(`${conversation}\n${messageId}`, [conversation, messageId]);
+    if (this.unsyncedLeaves.size > MAX_UNSYNCED_LEAVES) this.unsyncedLeaves.delete(this.unsyncedLeaves.keys().next().value!);
+  }
+
+  private sendUnsyncedLeaves(): void {
+    const client = this.redis.client;
+    if (!client) return;
+    for (const [key, [conversation, messageId]] of this.unsyncedLeaves) {
+      this.unsyncedLeaves.delete(key);
+      leaveInRedis(client, this.keys(conversation), messageId).catch((error: Error) => {
+        this.keepUnsynced(conversation, messageId);
+        this.redis.markDegraded(error.message);
+      });
+    }
   }
 
   private keys(conversation: string): [string, string] {
