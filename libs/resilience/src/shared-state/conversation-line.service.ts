@@ -11,9 +11,9 @@ const MAX_UNSYNCED_LEAVES = 10_000;
  * Each conversation's messages in one line for every replica (in Redis; in this process when it is
  * unreachable): only the head is sent, so two messages of a conversation are never in flight at once on
  * any replica, and the others wait for it in the order they joined, whether the head is being sent or
- * parked for a retry. A message keeps its place while it is parked, so a message that arrives after a
- * retry lifted nothing can never overtake the ones parked behind it. A place lapses `staleClaimMs` after
- * it is due (the handling of a message never lasts longer), so a crash blocks a conversation that long at most.
+ * parked for a retry. A message keeps its place while it is parked, so one that arrives after the head
+ * was sent cannot overtake the ones parked behind it. A place lapses `staleClaimMs` after it is due (the
+ * handling of a message never lasts longer), so a crash blocks a conversation that long at most.
  */
 @Injectable()
 export class ConversationLine {
