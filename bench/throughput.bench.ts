@@ -2,7 +2,8 @@
  * Throughput, latency and footprint of the whatsapp-api-service (built, as deployed) against the bare
  * reference (consume, POST, ack: bench/bare-consumer.js), side by side in the same run, same broker, same simulators.
  *
- *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50] [--prefetch 600] [--rate 0] [--case 0|1] [--runs 1] [--replicas 1] [--profile]
+ *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50] [--prefetch 600] [--rate 0] [--case 0|1] [--runs 1] [--replicas 1]
+ *                    [--conversation-length 1] [--back-to-back] [--profile]
  *
  * Cases: 50 tenants with a 70 % text / 20 % template / 10 % media mix, and one tenant with a
  * 1,000 msg/s limit. The overhead is publish to the call's arrival at Meta (the simulator stamps a
@@ -10,7 +11,9 @@
  * simulated Meta latency, publish to Meta's answer. Read it below saturation (`--rate 500`): at full speed it is mostly queueing. `--runs 3` runs each
  * consumer three times and adds the medians; `--profile` runs the service under `--cpu-prof` and prints where
  * its CPU time went. `--replicas 3` runs three service processes on the same queue (the bare consumer stays one)
- * and reports their aggregate throughput and CPU. Prints a table and writes bench/results/throughput-<time>.json
+ * and reports their aggregate throughput and CPU. `--conversation-length 5` sends five texts to each recipient,
+ * spread over the run (`--back-to-back`: one after the other), and reports how many conversations reached Meta in
+ * order and how many calls were sent while the one before them was still at Meta. Prints a table and writes bench/results/throughput-<time>.json
  * (and the profiles beside it).
  */
 import { outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
@@ -21,6 +24,7 @@ import { join } from 'node:path';
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
 import { ServiceProcess } from '../apps/whatsapp-api-service/sandbox/service-process';
 import { startBareConsumer } from './support/bare-consumer-process';
+import { BenchConversations } from './support/conversation-order';
 import { flag, switchedOn, textFlag } from './support/bench-flags';
 import { startBenchStack } from './support/bench-stack';
 import { summariseCpuProfile } from './support/cpu-profile-summary';
@@ -44,6 +48,14 @@ const PROFILE = switchedOn('profile');
 const REPLICAS = flag('replicas', 1);
 if (!Number.isInteger(REPLICAS) || REPLICAS < 1) throw new Error(`--replicas ${REPLICAS}: expected a whole number of at least 1`);
 if (PROFILE && REPLICAS > 1) throw new Error('--profile profiles one service process: use it with --replicas 1');
+/** Messages per recipient, as texts: 1 gives every message a conversation of its own. */
+const CONVERSATION_LENGTH = flag('conversation-length', 1);
+if (!Number.isInteger(CONVERSATION_LENGTH) || CONVERSATION_LENGTH < 1) {
+  throw new Error(`--conversation-length ${CONVERSATION_LENGTH}: expected a whole number of at least 1`);
+}
+/** A conversation's messages published one after the other instead of spread over the run. */
+const BACK_TO_BACK = switchedOn('back-to-back');
+const conversations = new BenchConversations(CONVERSATION_LENGTH, MESSAGES, BACK_TO_BACK);
 /** Extra options for the service's node, e.g. heap sizes to compare with what `npm start` ships. */
 const NODE_FLAGS = textFlag('node-flags').split(' ').filter(Boolean);
 const ROOT = join(__dirname, '..');
@@ -56,11 +68,19 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: `${TENANTS} tenants, 70/20/10 text/template/media`, tenants: TENANTS, messagesPerSecond: 1000 },
+  {
+    name:
+      CONVERSATION_LENGTH > 1
+        ? `${TENANTS} tenants, texts in conversations of ${CONVERSATION_LENGTH}`
+        : `${TENANTS} tenants, 70/20/10 text/template/media`,
+    tenants: TENANTS,
+    messagesPerSecond: 1000,
+  },
   { name: '1 tenant at a 1,000 msg/s limit', tenants: 1, messagesPerSecond: 1000 },
 ];
 
 function payloadFor(index: number, to: string) {
+  if (CONVERSATION_LENGTH > 1) return { ...WABA_PAYLOAD_SAMPLES.text(to), text: { body: conversations.textOf(index) } };
   const pick = index % 10;
   if (pick < 7) return WABA_PAYLOAD_SAMPLES.text(to);
   if (pick < 9) return WABA_PAYLOAD_SAMPLES.template(to);
@@ -93,10 +113,10 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     // At a set rate, batches leave every 50 ms on schedule; otherwise as fast as the broker confirms.
     if (RATE > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + (i / RATE) * 1000 - Date.now())));
     for (let batch = 0; batch < batchSize && i < MESSAGES; batch += 1, i += 1) {
-      const tenant = tenants[i % tenants.length];
-      const to = `+49${String(i).padStart(10, '0')}`;
+      const to = conversations.recipientOf(i);
+      const tenant = tenants[Number(to.slice(3)) % tenants.length];
       const envelope = outboundEnvelope({ ...tenant, to, wabaPayload: payloadFor(i, to) });
-      publishedAt.set(to, Date.now());
+      publishedAt.set(conversations.keyOf(i), Date.now());
       channel.publish(WHATSAPP_OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant.tenantId}`, Buffer.from(JSON.stringify(envelope)), {
         persistent: true,
       });
@@ -104,7 +124,7 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     await channel.waitForConfirms();
   }
   // Done when every message reached Meta once (the bare consumer does not retry what Meta refused).
-  const handled = () => new Set(meta.requests.map((request) => request.body?.to)).size;
+  const handled = () => new Set(meta.requests.map((request) => conversations.keyOfCall(request))).size;
   const deadline = Date.now() + 5 * 60_000;
   while (handled() < MESSAGES && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   if (kind === 'service') {
@@ -114,10 +134,11 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   const footprint = combinedFootprint(samplers.map((sampler) => sampler.stop()));
   const deliveries = (await Promise.all(consumers.map(deliveriesTo))).reduce((sum, count) => sum + count, 0);
 
-  const perRecipient = new Map<string, number>();
-  for (const request of meta.accepted()) perRecipient.set(request.body.to, (perRecipient.get(request.body.to) ?? 0) + 1);
+  const perMessage = new Map<string, number>();
+  for (const request of meta.accepted())
+    perMessage.set(conversations.keyOfCall(request), (perMessage.get(conversations.keyOfCall(request)) ?? 0) + 1);
   const timings = meta.accepted().map((request) => {
-    const sentAt = publishedAt.get(request.body.to) ?? request.receivedAt;
+    const sentAt = publishedAt.get(conversations.keyOfCall(request)) ?? request.receivedAt;
     return { sentAt, overhead: request.receivedAt - sentAt };
   });
   const overheads = timings.map((timing) => timing.overhead).sort((a, b) => a - b);
@@ -140,8 +161,10 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     /** CPU time of the consumer processes over messages handled. */
     cpuMicrosPerMessage: Math.round((footprint.cpuSeconds * 1e6) / MESSAGES),
     ...footprint,
-    lost: MESSAGES - perRecipient.size,
-    duplicated: [...perRecipient.values()].filter((count) => count > 1).length,
+    lost: MESSAGES - perMessage.size,
+    duplicated: [...perMessage.values()].filter((count) => count > 1).length,
+    /** With conversations of several messages: how many arrived in order, and calls sent while the one before them was at Meta. */
+    order: CONVERSATION_LENGTH > 1 ? conversations.orderOf(meta.accepted(), META_LATENCY_MS) : undefined,
     throttledByMeta: meta.requests.filter((request) => request.errorCode === 130429).length,
     /** Deliveries the service handled per message: above 1 when messages went back to the broker to wait (a rate-limit turn, a busy tenant, a retry); 0 for the bare consumer. */
     deliveriesPerMessage: Number((deliveries / MESSAGES).toFixed(2)),
@@ -219,7 +242,15 @@ async function main(): Promise<void> {
   writeFileSync(
     file,
     JSON.stringify(
-      { metaLatencyMs: META_LATENCY_MS, messages: MESSAGES, prefetch: PREFETCH, rate: RATE, replicas: REPLICAS, results },
+      {
+        metaLatencyMs: META_LATENCY_MS,
+        messages: MESSAGES,
+        prefetch: PREFETCH,
+        rate: RATE,
+        replicas: REPLICAS,
+        conversationLength: CONVERSATION_LENGTH,
+        results,
+      },
       null,
       2,
     ),
@@ -247,6 +278,9 @@ function flatten(result: Result) {
     '130429': result.throttledByMeta,
     'deliveries / msg': result.deliveriesPerMessage,
     'cred. fetches / tenant': result.credentialFetchesPerTenant,
+    ...(result.order
+      ? { 'in order': `${result.order.inOrder}/${result.order.conversations}`, 'sent in flight': result.order.overlapping }
+      : {}),
   };
 }
 

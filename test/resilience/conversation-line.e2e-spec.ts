@@ -67,7 +67,7 @@ describe.each([
     const { a, b } = replicas;
     const c = conversation();
     expect(await a.enter(c, 'm-1', T0)).toEqual({ turn: true });
-    expect(await b.enter(c, 'm-2', T0 + 10)).toEqual({ turn: false, ahead: { messageId: 'm-1', sending: true, dueAt: T0 } });
+    expect(await b.enter(c, 'm-2', T0 + 10)).toEqual({ turn: false, ahead: { messageId: 'm-1', state: 'sending', dueAt: T0 }, place: 1 });
     expect(await b.enter(c, 'm-1', T0 + 20)).toEqual({ turn: true });
     expect(await a.enter(`${c}0`, 'm-3', T0 + 20)).toEqual({ turn: true });
   });
@@ -79,10 +79,14 @@ describe.each([
     await b.enter(c, 'm-2', T0 + 1);
     await a.enter(c, 'm-3', T0 + 2);
     await a.park(c, 'm-1', T0 + 2_000, T0 + 3);
-    expect(await b.enter(c, 'm-3', T0 + 4)).toEqual({ turn: false, ahead: { messageId: 'm-1', sending: false, dueAt: T0 + 2_000 } });
+    expect(await b.enter(c, 'm-3', T0 + 4)).toEqual({
+      turn: false,
+      ahead: { messageId: 'm-1', state: 'parked', dueAt: T0 + 2_000 },
+      place: 2,
+    });
     expect(await b.enter(c, 'm-1', T0 + 2_000)).toEqual({ turn: true });
     await b.leave(c, 'm-1');
-    expect(await a.enter(c, 'm-3', T0 + 2_001)).toMatchObject({ turn: false, ahead: { messageId: 'm-2' } });
+    expect(await a.enter(c, 'm-3', T0 + 2_001)).toMatchObject({ turn: false, ahead: { messageId: 'm-2' }, place: 1 });
     expect(await a.enter(c, 'm-2', T0 + 2_002)).toEqual({ turn: true });
     await a.leave(c, 'm-2');
     expect(await b.enter(c, 'm-3', T0 + 2_003)).toEqual({ turn: true });
@@ -97,7 +101,11 @@ describe.each([
     await b.park(c, 'm-2', T0 + 2_000, T0 + 6);
     await a.enter(c, 'm-1', T0 + 1_000);
     await a.leave(c, 'm-1');
-    expect(await a.enter(c, 'm-3', T0 + 1_200)).toEqual({ turn: false, ahead: { messageId: 'm-2', sending: false, dueAt: T0 + 2_000 } });
+    expect(await a.enter(c, 'm-3', T0 + 1_200)).toEqual({
+      turn: false,
+      ahead: { messageId: 'm-2', state: 'parked', dueAt: T0 + 2_000 },
+      place: 1,
+    });
     expect(await b.enter(c, 'm-2', T0 + 2_000)).toEqual({ turn: true });
   });
 
@@ -107,8 +115,8 @@ describe.each([
     await a.enter(c, 'm-1', T0);
     await b.enter(c, 'm-2', T0 + 1);
     await b.park(c, 'm-2', T0 + STALE_MS + 1_000, T0 + 2);
-    expect(await b.enter(c, 'm-3', T0 + STALE_MS)).toMatchObject({ turn: false, ahead: { messageId: 'm-1' } });
-    expect(await b.enter(c, 'm-3', T0 + STALE_MS + 1)).toMatchObject({ turn: false, ahead: { messageId: 'm-2' } });
+    expect(await b.enter(c, 'm-3', T0 + STALE_MS)).toMatchObject({ turn: false, ahead: { messageId: 'm-1' }, place: 2 });
+    expect(await b.enter(c, 'm-3', T0 + STALE_MS + 1)).toMatchObject({ turn: false, ahead: { messageId: 'm-2' }, place: 1 });
     expect(await a.enter(c, 'm-3', T0 + 2 * STALE_MS + 1_001)).toEqual({ turn: true });
   });
 
@@ -118,7 +126,7 @@ describe.each([
     await a.enter(c, 'm-1', T0);
     await b.leave(c, 'm-9');
     await b.park(c, 'm-2', T0 + 1_000, T0 + 1);
-    expect(await b.enter(c, 'm-2', T0 + 1_000)).toMatchObject({ turn: false, ahead: { messageId: 'm-1' } });
+    expect(await b.enter(c, 'm-2', T0 + 1_000)).toMatchObject({ turn: false, ahead: { messageId: 'm-1' }, place: 1 });
     await a.leave(c, 'm-1');
     expect(await b.enter(c, 'm-2', T0 + 1_001)).toEqual({ turn: true });
   });
@@ -127,7 +135,11 @@ describe.each([
     const { a, b } = replicas;
     const c = `${conversation()}|{x}`;
     expect(await a.enter(c, 'order|42{', T0)).toEqual({ turn: true });
-    expect(await b.enter(c, 's|1', T0 + 1)).toEqual({ turn: false, ahead: { messageId: 'order|42{', sending: true, dueAt: T0 } });
+    expect(await b.enter(c, 's|1', T0 + 1)).toEqual({
+      turn: false,
+      ahead: { messageId: 'order|42{', state: 'sending', dueAt: T0 },
+      place: 1,
+    });
     await a.leave(c, 'order|42{');
     expect(await b.enter(c, 's|1', T0 + 2)).toEqual({ turn: true });
   });

@@ -9,7 +9,8 @@ const OPTIONS: DeliveryOptions = {
   maxMessageAgeMs: 86_400_000,
   retry: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 1_600 },
   conversationTurnMs: 5_000,
-  sendWindowMs: 3_000,
+  // How long a message waits here behind a send: short, so the spec sees it give up.
+  sendWindowMs: 300,
 };
 const CONVERSATION = 'acme:4915112345678';
 
@@ -78,7 +79,7 @@ describe(ConversationGate.name, () => {
     expect(context.state.deferrals).toBe(1);
   });
 
-  it('parks a message behind a send that outlasts the shortest tier, rather than wait longer', async () => {
+  it('parks a message behind a send that outlasts the send window, rather than wait past it', async () => {
     const { a, b } = twoReplicas();
     let finishFirst!: () => void;
     const first = a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), async () => {
@@ -89,9 +90,40 @@ describe(ConversationGate.name, () => {
     const startedAt = Date.now();
     const behind = await b.inOrder(CONVERSATION, 'm-2', contextOf('m-2'), delivered('m-2'));
     expect(behind).toMatchObject({ kind: 'retry', delay: { tierMs: 200, delayMs: 200 } });
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(150);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
     finishFirst();
     await first;
+  });
+
+  it('never keeps out a head of the same replica while a message behind it waits here', async () => {
+    const { line } = twoReplicas();
+    // A wait as long as a real one: were the head kept out until it ends, the spec would time out.
+    const a = new ConversationGate(line, { ...OPTIONS, sendWindowMs: 60_000 });
+    const sent: string[] = [];
+    const sending = (messageId: string) => async (): Promise<DeliveryOutcome> => {
+      sent.push(messageId);
+      return { kind: 'delivered', context: contextOf(messageId) };
+    };
+    const parked: DeliveryOutcome = {
+      kind: 'retry',
+      context: contextOf('m-1'),
+      error: new DeliveryError(Category.THROTTLED, 'rate limit slot'),
+      delay: { tierMs: 200, delayMs: 0 },
+    };
+    (await a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), async () => parked)).onSettled?.();
+    // The parked head comes back to this replica just as the next message has joined behind it.
+    let back: Promise<DeliveryOutcome> | undefined;
+    const enter = line.enter.bind(line);
+    jest.spyOn(line, 'enter').mockImplementation(async (conversation, messageId, now) => {
+      const entry = await enter(conversation, messageId, now);
+      if (messageId === 'm-2' && !back) back = a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), sending('m-1'));
+      return entry;
+    });
+    const second = await a.inOrder(CONVERSATION, 'm-2', contextOf('m-2'), sending('m-2'));
+    expect((await back)?.kind).toBe('delivered');
+    // It saw the head parked, so it parked behind it; had it waited here, it would have been sent after it.
+    expect(second).toMatchObject({ kind: 'retry', error: { category: Category.CONVERSATION_HELD } });
+    expect(sent).toEqual(['m-1']);
   });
 
   it('lets the line move on when the head is dead-lettered or its handling throws', async () => {

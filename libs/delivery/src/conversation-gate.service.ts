@@ -12,22 +12,27 @@ import {
 } from '@lib/resilience';
 import { DELIVERY_OPTIONS, DeliveryOptions } from './delivery.options';
 
-/** Pauses between readings of the line while the message ahead is being sent. */
+/**
+ * Pauses between readings of the line while the head is being sent: from 5 ms, doubling up to 50 ms for each
+ * message ahead (a place further back has longer to wait), and 1 s at most.
+ */
 const FIRST_PAUSE_MS = 5;
-const MAX_PAUSE_MS = 50;
+const PAUSE_PER_PLACE_MS = 50;
+const MAX_PAUSE_MS = 1000;
 
 /**
  * Keeps each conversation (a tenant and its customer, as the service defines it) in order. Within a
  * replica its messages are handled one at a time, from parsing until the outcome is settled in the
  * broker. Across replicas they stand in one line (`ConversationLine`), joined as they are consumed:
- * only its head is sent. A message behind a head that is being sent waits for it here, briefly; behind a
- * head parked for a retry, it is parked in a tier queue until about when the head is due back, keeping
- * its place. The head leaves the line once it is sent or dead-lettered.
+ * only its head is sent, and the head of this replica holds the lock in process until its outcome is settled. A message behind a head that is being sent waits for it here; behind a head
+ * parked for a retry, it is parked in a tier queue until about when the head is due back, keeping its
+ * place. The head leaves the line once it is sent or dead-lettered.
  */
 @Injectable()
 export class ConversationGate {
   private readonly sequencer: ConversationSequencer;
   private readonly tiers: number[];
+  private readonly sendWindowMs: number;
 
   constructor(
     private readonly line: ConversationLine,
@@ -35,6 +40,7 @@ export class ConversationGate {
   ) {
     this.sequencer = new ConversationSequencer(options.conversationTurnMs);
     this.tiers = retryDelayTiers(options.retry);
+    this.sendWindowMs = options.sendWindowMs;
   }
 
   /** `conversation`: the message's conversation key, or undefined when it needs no order. */
@@ -45,15 +51,16 @@ export class ConversationGate {
     deliver: () => Promise<DeliveryOutcome>,
   ): Promise<DeliveryOutcome> {
     if (!conversation) return deliver();
-    // Joined before the wait in process, so the line takes the order in which the broker handed the
-    // conversation's messages to this replica and the others.
-    const entry = await this.line.enter(conversation, messageId);
+    // Joined at once, so the line takes the order in which the broker handed the conversation's messages to
+    // this replica and the others.
+    let entry = await this.line.enter(conversation, messageId);
+    if (!entry.turn) entry = await this.waitForTurn(conversation, messageId, entry);
+    if (!entry.turn) return this.parkBehind(conversation, messageId, context, entry.ahead);
+    // Only a head takes the lock in process, after the line gave it the turn: a message waiting for its turn
+    // while holding it would keep out a head of this replica that it waits for.
     const release = await this.sequencer.acquire(conversation);
     try {
-      const turn = entry.turn ? entry : await this.waitForTurn(conversation, messageId);
-      const outcome = turn.turn
-        ? await this.asHead(conversation, messageId, deliver)
-        : await this.parkBehind(conversation, messageId, context, turn.ahead);
+      const outcome = await this.asHead(conversation, messageId, deliver);
       return { ...outcome, onSettled: release };
     } catch (error) {
       release();
@@ -62,16 +69,17 @@ export class ConversationGate {
   }
 
   /**
-   * Behind a message being sent (by any replica), waits here for it, reading the line again after growing
-   * pauses, for at most the shortest tier: no longer than a park would take.
+   * Behind a head that is being sent or waits for its turn in a replica, waits here, reading the line again
+   * after pauses that grow with its place in it, for at most the send window, so that its own call still ends
+   * within the handling deadline. It waits present: parked, it could be the head while away, and the whole line
+   * would wait for it to come back.
    */
-  private async waitForTurn(conversation: string, messageId: string): Promise<LineEntry> {
-    const deadline = Date.now() + this.tiers[0];
+  private async waitForTurn(conversation: string, messageId: string, entry: LineEntry): Promise<LineEntry> {
+    const deadline = Date.now() + this.sendWindowMs;
     let pauseMs = FIRST_PAUSE_MS;
-    let entry = await this.line.enter(conversation, messageId);
-    while (!entry.turn && entry.ahead.sending && Date.now() + pauseMs <= deadline) {
+    while (!entry.turn && entry.ahead.state !== 'parked' && Date.now() + pauseMs <= deadline) {
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
-      pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS);
+      pauseMs = Math.min(pauseMs * 2, PAUSE_PER_PLACE_MS * entry.place, MAX_PAUSE_MS);
       entry = await this.line.enter(conversation, messageId);
     }
     return entry;
@@ -100,9 +108,9 @@ export class ConversationGate {
     return { kind: 'retry', context, error, delay };
   }
 
-  /** Back once the head is likely done: the shortest tier behind a send, the tier covering the rest of its wait behind a parked head. */
+  /** Back once the head is due: the tier covering the rest of its wait behind a parked head, the shortest behind a send that outlasted the wait. */
   private delayBehind(ahead: LineHead): RetryDelay {
-    const remainingMs = ahead.sending ? 0 : ahead.dueAt - Date.now();
+    const remainingMs = ahead.state === 'parked' ? ahead.dueAt - Date.now() : 0;
     const tierMs = this.tiers.find((tier) => tier >= remainingMs) ?? this.tiers[this.tiers.length - 1];
     return { tierMs, delayMs: tierMs };
   }

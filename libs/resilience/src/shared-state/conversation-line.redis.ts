@@ -1,16 +1,18 @@
 import Redis from 'ioredis';
-import { LineEntry } from './conversation-line';
+import { LineEntry, LineState } from './conversation-line';
 import { RedisScript } from './redis-script';
 
 /**
  * A conversation's line in Redis: a list of message ids in join order, and a hash of each one's place
- * (`s|startedAt` while it is sent, `p|dueAt` while it is parked). Both keys carry the conversation as a hash
+ * (`s|startedAt` while it is sent, `w|joinedAt` while it waits in a replica, `p|dueAt` while it is parked). Both keys carry the conversation as a hash
  * tag, so a cluster keeps them in one slot. Each write keeps both keys at least until the place it wrote lapses.
  */
 export const conversationLineKeys = (prefix: string, conversation: string): [string, string] => {
   const line = `${prefix}line:{${conversation}}`;
   return [line, `${line}:at`];
 };
+
+const STATES: Record<string, LineState> = { s: 'sending', w: 'waiting', p: 'parked' };
 
 const KEEP_KEYS = `
 local function keep(ms)
@@ -22,7 +24,8 @@ end
 
 /**
  * KEYS: line, places. ARGV: messageId, now, staleMs. Drops lapsed places from the head; then gives the turn to
- * the head (joining an empty line first), or joins the message at the tail and answers {0, head, its place}.
+ * the head (joining an empty line first), or joins the message at the tail (if it has no place yet) and answers
+ * {0, head, the head's place, messages ahead of it}.
  */
 const ENTER_SCRIPT = new RedisScript(
   `${KEEP_KEYS}
@@ -42,12 +45,15 @@ if not head or head == ARGV[1] then
   keep(stale)
   return {1}
 end
+local at
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then
-  redis.call('RPUSH', KEYS[1], ARGV[1])
-  redis.call('HSET', KEYS[2], ARGV[1], 'p|' .. ARGV[2])
+  at = redis.call('RPUSH', KEYS[1], ARGV[1]) - 1
+  redis.call('HSET', KEYS[2], ARGV[1], 'w|' .. ARGV[2])
   keep(stale)
+else
+  at = redis.call('LPOS', KEYS[1], ARGV[1]) or 0
 end
-return {0, head, place}`,
+return {0, head, place, at}`,
   2,
 );
 
@@ -76,9 +82,10 @@ export async function enterInRedis(
   now: number,
   staleMs: number,
 ): Promise<LineEntry> {
-  const [turn, head, place] = (await ENTER_SCRIPT.run(redis, [...keys, messageId, now, staleMs])) as [number, string?, string?];
+  const answer = (await ENTER_SCRIPT.run(redis, [...keys, messageId, now, staleMs])) as [number, string?, string?, number?];
+  const [turn, head, place, ahead] = answer;
   if (turn === 1) return { turn: true };
-  return { turn: false, ahead: { messageId: head!, sending: place!.startsWith('s'), dueAt: Number(place!.slice(2)) } };
+  return { turn: false, ahead: { messageId: head!, state: STATES[place![0]], dueAt: Number(place!.slice(2)) }, place: ahead! };
 }
 
 export async function parkInRedis(redis: Redis, keys: [string, string], messageId: string, now: number, dueAt: number, staleMs: number) {

@@ -1,15 +1,21 @@
 import { growingLruCache } from '@lib/observability';
 
-/** Where a message in a conversation's line is: being sent now, or parked in the broker until `dueAt`. */
+/**
+ * Where a message in a conversation's line is: being sent (the head), waiting for its turn in a replica, or
+ * parked in the broker until `dueAt`.
+ */
+export type LineState = 'sending' | 'waiting' | 'parked';
+
 export interface LinePlace {
-  sending: boolean;
-  /** When its send started, or when its parked message is due back. */
+  state: LineState;
+  /** When its send started or it joined, or when its parked message is due back. */
   dueAt: number;
 }
 
 export type LineHead = LinePlace & { messageId: string };
 
-export type LineEntry = { turn: true } | { turn: false; ahead: LineHead };
+/** `place`: messages ahead of this one, the head included (1 right behind it). */
+export type LineEntry = { turn: true } | { turn: false; ahead: LineHead; place: number };
 
 /** Lines remembered in process at most; a conversation's line is empty between its bursts and forgotten then. */
 const MAX_LOCAL_LINES = 100_000;
@@ -33,15 +39,15 @@ export class LocalConversationLines {
     }
     const head = line.entries().next().value;
     if (!head || head[0] === messageId) {
-      line.set(messageId, { sending: true, dueAt: now });
+      line.set(messageId, { state: 'sending', dueAt: now });
       return { turn: true };
     }
-    if (!line.has(messageId)) line.set(messageId, { sending: false, dueAt: now });
-    return { turn: false, ahead: { messageId: head[0], ...head[1] } };
+    if (!line.has(messageId)) line.set(messageId, { state: 'waiting', dueAt: now });
+    return { turn: false, ahead: { messageId: head[0], ...head[1] }, place: [...line.keys()].indexOf(messageId) };
   }
 
   park(conversation: string, messageId: string, dueAt: number): void {
-    this.lineOf(conversation).set(messageId, { sending: false, dueAt });
+    this.lineOf(conversation).set(messageId, { state: 'parked', dueAt });
   }
 
   leave(conversation: string, messageId: string): void {
