@@ -135,8 +135,10 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   const deliveries = (await Promise.all(consumers.map(deliveriesTo))).reduce((sum, count) => sum + count, 0);
 
   const perMessage = new Map<string, number>();
-  for (const request of meta.accepted())
-    perMessage.set(conversations.keyOfCall(request), (perMessage.get(conversations.keyOfCall(request)) ?? 0) + 1);
+  for (const request of meta.accepted()) {
+    const key = conversations.keyOfCall(request);
+    perMessage.set(key, (perMessage.get(key) ?? 0) + 1);
+  }
   const timings = meta.accepted().map((request) => {
     const sentAt = publishedAt.get(conversations.keyOfCall(request)) ?? request.receivedAt;
     return { sentAt, overhead: request.receivedAt - sentAt };

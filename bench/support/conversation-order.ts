@@ -25,7 +25,7 @@ export class BenchConversations {
 
   /** The key of message `index`: its recipient when each has one message, else the text's body. */
   keyOf(index: number): string {
-    return this.length === 1 ? this.recipientOf(index) : `m${index}`;
+    return this.length === 1 ? this.recipientOf(index) : this.textOf(index);
   }
 
   textOf(index: number): string {
