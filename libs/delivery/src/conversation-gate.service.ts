@@ -21,12 +21,13 @@ const PAUSE_PER_PLACE_MS = 50;
 const MAX_PAUSE_MS = 1000;
 
 /**
- * Keeps each conversation (a tenant and its customer, as the service defines it) in order. Within a
- * replica its messages are handled one at a time, from parsing until the outcome is settled in the
- * broker. Across replicas they stand in one line (`ConversationLine`), joined as they are consumed:
- * only its head is sent, and the head of this replica holds the lock in process until its outcome is settled. A message behind a head that is being sent waits for it here; behind a head
- * parked for a retry, it is parked in a tier queue until about when the head is due back, keeping its
- * place. The head leaves the line once it is sent or dead-lettered.
+ * Keeps each conversation (a tenant and its customer, as the service defines it) in order. Across
+ * replicas its messages stand in one line (`ConversationLine`), joined as they are consumed, and only
+ * the head is sent; the head also holds the conversation's lock in its replica until its outcome is
+ * settled in the broker, so the next one starts after that. A message behind a head that is being sent
+ * or waits in a replica waits for its turn here; behind a head parked for a retry, it is parked in a
+ * tier queue until about when the head is due back, keeping its place. The head leaves the line once it
+ * is sent or dead-lettered.
  */
 @Injectable()
 export class ConversationGate {

@@ -4,8 +4,9 @@ import { RedisScript } from './redis-script';
 
 /**
  * A conversation's line in Redis: a list of message ids in join order, and a hash of each one's place
- * (`s|startedAt` while it is sent, `w|joinedAt` while it waits in a replica, `p|dueAt` while it is parked). Both keys carry the conversation as a hash
- * tag, so a cluster keeps them in one slot. Each write keeps both keys at least until the place it wrote lapses.
+ * (`s|startedAt` while it is sent, `w|joinedAt` while it waits in a replica, `p|dueAt` while it is
+ * parked). Both keys carry the conversation as a hash tag, so a cluster keeps them in one slot. Each
+ * write keeps both keys at least until the place it wrote lapses.
  */
 export const conversationLineKeys = (prefix: string, conversation: string): [string, string] => {
   const line = `${prefix}line:{${conversation}}`;
