@@ -11,9 +11,19 @@ let recipientSeq = 0;
 const recipient = () => `+49170${String(++recipientSeq).padStart(7, '0')}`;
 
 describe('whatsapp-api-service outcomes (real RabbitMQ, simulated Meta and tenant service)', () => {
+  // Most of ACME's calls here fail on purpose, which would open its breaker (more than half unhealthy): the
+  // breaker has its own tests (tenant-isolation), these are about each outcome.
   const sandbox = useEgressSandbox(
     'wa-outcomes',
-    { env: { RETRY_MAX_ATTEMPTS: '3', RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '400', META_API_TIMEOUT_MS: '300' } },
+    {
+      env: {
+        RETRY_MAX_ATTEMPTS: '3',
+        RETRY_BASE_DELAY_MS: '100',
+        RETRY_MAX_DELAY_MS: '400',
+        META_API_TIMEOUT_MS: '300',
+        CB_FAILURE_THRESHOLD: '1000',
+      },
+    },
     [ACME, GLOBEX, INITECH, { ...tenant('suspended-co', '100000000000009'), status: 'suspended' }],
   );
 

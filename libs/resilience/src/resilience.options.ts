@@ -1,8 +1,21 @@
 import { ExecutionContext } from '@nestjs/common';
 
 export interface ResilienceOptions {
-  /** Consecutive unhealthy outcomes of one breaker's key that open it (CB_FAILURE_THRESHOLD). */
+  /**
+   * The fewest outcomes of one breaker's key, over `sampleWindowMs`, on which it may open; a key whose
+   * every call fails opens after this many (CB_FAILURE_THRESHOLD).
+   */
   failureThreshold: number;
+  /**
+   * The share of unhealthy outcomes over `sampleWindowMs` above which a breaker opens (CB_FAILURE_RATE).
+   * @default 0.5
+   */
+  failureRate?: number;
+  /**
+   * How far back a breaker counts outcomes (CB_SAMPLE_WINDOW_MS).
+   * @default 30000
+   */
+  sampleWindowMs?: number;
   /** How long an open breaker waits before letting one message through (CB_HALF_OPEN_AFTER_MS). */
   halfOpenAfterMs: number;
   /** Messages of one tenant handled at once; more are deferred through the broker (bulkhead). */

@@ -27,6 +27,8 @@ describe('loadWhatsappConfig', () => {
     expect(config.accountHold).toEqual({ probeMs: undefined });
     expect(config.resilience).toEqual({
       failureThreshold: 5,
+      failureRate: 0.5,
+      sampleWindowMs: 30000,
       halfOpenAfterMs: 60000,
       maxInFlightPerTenant: 400,
       maxWaitingPerTenant: 100,

@@ -1,4 +1,4 @@
-import { CircuitBreakerPolicy, circuitBreaker, CircuitState, ConsecutiveBreaker, handleType, IPolicy } from 'cockatiel';
+import { CircuitBreakerPolicy, circuitBreaker, CircuitState, handleType, IPolicy, SamplingBreaker } from 'cockatiel';
 import { DeliveryError } from '../errors/delivery-error';
 import { nextStepFor } from '../errors/next-step';
 import { ResilienceOptions } from '../resilience.options';
@@ -7,15 +7,47 @@ import { countsAgainstTenantHealth, outcomeError, UnhealthyOutcome } from './ten
 /** What the work gave: its value, or the `DeliveryError` it threw (a classified answer, not a defect). */
 type Settled<T> = { value: T } | { thrown: DeliveryError };
 
+/** The share of unhealthy outcomes above which a breaker opens, unless `failureRate` says otherwise. */
+export const DEFAULT_FAILURE_RATE = 0.5;
+/** How far back a breaker looks, unless `sampleWindowMs` says otherwise. */
+export const DEFAULT_SAMPLE_WINDOW_MS = 30_000;
+
+type HealthBreakerOptions = Pick<ResilienceOptions, 'failureThreshold' | 'failureRate' | 'sampleWindowMs' | 'halfOpenAfterMs'>;
+
 /**
- * A breaker that opens after `failureThreshold` consecutive unhealthy outcomes and, `halfOpenAfterMs`
- * later, lets one call through: a healthy answer closes it, an unhealthy one opens it again.
+ * A breaker that opens when, over the last `sampleWindowMs`, it saw at least `failureThreshold`
+ * outcomes and more than `failureRate` of them were unhealthy (so a key whose every call fails opens
+ * after `failureThreshold` of them); `halfOpenAfterMs` later it lets one call through: a healthy answer
+ * closes it, an unhealthy one opens it again. cockatiel keeps the window in 1 s buckets and drops one
+ * only when a later outcome moves the window past it, so a quiet key's earlier outcomes still count.
+ *
+ * A rate over time, not a run of consecutive failures: outcomes are counted as handlers finish, and a
+ * failure's handling (release the claim, park for the retry) finishes later than a success's. Calls
+ * made together then report their failures together, after the successes, so a key with one failure in
+ * five saw runs of five "consecutive" failures in every wave of concurrent calls and was shut for
+ * `halfOpenAfterMs` while four calls in five went through.
  */
-export function healthBreaker(options: Pick<ResilienceOptions, 'failureThreshold' | 'halfOpenAfterMs'>): CircuitBreakerPolicy {
+export function healthBreaker(options: HealthBreakerOptions): CircuitBreakerPolicy {
+  const windowMs = options.sampleWindowMs ?? DEFAULT_SAMPLE_WINDOW_MS;
   return circuitBreaker(handleType(UnhealthyOutcome), {
     halfOpenAfter: options.halfOpenAfterMs,
-    breaker: new ConsecutiveBreaker(options.failureThreshold),
+    breaker: new SamplingBreaker({
+      threshold: options.failureRate ?? DEFAULT_FAILURE_RATE,
+      duration: windowMs,
+      minimumRps: minimumRpsFor(options.failureThreshold, windowMs),
+    }),
   });
+}
+
+/**
+ * cockatiel asks for a rate, and compares the outcomes counted with it times its window (a whole
+ * number of 1 s buckets, at least five): half an outcome below the threshold keeps float rounding
+ * from asking for one outcome more.
+ */
+function minimumRpsFor(failureThreshold: number, windowMs: number): number {
+  const buckets = Math.max(5, Math.ceil(windowMs / 1000));
+  const sampledMs = Math.round(windowMs / buckets) * buckets;
+  return ((failureThreshold - 0.5) * 1000) / sampledMs;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Before any decorator runs: without it the property types (for number conversion) are silently not recorded.
 import 'reflect-metadata';
-import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, isFQDN, isIP, Max, Min, ValidateBy } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsNumber, IsString, IsUrl, isFQDN, isIP, Max, Min, ValidateBy } from 'class-validator';
 import { RabbitMqEnv } from './rabbitmq-env.schema';
 import { IsRedisKeyPrefix, IsRedisUrl } from './redis-env.validators';
 
@@ -72,10 +72,21 @@ export abstract class EgressServiceEnv extends RabbitMqEnv {
   @IsInt()
   RETRY_MAX_DELAY_MS: number = 60000;
 
-  /** Consecutive transient vendor failures of one tenant that open its circuit breaker. */
+  /** The fewest outcomes of one tenant within CB_SAMPLE_WINDOW_MS on which its breaker may open. */
   @Min(1)
   @IsInt()
   CB_FAILURE_THRESHOLD: number = 5;
+
+  /** The share of unhealthy outcomes within CB_SAMPLE_WINDOW_MS above which a tenant's breaker opens. */
+  @Max(0.99)
+  @Min(0.01)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  CB_FAILURE_RATE: number = 0.5;
+
+  /** How far back a breaker counts outcomes. */
+  @Min(1000)
+  @IsInt()
+  CB_SAMPLE_WINDOW_MS: number = 30000;
 
   /** How long an open breaker waits before letting one message through. */
   @Min(100)

@@ -29,6 +29,8 @@ export class EgressServiceConfig {
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   readonly resilience: {
     failureThreshold: number;
+    failureRate: number;
+    sampleWindowMs: number;
     halfOpenAfterMs: number;
     maxInFlightPerTenant: number;
     maxWaitingPerTenant: number;
@@ -59,6 +61,8 @@ export class EgressServiceConfig {
     this.retry = { maxAttempts: env.RETRY_MAX_ATTEMPTS, baseDelayMs: env.RETRY_BASE_DELAY_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS };
     this.resilience = {
       failureThreshold: env.CB_FAILURE_THRESHOLD,
+      failureRate: env.CB_FAILURE_RATE,
+      sampleWindowMs: env.CB_SAMPLE_WINDOW_MS,
       halfOpenAfterMs: env.CB_HALF_OPEN_AFTER_MS,
       maxInFlightPerTenant: env.TENANT_MAX_IN_FLIGHT,
       // Half of the prefetch beyond one tenant's bulkhead; the other half keeps moving a backlog out of other tenants' way.

@@ -46,6 +46,8 @@ describe('loadServiceConfig with the shared egress-service variables', () => {
       retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60000 },
       resilience: {
         failureThreshold: 5,
+        failureRate: 0.5,
+        sampleWindowMs: 30000,
         halfOpenAfterMs: 60000,
         maxInFlightPerTenant: 400,
         maxWaitingPerTenant: 100,
@@ -146,6 +148,9 @@ describe('loadServiceConfig with the shared egress-service variables', () => {
     ['RETRY_BASE_DELAY_MS', '5', 'RETRY_BASE_DELAY_MS must not be less than 10'],
     ['RETRY_MAX_DELAY_MS', 'later', 'RETRY_MAX_DELAY_MS must be an integer number'],
     ['CB_FAILURE_THRESHOLD', '0', 'CB_FAILURE_THRESHOLD must not be less than 1'],
+    ['CB_FAILURE_RATE', '1', 'CB_FAILURE_RATE must not be greater than 0.99'],
+    ['CB_FAILURE_RATE', 'half', 'CB_FAILURE_RATE must be a number'],
+    ['CB_SAMPLE_WINDOW_MS', '500', 'CB_SAMPLE_WINDOW_MS must not be less than 1000'],
     ['CB_HALF_OPEN_AFTER_MS', '99', 'CB_HALF_OPEN_AFTER_MS must not be less than 100'],
     ['TENANT_MAX_IN_FLIGHT', '0', 'TENANT_MAX_IN_FLIGHT must not be less than 1'],
     ['HANDLER_TIMEOUT_MS', '999', 'HANDLER_TIMEOUT_MS must not be less than 1000'],
