@@ -10,7 +10,7 @@ const CLOSED = 0;
 
 /**
  * A Genesys region that fails (login and API answering 503) opens that region's breaker after
- * CB_FAILURE_THRESHOLD consecutive failures: its tenants' messages wait in the broker without calling
+ * CB_FAILURE_THRESHOLD failures (all its calls failing): its tenants' messages wait in the broker without calling
  * Genesys or spending attempts, while the tenants of another region flow. After CB_HALF_OPEN_AFTER_MS
  * one trial call goes through; once the region answers again, everything waiting is delivered, in order.
  */

@@ -24,7 +24,7 @@ type HealthBreakerOptions = Pick<ResilienceOptions, 'failureThreshold' | 'failur
  * A rate over time, not a run of consecutive failures: outcomes are counted as handlers finish, and a
  * failure's handling (release the claim, park for the retry) finishes later than a success's. Calls
  * made together then report their failures together, after the successes, so a key with one failure in
- * five saw runs of five "consecutive" failures in every wave of concurrent calls and was shut for
+ * five saw runs of five "consecutive" failures in waves of concurrent calls and was shut for
  * `halfOpenAfterMs` while four calls in five went through.
  */
 export function healthBreaker(options: HealthBreakerOptions): CircuitBreakerPolicy {

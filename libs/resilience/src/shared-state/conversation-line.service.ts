@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LineEntry, LocalConversationLines } from './conversation-line';
 import { conversationLineKeys, enterInRedis, leaveInRedis, parkInRedis } from './conversation-line.redis';
+import { MissedRedisWrites } from './missed-redis-writes';
 import { RedisConnection } from './redis-connection.service';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
 
@@ -19,14 +20,16 @@ const MAX_UNSYNCED_LEAVES = 10_000;
 export class ConversationLine {
   private readonly local: LocalConversationLines;
   /** Leaves Redis did not take, by conversation and message: sent when it answers again. */
-  private readonly unsyncedLeaves = new Map<string, [string, string]>();
+  private readonly missedLeaves: MissedRedisWrites<[string, string]>;
 
   constructor(
     private readonly redis: RedisConnection,
     @Inject(SHARED_STATE_OPTIONS) private readonly options: SharedStateOptions,
   ) {
     this.local = new LocalConversationLines(options.staleClaimMs);
-    redis.onAvailable(() => this.sendUnsyncedLeaves());
+    this.missedLeaves = new MissedRedisWrites(redis, MAX_UNSYNCED_LEAVES, (client, [conversation, messageId]) =>
+      leaveInRedis(client, this.keys(conversation), messageId),
+    );
   }
 
   /** The turn if the message heads the line (or the line was empty), else its place behind the head, which is answered. */
@@ -54,26 +57,9 @@ export class ConversationLine {
       (redis) => leaveInRedis(redis, this.keys(conversation), messageId),
       () => {
         this.local.leave(conversation, messageId);
-        if (this.redis.configured) this.keepUnsynced(conversation, messageId);
+        if (this.redis.configured) this.missedLeaves.keep(`${conversation}\n${messageId}`, [conversation, messageId]);
       },
     );
-  }
-
-  private keepUnsynced(conversation: string, messageId: string): void {
-    this.unsyncedLeaves.set(`${conversation}\n${messageId}`, [conversation, messageId]);
-    if (this.unsyncedLeaves.size > MAX_UNSYNCED_LEAVES) this.unsyncedLeaves.delete(this.unsyncedLeaves.keys().next().value!);
-  }
-
-  private sendUnsyncedLeaves(): void {
-    const client = this.redis.client;
-    if (!client) return;
-    for (const [key, [conversation, messageId]] of this.unsyncedLeaves) {
-      this.unsyncedLeaves.delete(key);
-      leaveInRedis(client, this.keys(conversation), messageId).catch((error: Error) => {
-        this.keepUnsynced(conversation, messageId);
-        this.redis.markDegraded(error.message);
-      });
-    }
   }
 
   private keys(conversation: string): [string, string] {

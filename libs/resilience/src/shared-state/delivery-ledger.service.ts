@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { growingLruCache } from '@lib/observability';
 import { LRUCache } from 'lru-cache';
+import { MissedRedisWrites } from './missed-redis-writes';
 import { RedisConnection } from './redis-connection.service';
 import { RedisScript } from './redis-script';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
@@ -56,8 +57,8 @@ return 0`,
 @Injectable()
 export class DeliveryLedger {
   private readonly memory: LRUCache<string, string>;
-  /** `sent` records Redis has not stored yet, oldest first. */
-  private readonly unsynced = new Map<string, string>();
+  /** `sent` records Redis has not stored yet, by key: written before any command that follows its return. */
+  private readonly missedSentRecords: MissedRedisWrites<string>;
   private readonly ttlS: number;
 
   constructor(
@@ -66,7 +67,7 @@ export class DeliveryLedger {
   ) {
     this.ttlS = options.ledgerTtlS ?? DAY_SECONDS;
     this.memory = growingLruCache<string, string>(MAX_REMEMBERED, { ttl: this.ttlS * 1000 });
-    redis.onAvailable(() => this.writeUnsynced());
+    this.missedSentRecords = new MissedRedisWrites(redis, MAX_REMEMBERED, (client, value, key) => client.set(key, value, 'EX', this.ttlS));
   }
 
   claim(tenantId: string, messageId: string): Promise<ClaimResult> {
@@ -95,7 +96,7 @@ export class DeliveryLedger {
       async (redis) => void (await redis.set(key, value, 'EX', this.ttlS)),
       () => {
         this.memory.set(key, value);
-        if (this.redis.configured) this.keepUnsynced(key, value);
+        if (this.redis.configured) this.missedSentRecords.keep(key, value);
       },
     );
   }
@@ -111,24 +112,6 @@ export class DeliveryLedger {
       async (redis) => void (await DELETE_IF_SCRIPT.run(redis, [key, claim])),
       () => void (this.memory.get(key) === claim && this.memory.delete(key)),
     );
-  }
-
-  private keepUnsynced(key: string, value: string): void {
-    this.unsynced.delete(key);
-    this.unsynced.set(key, value);
-    if (this.unsynced.size > MAX_REMEMBERED) this.unsynced.delete(this.unsynced.keys().next().value!);
-  }
-
-  /** Issued before any command that follows Redis's return on the same connection, so a claim there already sees them. */
-  private writeUnsynced(): void {
-    const client = this.redis.client;
-    if (!client) return;
-    for (const [key, value] of this.unsynced) {
-      client.set(key, value, 'EX', this.ttlS).then(
-        () => this.unsynced.get(key) === value && this.unsynced.delete(key),
-        (error: Error) => this.redis.markDegraded(error.message),
-      );
-    }
   }
 
   private messageKey(tenantId: string, messageId: string): string {

@@ -1,0 +1,62 @@
+import Redis from 'ioredis';
+import { MissedRedisWrites } from './missed-redis-writes';
+import { RedisConnection } from './redis-connection.service';
+
+function setup(max = 3) {
+  let available!: () => void;
+  const client = {} as Redis;
+  const markDegraded = jest.fn();
+  const redis = {
+    client,
+    onAvailable: (listener: () => void) => (available = listener),
+    markDegraded,
+  } as unknown as RedisConnection;
+  const written: [string, string][] = [];
+  let fail = false;
+  const writes = new MissedRedisWrites<string>(redis, max, async (to, value, key) => {
+    expect(to).toBe(client);
+    if (fail) throw new Error('Connection is closed.');
+    written.push([key, value]);
+  });
+  const replay = async () => {
+    available();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { writes, markDegraded, written, replay, failWrites: (on: boolean) => (fail = on) };
+}
+
+describe(MissedRedisWrites.name, () => {
+  it('writes each key once with its latest value when Redis is available again, oldest first', async () => {
+    const { writes, written, replay } = setup();
+    writes.keep('a', '1');
+    writes.keep('b', '1');
+    writes.keep('a', '2');
+    await replay();
+    expect(written).toEqual([
+      ['b', '1'],
+      ['a', '2'],
+    ]);
+    await replay();
+    expect(written).toHaveLength(2);
+  });
+
+  it('drops the oldest key beyond its maximum', async () => {
+    const { writes, written, replay } = setup(2);
+    writes.keep('a', '1');
+    writes.keep('b', '1');
+    writes.keep('c', '1');
+    await replay();
+    expect(written.map(([key]) => key)).toEqual(['b', 'c']);
+  });
+
+  it('keeps a write Redis refused again for its next return, and marks Redis degraded', async () => {
+    const { writes, markDegraded, written, replay, failWrites } = setup();
+    writes.keep('a', '1');
+    failWrites(true);
+    await replay();
+    expect(markDegraded).toHaveBeenCalledWith('Connection is closed.');
+    failWrites(false);
+    await replay();
+    expect(written).toEqual([['a', '1']]);
+  });
+});
