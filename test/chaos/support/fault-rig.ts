@@ -84,16 +84,14 @@ export async function settleAndCount(
       deadLetters: observer.deadLetters,
     });
   const deadline = Date.now() + timeoutMs;
-  let left: Record<string, number> = {};
   for (;;) {
     const outcome = count();
-    if (outcome.lost === 0) {
-      left = await workLeft(listQueues, observer.ownQueues);
-      if (Object.keys(left).length === 0) return count();
-    }
+    const left = outcome.lost === 0 || Date.now() > deadline ? await workLeft(listQueues, observer.ownQueues) : undefined;
+    if (outcome.lost === 0 && Object.keys(left!).length === 0) return count();
     if (Date.now() > deadline) {
+      // Where the missing ones wait (a retry queue cycling, a delay queue) says why they did not settle.
       throw new Error(
-        `not settled after ${timeoutMs} ms: ${outcome.lost} of ${published.length} neither sent nor dead-lettered; queues ${JSON.stringify(left)}`,
+        `not settled after ${timeoutMs} ms: ${outcome.lost} of ${published.length} neither sent nor dead-lettered; messages in queues ${JSON.stringify(left)}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
