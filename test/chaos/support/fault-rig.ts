@@ -123,7 +123,11 @@ export function unpublishedStatusEvents(service: ServiceProcess): number {
  * each with when its claim was made. Read at a kill, these are the messages a consumer was sending then:
  * the call made, answered or in flight, but not recorded, or not made yet.
  */
-export async function claimedButUnrecorded(rig: FaultRig, redisUrl: string, published: PublishedMessage[]): Promise<Map<string, number>> {
+export async function claimedButUnrecorded(
+  rig: Pick<FaultRig, 'env'>,
+  redisUrl: string,
+  published: PublishedMessage[],
+): Promise<Map<string, number>> {
   const prefix = rig.env.REDIS_KEY_PREFIX;
   const redis = new Redis(redisUrl);
   try {
