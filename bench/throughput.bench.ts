@@ -50,6 +50,8 @@ if (!Number.isInteger(REPLICAS) || REPLICAS < 1) throw new Error(`--replicas ${R
 if (PROFILE && REPLICAS > 1) throw new Error('--profile profiles one service process: use it with --replicas 1');
 /** Messages per recipient, as texts: 1 gives every message a conversation of its own. */
 const CONVERSATION_LENGTH = flag('conversation-length', 1);
+/** With several replicas: how long a message that waited in the queue gathers at the head of its conversation's line. */
+const CONVERSATION_GATHER_MS = flag('conversation-gather-ms', 250);
 if (!Number.isInteger(CONVERSATION_LENGTH) || CONVERSATION_LENGTH < 1) {
   throw new Error(`--conversation-length ${CONVERSATION_LENGTH}: expected a whole number of at least 1`);
 }
@@ -184,7 +186,8 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
 async function startReplicas(env: Record<string, string>, nodeArgs: string[]): Promise<ServiceProcess[]> {
   const replicas: ServiceProcess[] = [];
   for (let replica = 0; replica < REPLICAS; replica += 1) {
-    replicas.push(await ServiceProcess.start({ ...env, EXPECTED_REPLICAS: String(REPLICAS) }, { built: true, nodeArgs }));
+    const replicaEnv = { ...env, EXPECTED_REPLICAS: String(REPLICAS), CONVERSATION_GATHER_MS: String(CONVERSATION_GATHER_MS) };
+    replicas.push(await ServiceProcess.start(replicaEnv, { built: true, nodeArgs }));
   }
   return replicas;
 }

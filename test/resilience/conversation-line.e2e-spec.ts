@@ -131,6 +131,53 @@ describe.each([
     expect(await b.enter(c, 'm-2', T0 + 1_001)).toEqual({ turn: true });
   });
 
+  it('puts a message ahead of the waiting ones published after it, never ahead of one being sent or parked', async () => {
+    const { a, b } = replicas;
+    const c = conversation();
+    const at = (publishedAt: number) => ({ publishedAt });
+    expect(await a.enter(c, 'm-5', T0, at(T0 - 500))).toEqual({ turn: true });
+    await b.enter(c, 'm-8', T0 + 1, at(T0 - 200));
+    await b.park(c, 'm-7', T0 + 5_000, T0 + 2);
+    await a.enter(c, 'm-9', T0 + 3, at(T0 - 100));
+    // Published before the head and the parked one: behind the head, ahead of the waiting m-8 (and so of m-7).
+    expect(await b.enter(c, 'm-4', T0 + 4, at(T0 - 600))).toEqual({
+      turn: false,
+      ahead: { messageId: 'm-5', state: 'sending', dueAt: T0, publishedAt: T0 - 500 },
+      place: 1,
+    });
+    expect(await a.enter(c, 'm-6', T0 + 5, at(T0 - 400))).toMatchObject({ turn: false, place: 2 });
+    expect(await a.enter(c, 'm-8', T0 + 6, at(T0 - 200))).toMatchObject({ turn: false, place: 3 });
+    // Without a publication time it joins at the tail, and nothing overtakes it.
+    expect(await b.enter(c, 'm-x', T0 + 7)).toMatchObject({ turn: false, place: 6 });
+    expect(await b.enter(c, 'm-3', T0 + 8, at(T0 - 700))).toMatchObject({ turn: false, place: 1 });
+  });
+
+  it('lets the head gather first, and gives the head to a message published before it that joins meanwhile', async () => {
+    const { a, b } = replicas;
+    const c = conversation();
+    const order = (publishedAt: number, gatherMs = 250) => ({ publishedAt, gatherMs });
+    expect(await a.enter(c, 'm-3', T0, order(T0 - 3_000))).toEqual({
+      turn: false,
+      ahead: { messageId: 'm-3', state: 'gathering', dueAt: T0 + 250, publishedAt: T0 - 3_000 },
+      place: 0,
+    });
+    expect(await b.enter(c, 'm-1', T0 + 100, order(T0 - 5_000))).toMatchObject({ turn: false, ahead: { messageId: 'm-1' }, place: 0 });
+    expect(await a.enter(c, 'm-3', T0 + 260, order(T0 - 3_000))).toMatchObject({
+      turn: false,
+      ahead: { messageId: 'm-1', state: 'gathering', dueAt: T0 + 350 },
+      place: 1,
+    });
+    expect(await b.enter(c, 'm-1', T0 + 300, order(T0 - 5_000))).toMatchObject({ turn: false, place: 0 });
+    // Entering with gatherMs 0 ends a gathering early.
+    expect(await b.enter(c, 'm-1', T0 + 301, order(T0 - 5_000, 0))).toEqual({ turn: true });
+    await b.leave(c, 'm-1');
+    expect(await a.enter(c, 'm-3', T0 + 400, order(T0 - 3_000))).toMatchObject({
+      turn: false,
+      ahead: { state: 'gathering', dueAt: T0 + 650 },
+    });
+    expect(await a.enter(c, 'm-3', T0 + 650, order(T0 - 3_000))).toEqual({ turn: true });
+  });
+
   it('takes any message id and conversation, separators and braces included', async () => {
     const { a, b } = replicas;
     const c = `${conversation()}|{x}`;

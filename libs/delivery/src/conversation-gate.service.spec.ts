@@ -23,35 +23,38 @@ function contextOf(messageId: string): OutcomeContext {
   };
 }
 
+/** A message taken off the queue as it was published. */
+const fresh = (messageId: string) => ({ messageId, publishedAt: Date.now() });
+
 const delivered = (messageId: string) => async (): Promise<DeliveryOutcome> => ({ kind: 'delivered', context: contextOf(messageId) });
 
 /** Two replicas' gates sharing one line, as Redis would make them share it (here the line of one process). */
-function twoReplicas() {
-  const { options, connection } = inProcessSharedState();
-  const line = new ConversationLine(connection, options);
-  return { line, a: new ConversationGate(line, OPTIONS), b: new ConversationGate(line, OPTIONS) };
+function twoReplicas(options: Partial<DeliveryOptions> = {}) {
+  const shared = inProcessSharedState();
+  const line = new ConversationLine(shared.connection, shared.options);
+  return { line, a: new ConversationGate(line, { ...OPTIONS, ...options }), b: new ConversationGate(line, { ...OPTIONS, ...options }) };
 }
 
 describe(ConversationGate.name, () => {
   it('sends a message at once when its conversation has no line, and lets the next one go once it is sent', async () => {
     const { a } = twoReplicas();
-    const first = await a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), delivered('m-1'));
+    const first = await a.inOrder(CONVERSATION, fresh('m-1'), contextOf('m-1'), delivered('m-1'));
     expect(first.kind).toBe('delivered');
     first.onSettled?.();
-    expect((await a.inOrder(CONVERSATION, 'm-2', contextOf('m-2'), delivered('m-2'))).kind).toBe('delivered');
+    expect((await a.inOrder(CONVERSATION, fresh('m-2'), contextOf('m-2'), delivered('m-2'))).kind).toBe('delivered');
   });
 
   it('waits on another replica for a message of the conversation being sent there, and sends after it', async () => {
     const { a, b } = twoReplicas();
     const order: string[] = [];
     let finishFirst!: () => void;
-    const first = a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), async () => {
+    const first = a.inOrder(CONVERSATION, fresh('m-1'), contextOf('m-1'), async () => {
       await new Promise<void>((resolve) => (finishFirst = resolve));
       order.push('m-1');
       return { kind: 'delivered', context: contextOf('m-1') };
     });
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const second = b.inOrder(CONVERSATION, 'm-2', contextOf('m-2'), async () => {
+    const second = b.inOrder(CONVERSATION, fresh('m-2'), contextOf('m-2'), async () => {
       order.push('m-2');
       return { kind: 'delivered', context: contextOf('m-2') };
     });
@@ -71,9 +74,9 @@ describe(ConversationGate.name, () => {
       error: new DeliveryError(Category.TRANSIENT, 'HTTP 500'),
       delay: { tierMs: 800, delayMs: 700 },
     };
-    await a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), async () => retry);
+    await a.inOrder(CONVERSATION, fresh('m-1'), contextOf('m-1'), async () => retry);
     const context = contextOf('m-2');
-    const behind = await b.inOrder(CONVERSATION, 'm-2', context, delivered('m-2'));
+    const behind = await b.inOrder(CONVERSATION, fresh('m-2'), context, delivered('m-2'));
     expect(behind).toMatchObject({ kind: 'retry', delay: { tierMs: 800, delayMs: 800 } });
     expect(behind.kind === 'retry' && behind.error.category).toBe(Category.CONVERSATION_HELD);
     expect(context.state.deferrals).toBe(1);
@@ -82,13 +85,13 @@ describe(ConversationGate.name, () => {
   it('parks a message behind a send that outlasts the send window, rather than wait past it', async () => {
     const { a, b } = twoReplicas();
     let finishFirst!: () => void;
-    const first = a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), async () => {
+    const first = a.inOrder(CONVERSATION, fresh('m-1'), contextOf('m-1'), async () => {
       await new Promise<void>((resolve) => (finishFirst = resolve));
       return { kind: 'delivered', context: contextOf('m-1') };
     });
     await new Promise((resolve) => setTimeout(resolve, 10));
     const startedAt = Date.now();
-    const behind = await b.inOrder(CONVERSATION, 'm-2', contextOf('m-2'), delivered('m-2'));
+    const behind = await b.inOrder(CONVERSATION, fresh('m-2'), contextOf('m-2'), delivered('m-2'));
     expect(behind).toMatchObject({ kind: 'retry', delay: { tierMs: 200, delayMs: 200 } });
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
     finishFirst();
@@ -110,16 +113,16 @@ describe(ConversationGate.name, () => {
       error: new DeliveryError(Category.THROTTLED, 'rate limit slot'),
       delay: { tierMs: 200, delayMs: 0 },
     };
-    (await a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), async () => parked)).onSettled?.();
+    (await a.inOrder(CONVERSATION, fresh('m-1'), contextOf('m-1'), async () => parked)).onSettled?.();
     // The parked head comes back to this replica just as the next message has joined behind it.
     let back: Promise<DeliveryOutcome> | undefined;
     const enter = line.enter.bind(line);
     jest.spyOn(line, 'enter').mockImplementation(async (conversation, messageId, now) => {
       const entry = await enter(conversation, messageId, now);
-      if (messageId === 'm-2' && !back) back = a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), sending('m-1'));
+      if (messageId === 'm-2' && !back) back = a.inOrder(CONVERSATION, fresh('m-1'), contextOf('m-1'), sending('m-1'));
       return entry;
     });
-    const second = await a.inOrder(CONVERSATION, 'm-2', contextOf('m-2'), sending('m-2'));
+    const second = await a.inOrder(CONVERSATION, fresh('m-2'), contextOf('m-2'), sending('m-2'));
     expect((await back)?.kind).toBe('delivered');
     // It saw the head parked, so it parked behind it; had it waited here, it would have been sent after it.
     expect(second).toMatchObject({ kind: 'retry', error: { category: Category.CONVERSATION_HELD } });
@@ -129,19 +132,70 @@ describe(ConversationGate.name, () => {
   it('lets the line move on when the head is dead-lettered or its handling throws', async () => {
     const { a, b } = twoReplicas();
     const dead: DeliveryOutcome = { kind: 'dead-letter', context: contextOf('m-1'), error: new DeliveryError(Category.PERMANENT, 'bad') };
-    (await a.inOrder(CONVERSATION, 'm-1', contextOf('m-1'), async () => dead)).onSettled?.();
+    (await a.inOrder(CONVERSATION, fresh('m-1'), contextOf('m-1'), async () => dead)).onSettled?.();
     await expect(
-      b.inOrder(CONVERSATION, 'm-2', contextOf('m-2'), async () => {
+      b.inOrder(CONVERSATION, fresh('m-2'), contextOf('m-2'), async () => {
         throw new Error('defect');
       }),
     ).rejects.toThrow('defect');
-    expect((await a.inOrder(CONVERSATION, 'm-3', contextOf('m-3'), delivered('m-3'))).kind).toBe('delivered');
+    expect((await a.inOrder(CONVERSATION, fresh('m-3'), contextOf('m-3'), delivered('m-3'))).kind).toBe('delivered');
   });
 
   it('needs no line for a message without a conversation', async () => {
     const { line, a } = twoReplicas();
     const enter = jest.spyOn(line, 'enter');
-    expect((await a.inOrder(undefined, 'm-1', contextOf('m-1'), delivered('m-1'))).kind).toBe('delivered');
+    expect((await a.inOrder(undefined, fresh('m-1'), contextOf('m-1'), delivered('m-1'))).kind).toBe('delivered');
     expect(enter).not.toHaveBeenCalled();
+  });
+
+  describe('a backlog: messages that waited in the queue', () => {
+    const T0 = 1_800_000_000_000;
+    const GATHER_MS = 250;
+    /** Published ten seconds before T0, `i` ms apart: a backlog's messages, in the order their publisher sent them. */
+    const queued = (messageId: string, i: number) => ({ messageId, publishedAt: T0 - 10_000 + i });
+
+    beforeEach(() => jest.useFakeTimers({ now: T0 }));
+    afterEach(() => jest.useRealTimers());
+
+    it('gathers at the head for gatherMs before it is sent, when nothing earlier joins', async () => {
+      const { a } = twoReplicas({ sendWindowMs: 5_000, gatherMs: GATHER_MS });
+      const deliver = jest.fn(delivered('m-1'));
+      const sent = a.inOrder(CONVERSATION, queued('m-1', 1), contextOf('m-1'), deliver);
+      await jest.advanceTimersByTimeAsync(GATHER_MS - 1);
+      expect(deliver).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(1);
+      expect((await sent).kind).toBe('delivered');
+    });
+
+    it('sends them in the order they were published, whichever replica takes one off the queue first', async () => {
+      const { a, b } = twoReplicas({ sendWindowMs: 5_000, gatherMs: GATHER_MS });
+      const order: string[] = [];
+      const send = (messageId: string) => async (): Promise<DeliveryOutcome> => {
+        order.push(messageId);
+        return { kind: 'delivered', context: contextOf(messageId) };
+      };
+      const settled = (outcome: Promise<DeliveryOutcome>) => outcome.then((o) => (o.onSettled?.(), o.kind));
+      const third = settled(b.inOrder(CONVERSATION, queued('m-3', 3), contextOf('m-3'), send('m-3')));
+      await jest.advanceTimersByTimeAsync(50);
+      const first = settled(a.inOrder(CONVERSATION, queued('m-1', 1), contextOf('m-1'), send('m-1')));
+      await jest.advanceTimersByTimeAsync(50);
+      const second = settled(b.inOrder(CONVERSATION, queued('m-2', 2), contextOf('m-2'), send('m-2')));
+      await jest.advanceTimersByTimeAsync(5_000);
+      expect(await Promise.all([first, second, third])).toEqual(['delivered', 'delivered', 'delivered']);
+      expect(order).toEqual(['m-1', 'm-2', 'm-3']);
+    });
+
+    it('sends it at once with gatherMs 0 (one replica takes the queue in its order)', async () => {
+      const { a } = twoReplicas({ sendWindowMs: 5_000, gatherMs: 0 });
+      expect((await a.inOrder(CONVERSATION, queued('m-1', 1), contextOf('m-1'), delivered('m-1'))).kind).toBe('delivered');
+    });
+
+    it('cuts its gathering short rather than outlast its send window', async () => {
+      const { a } = twoReplicas({ sendWindowMs: GATHER_MS / 2, gatherMs: GATHER_MS });
+      const deliver = jest.fn(delivered('m-1'));
+      const sent = a.inOrder(CONVERSATION, queued('m-1', 1), contextOf('m-1'), deliver);
+      await jest.advanceTimersByTimeAsync(GATHER_MS / 2);
+      expect((await sent).kind).toBe('delivered');
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
   DeliveryErrorCategory as Category,
   LineEntry,
   LineHead,
+  LineOrder,
   RetryDelay,
   retryDelayTiers,
 } from '@lib/resilience';
@@ -22,18 +23,21 @@ const MAX_PAUSE_MS = 1000;
 
 /**
  * Keeps each conversation (a tenant and its customer, as the service defines it) in order. Across
- * replicas its messages stand in one line (`ConversationLine`), joined as they are consumed, and only
- * the head is sent; the head also holds the conversation's lock in its replica until its outcome is
- * settled in the broker, so the next one starts after that. A message behind a head that is being sent
- * or waits in a replica waits for its turn here; behind a head parked for a retry, it is parked in a
- * tier queue until about when the head is due back, keeping its place. The head leaves the line once it
- * is sent or dead-lettered.
+ * replicas its messages stand in one line (`ConversationLine`), joined as they are consumed, in the order
+ * they were published, and only the head is sent; a head that waited in the queue gathers first
+ * (`gatherMs`), so that earlier messages other replicas are still taking off a backlog go ahead of it. The
+ * head also holds the conversation's lock in its replica until its outcome is settled in the broker, so the
+ * next one starts after that. A message behind a head that is being sent, gathering or waiting in a
+ * replica waits for its turn here; behind a head parked for a retry, it is parked in a tier queue until
+ * about when the head is due back, keeping its place. The head leaves the line once it is sent or
+ * dead-lettered.
  */
 @Injectable()
 export class ConversationGate {
   private readonly sequencer: ConversationSequencer;
   private readonly tiers: number[];
   private readonly sendWindowMs: number;
+  private readonly gatherMs: number;
 
   constructor(
     private readonly line: ConversationLine,
@@ -42,20 +46,26 @@ export class ConversationGate {
     this.sequencer = new ConversationSequencer(options.conversationTurnMs);
     this.tiers = retryDelayTiers(options.retry);
     this.sendWindowMs = options.sendWindowMs;
+    this.gatherMs = options.gatherMs ?? 0;
   }
 
-  /** `conversation`: the message's conversation key, or undefined when it needs no order. */
+  /**
+   * `conversation`: the message's conversation key, or undefined when it needs no order. `publishedAt`: when its
+   * publisher published it (epoch ms), which orders it in the line.
+   */
   async inOrder(
     conversation: string | undefined,
-    messageId: string,
+    message: { messageId: string; publishedAt: number },
     context: OutcomeContext,
     deliver: () => Promise<DeliveryOutcome>,
   ): Promise<DeliveryOutcome> {
     if (!conversation) return deliver();
-    // Joined at once, so the line takes the order in which the broker handed the conversation's messages to
-    // this replica and the others.
-    let entry = await this.line.enter(conversation, messageId);
-    if (!entry.turn) entry = await this.waitForTurn(conversation, messageId, entry);
+    const { messageId, publishedAt } = message;
+    // A message taken off the queue as it was published is sent at once; one that waited gathers first.
+    const order = { publishedAt, gatherMs: Date.now() - publishedAt > this.gatherMs ? this.gatherMs : 0 };
+    // Joined at once, so the line also holds the messages published earlier that have not reached it yet.
+    let entry = await this.line.enter(conversation, messageId, Date.now(), order);
+    if (!entry.turn) entry = await this.waitForTurn(conversation, messageId, order, entry);
     if (!entry.turn) return this.parkBehind(conversation, messageId, context, entry.ahead);
     // Only a head takes the lock in process, after the line gave it the turn: a message waiting for its turn
     // while holding it would keep out a head of this replica that it waits for.
@@ -75,13 +85,21 @@ export class ConversationGate {
    * within the handling deadline. It waits present: parked, it could be the head while away, and the whole line
    * would wait for it to come back.
    */
-  private async waitForTurn(conversation: string, messageId: string, entry: LineEntry): Promise<LineEntry> {
+  private async waitForTurn(conversation: string, messageId: string, order: LineOrder, entry: LineEntry): Promise<LineEntry> {
     const deadline = Date.now() + this.sendWindowMs;
     let pauseMs = FIRST_PAUSE_MS;
-    while (!entry.turn && entry.ahead.state !== 'parked' && Date.now() + pauseMs <= deadline) {
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
-      pauseMs = Math.min(pauseMs * 2, PAUSE_PER_PLACE_MS * entry.place, MAX_PAUSE_MS);
-      entry = await this.line.enter(conversation, messageId);
+    while (!entry.turn && entry.ahead.state !== 'parked') {
+      // Gathering at the head: back when it ends.
+      const gathering = entry.place === 0;
+      const waitMs = gathering ? Math.max(1, entry.ahead.dueAt - Date.now()) : pauseMs;
+      if (Date.now() + waitMs > deadline) {
+        // No time left to gather: its own call must still end within the handling deadline.
+        if (gathering) entry = await this.line.enter(conversation, messageId, Date.now(), { ...order, gatherMs: 0 });
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      if (entry.place > 0) pauseMs = Math.min(pauseMs * 2, PAUSE_PER_PLACE_MS * entry.place, MAX_PAUSE_MS);
+      entry = await this.line.enter(conversation, messageId, Date.now(), order);
     }
     return entry;
   }

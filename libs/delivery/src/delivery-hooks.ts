@@ -11,6 +11,8 @@ export interface MessageIdentity {
   messageType: string;
   /** Messages with the same key are delivered one at a time and in order; without one, no order is kept. */
   conversationKey?: string;
+  /** When its publisher published it (epoch ms, `publishedAtOf` the envelope's timestamp): the order of a conversation. */
+  publishedAt: number;
   /** Bound to every log line about the message: its ids under the names the service documents. */
   logFields: LogFields;
 }

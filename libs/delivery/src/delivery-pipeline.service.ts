@@ -53,7 +53,7 @@ export class DeliveryPipeline {
     const drop = hooks.dropReason?.(envelope);
     if (drop) return { kind: 'dropped', context, reasonCode: drop.code, reason: drop.reason };
     try {
-      return await this.conversations.inOrder(identity.conversationKey, identity.messageId, context, () =>
+      return await this.conversations.inOrder(identity.conversationKey, identity, context, () =>
         this.deliverOnce(envelope, identity, context, message.fields.redelivered, hooks),
       );
     } catch (error) {

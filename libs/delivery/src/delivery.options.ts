@@ -12,6 +12,13 @@ export interface DeliveryOptions {
    * (at most the vendor timeout) ends and is recorded before the claim may be taken over.
    */
   sendWindowMs: number;
+  /**
+   * How long a message that waited in the queue longer than this gathers at the head of its conversation's
+   * line (CONVERSATION_GATHER_MS with several replicas, else 0): replicas working through a backlog each hold
+   * up to their prefetch, so earlier messages of the conversation may still be joining from another replica.
+   * @default 0
+   */
+  gatherMs?: number;
 }
 
 export const DELIVERY_OPTIONS = Symbol('DELIVERY_OPTIONS');

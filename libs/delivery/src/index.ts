@@ -7,5 +7,6 @@ export * from './delivery.options';
 export * from './envelope/hostile-json.guard';
 export * from './envelope/json-body.reader';
 export * from './envelope/json-syntax-error';
+export * from './envelope/published-at';
 export * from './send-window';
 export * from './vendor-call.failure';

@@ -89,6 +89,7 @@ export function egressServiceModules<T>(config: EgressServiceConfig, parts: Egre
         conversationTurnMs: resilience.handlerTimeoutMs + rabbitmq.publishTimeoutMs * 2,
         // A claim is taken over once HANDLER_TIMEOUT_MS old (staleClaimMs): the last call must end before that.
         sendWindowMs: resilience.handlerTimeoutMs - parts.vendorTimeoutMs - SEND_RECORD_MARGIN_MS,
+        gatherMs: config.conversationGatherMs,
       }),
     }),
   ];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryHooks, EnvelopeCheck, MessageIdentity } from '@lib/delivery';
+import { DeliveryHooks, EnvelopeCheck, MessageIdentity, publishedAtOf } from '@lib/delivery';
 import { DeliveryState, OutcomeEvent } from '@lib/messaging';
 import { correlationEvent, GenesysReceipt } from './correlation-event.factory';
 import { GenesysSender } from './genesys-sender.service';
@@ -40,6 +40,7 @@ export class GenesysDeliveryHooks implements DeliveryHooks<InboundEnvelope, Gene
       messageType: envelope.messageType,
       // Order per customer of the tenant, across retries: Genesys threads a customer's messages into one conversation.
       conversationKey: `${tenantId}:${envelope.customerId}`,
+      publishedAt: publishedAtOf(envelope.metadata.timestamp),
       logFields: { whatsappMessageId: whatsapp_message_id, correlationId },
     };
   }

@@ -24,6 +24,7 @@ describe('loadWhatsappConfig', () => {
     expect(config.http.port).toBe(8080);
     expect(config.log.level).toBe('info');
     expect(config.messageMaxBytes).toBe(262144);
+    expect(config.conversationGatherMs).toBe(0);
     expect(config.accountHold).toEqual({ probeMs: undefined });
     expect(config.resilience).toEqual({
       failureThreshold: 5,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CredentialsCache } from '@lib/credentials';
-import { DeliveryHooks, MessageIdentity, RefusedMessage } from '@lib/delivery';
+import { DeliveryHooks, MessageIdentity, publishedAtOf, RefusedMessage } from '@lib/delivery';
 import { DeliveryState, OutcomeEvent } from '@lib/messaging';
 import { DeliveryError } from '@lib/resilience';
 import { WhatsappCredentials } from '../credentials/whatsapp-credentials';
@@ -40,6 +40,7 @@ export class WhatsappDeliveryHooks implements DeliveryHooks<OutboundEnvelope, Me
       messageType,
       // A conversation is a tenant and a recipient; mark-as-read requests have no recipient and need no order.
       conversationKey: typeof to === 'string' ? `${tenantId}:${to.replace(/\D/g, '')}` : undefined,
+      publishedAt: publishedAtOf(metadata.timestamp),
       logFields: { internalId, correlationId },
     };
   }

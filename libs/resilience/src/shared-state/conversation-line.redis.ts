@@ -1,19 +1,20 @@
 import Redis from 'ioredis';
-import { LineEntry, LineState } from './conversation-line';
+import { LineEntry, LineOrder, LinePlace, LineState } from './conversation-line';
 import { RedisScript } from './redis-script';
 
 /**
- * A conversation's line in Redis: a list of message ids in join order, and a hash of each one's place
- * (`s|startedAt` while it is sent, `w|joinedAt` while it waits in a replica, `p|dueAt` while it is
- * parked). Both keys carry the conversation as a hash tag, so a cluster keeps them in one slot. Each
- * write keeps both keys at least until the place it wrote lapses.
+ * A conversation's line in Redis: a list of message ids, and a hash of each one's place: `g|until|publishedAt`
+ * while it gathers at the head, `s|startedAt|publishedAt` while it is sent, `w|joinedAt|publishedAt` while it
+ * waits in a replica, `p|dueAt` while it is parked (`publishedAt` left out when unknown). Both keys carry the
+ * conversation as a hash tag, so a cluster keeps them in one slot. Each write keeps both keys at least until the
+ * place it wrote lapses.
  */
 export const conversationLineKeys = (prefix: string, conversation: string): [string, string] => {
   const line = `${prefix}line:{${conversation}}`;
   return [line, `${line}:at`];
 };
 
-const STATES: Record<string, LineState> = { s: 'sending', w: 'waiting', p: 'parked' };
+const STATES: Record<string, LineState> = { g: 'gathering', s: 'sending', w: 'waiting', p: 'parked' };
 
 const KEEP_KEYS = `
 local function keep(ms)
@@ -24,37 +25,63 @@ end
 `;
 
 /**
- * KEYS: line, places. ARGV: messageId, now, staleMs. Drops lapsed places from the head; then gives the turn to
- * the head (joining an empty line first), or joins the message at the tail (if it has no place yet) and answers
+ * KEYS: line, places. ARGV: messageId, now, staleMs, publishedAt ('' if unknown), gatherMs. Drops lapsed places
+ * from the head. A message without a place joins ahead of the first place not started yet (waiting or
+ * gathering) published after it, else at the tail; a gathering head it displaces waits behind it. At the head,
+ * it gathers until `now + gatherMs` first if it asks to ({2, until}), then has the turn ({1}; asking with
+ * gatherMs 0 ends a gathering early); behind it answers
  * {0, head, the head's place, messages ahead of it}.
  */
 const ENTER_SCRIPT = new RedisScript(
   `${KEEP_KEYS}
-local now, stale = tonumber(ARGV[2]), tonumber(ARGV[3])
+local now, stale, pub, gather = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local function due(p) return tonumber(string.match(p, '^%a|(%d+)')) end
+local function published(p) return tonumber(string.match(p, '^%a|%d+|(%d+)$')) end
+local function with(state, at) return state .. '|' .. at .. (pub and ('|' .. ARGV[4]) or '') end
 local head, place
 while true do
   head = redis.call('LINDEX', KEYS[1], 0)
   if not head then break end
   place = redis.call('HGET', KEYS[2], head)
-  if place and tonumber(string.sub(place, 3)) + stale >= now then break end
+  if place and due(place) + stale >= now then break end
   redis.call('LPOP', KEYS[1])
   redis.call('HDEL', KEYS[2], head)
 end
-if not head or head == ARGV[1] then
-  if not head then redis.call('RPUSH', KEYS[1], ARGV[1]) end
-  redis.call('HSET', KEYS[2], ARGV[1], 's|' .. ARGV[2])
+local mine = redis.call('HGET', KEYS[2], ARGV[1])
+if not mine then
+  local before
+  if pub then
+    for _, id in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+      local other = redis.call('HGET', KEYS[2], id)
+      local state = other and string.sub(other, 1, 1)
+      local otherPub = other and published(other)
+      if (state == 'w' or state == 'g') and otherPub and otherPub > pub then before = id break end
+    end
+  end
+  if before then
+    redis.call('LINSERT', KEYS[1], 'BEFORE', before, ARGV[1])
+    if before == head and string.sub(place, 1, 1) == 'g' then redis.call('HSET', KEYS[2], head, 'w' .. string.sub(place, 2)) end
+  else
+    redis.call('RPUSH', KEYS[1], ARGV[1])
+  end
+  mine = with('w', ARGV[2])
+  redis.call('HSET', KEYS[2], ARGV[1], mine)
+  keep(stale)
+  head = redis.call('LINDEX', KEYS[1], 0)
+end
+if head == ARGV[1] then
+  local state = string.sub(mine, 1, 1)
+  if state == 'g' and now < due(mine) and gather > 0 then return {2, due(mine)} end
+  if state == 'w' and gather > 0 then
+    redis.call('HSET', KEYS[2], ARGV[1], with('g', now + gather))
+    keep(gather + stale)
+    return {2, now + gather}
+  end
+  redis.call('HSET', KEYS[2], ARGV[1], with('s', ARGV[2]))
   keep(stale)
   return {1}
 end
-local at
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then
-  at = redis.call('RPUSH', KEYS[1], ARGV[1]) - 1
-  redis.call('HSET', KEYS[2], ARGV[1], 'w|' .. ARGV[2])
-  keep(stale)
-else
-  at = redis.call('LPOS', KEYS[1], ARGV[1]) or 0
-end
-return {0, head, place, at}`,
+return {0, head, redis.call('HGET', KEYS[2], head), redis.call('LPOS', KEYS[1], ARGV[1]) or 0}`,
   2,
 );
 
@@ -82,11 +109,20 @@ export async function enterInRedis(
   messageId: string,
   now: number,
   staleMs: number,
+  order: LineOrder = {},
 ): Promise<LineEntry> {
-  const answer = (await ENTER_SCRIPT.run(redis, [...keys, messageId, now, staleMs])) as [number, string?, string?, number?];
-  const [turn, head, place, ahead] = answer;
-  if (turn === 1) return { turn: true };
-  return { turn: false, ahead: { messageId: head!, state: STATES[place![0]], dueAt: Number(place!.slice(2)) }, place: ahead! };
+  const args = [...keys, messageId, now, staleMs, order.publishedAt ?? '', order.gatherMs ?? 0];
+  const [answer, head, place, ahead] = (await ENTER_SCRIPT.run(redis, args)) as [number, string | number, string?, number?];
+  if (answer === 1) return { turn: true };
+  if (answer === 2)
+    return { turn: false, ahead: { messageId, state: 'gathering', dueAt: Number(head), publishedAt: order.publishedAt }, place: 0 };
+  return { turn: false, ahead: { messageId: head as string, ...placeOf(place!) }, place: ahead! };
+}
+
+/** `w|123|100` → waiting, due 123, published 100; `p|123` → parked, due 123. */
+function placeOf(value: string): LinePlace {
+  const [state, dueAt, publishedAt] = value.split('|');
+  return { state: STATES[state], dueAt: Number(dueAt), ...(publishedAt ? { publishedAt: Number(publishedAt) } : {}) };
 }
 
 export async function parkInRedis(redis: Redis, keys: [string, string], messageId: string, now: number, dueAt: number, staleMs: number) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LineEntry, LocalConversationLines } from './conversation-line';
+import { LineEntry, LineOrder, LocalConversationLines } from './conversation-line';
 import { conversationLineKeys, enterInRedis, leaveInRedis, parkInRedis } from './conversation-line.redis';
 import { MissedRedisWrites } from './missed-redis-writes';
 import { RedisConnection } from './redis-connection.service';
@@ -11,10 +11,12 @@ const MAX_UNSYNCED_LEAVES = 10_000;
 /**
  * Each conversation's messages in one line for every replica (in Redis; in this process when it is
  * unreachable): only the head is sent, so two messages of a conversation are never in flight at once on
- * any replica, and the others wait for it in the order they joined, whether the head is being sent or
- * parked for a retry. A message keeps its place while it is parked, so one that arrives after the head
- * was sent cannot overtake the ones parked behind it. A place lapses `staleClaimMs` after it is due (the
- * handling of a message never lasts longer), so a crash blocks a conversation that long at most.
+ * any replica, and the others wait for it in the order they were published (where the publisher's time is
+ * known, else in the order they joined), whether the head is being sent or parked for a retry. A head may
+ * gather first, so that earlier messages still joining from other replicas go ahead of it. A message keeps
+ * its place while it is parked, so one that arrives after the head was sent cannot overtake the ones
+ * parked behind it. A place lapses `staleClaimMs` after it is due (the handling of a message never lasts
+ * longer), so a crash blocks a conversation that long at most.
  */
 @Injectable()
 export class ConversationLine {
@@ -32,11 +34,14 @@ export class ConversationLine {
     );
   }
 
-  /** The turn if the message heads the line (or the line was empty), else its place behind the head, which is answered. */
-  enter(conversation: string, messageId: string, now = Date.now()): Promise<LineEntry> {
+  /**
+   * The turn if the message heads the line (or the line was empty) and is done gathering (`order.gatherMs`),
+   * else its place behind the head, which is answered (itself while it gathers).
+   */
+  enter(conversation: string, messageId: string, now = Date.now(), order: LineOrder = {}): Promise<LineEntry> {
     return this.redis.withFallback(
-      (redis) => enterInRedis(redis, this.keys(conversation), messageId, now, this.options.staleClaimMs),
-      () => this.local.enter(conversation, messageId, now),
+      (redis) => enterInRedis(redis, this.keys(conversation), messageId, now, this.options.staleClaimMs, order),
+      () => this.local.enter(conversation, messageId, now, order),
     );
   }
 

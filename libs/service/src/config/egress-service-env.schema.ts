@@ -126,6 +126,15 @@ export abstract class EgressServiceEnv extends RabbitMqEnv {
   @IsInt()
   EXPECTED_REPLICAS: number = 1;
 
+  /**
+   * With EXPECTED_REPLICAS above 1, how long a message that waited in the queue longer than this waits at the
+   * head of its conversation's line for earlier ones other replicas are still taking off the queue; 0: never.
+   */
+  @Max(1000)
+  @Min(0)
+  @IsInt()
+  CONVERSATION_GATHER_MS: number = 250;
+
   /** Longest in-process wait for a rate-limit slot; a longer wait goes through the broker. */
   @Min(0)
   @IsInt()

@@ -37,6 +37,8 @@ export class EgressServiceConfig {
     handlerTimeoutMs: number;
   };
   readonly messageMaxBytes: number;
+  /** How long a backlog's message gathers at the head of its conversation's line; 0 with one replica. */
+  readonly conversationGatherMs: number;
   readonly sharedState: { redisUrl?: string; keyPrefix: string; expectedReplicas: number; maxRateLimitWaitMs: number };
 
   constructor(service: ServiceIdentity, env: EgressServiceEnv) {
@@ -70,6 +72,8 @@ export class EgressServiceConfig {
       handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
     };
     this.messageMaxBytes = env.MESSAGE_MAX_BYTES;
+    // One replica takes a conversation's messages off the queue in the queue's order: nothing to gather.
+    this.conversationGatherMs = env.EXPECTED_REPLICAS > 1 ? env.CONVERSATION_GATHER_MS : 0;
     this.sharedState = {
       redisUrl: env.REDIS_URL,
       keyPrefix: env.REDIS_KEY_PREFIX,

@@ -54,6 +54,7 @@ describe('loadServiceConfig with the shared egress-service variables', () => {
         handlerTimeoutMs: 60000,
       },
       messageMaxBytes: 262144,
+      conversationGatherMs: 0,
       sharedState: { redisUrl: undefined, keyPrefix: 'sample-service:', expectedReplicas: 1, maxRateLimitWaitMs: 1000 },
     });
   });
@@ -159,6 +160,7 @@ describe('loadServiceConfig with the shared egress-service variables', () => {
     ['REDIS_URL', 'localhost:6379', 'REDIS_URL must be a redis:// or rediss:// URL'],
     ['REDIS_KEY_PREFIX', 'has space', 'REDIS_KEY_PREFIX must be 1-64 letters, digits, :, _ or -'],
     ['EXPECTED_REPLICAS', '0', 'EXPECTED_REPLICAS must not be less than 1'],
+    ['CONVERSATION_GATHER_MS', '1001', 'CONVERSATION_GATHER_MS must not be greater than 1000'],
     ['RATE_LIMIT_MAX_WAIT_MS', 'none', 'RATE_LIMIT_MAX_WAIT_MS must be an integer number'],
     ['HTTP_HOST', '10.0.0.1:8080', 'HTTP_HOST must be an IPv4 or IPv6 address or a host name'],
     ['PORT', 'eighty', 'PORT must be an integer number'],
