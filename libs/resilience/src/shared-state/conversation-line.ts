@@ -1,9 +1,9 @@
 import { growingLruCache } from '@lib/observability';
 
 /**
- * Where a message in a conversation's line is: at the head, gathering (waiting a moment for messages
- * published before it that other replicas are still taking off the queue), being sent, waiting for its turn
- * in a replica, or parked in the broker until `dueAt`.
+ * Where a message in a conversation's line is: gathering at the head (waiting a moment for messages published
+ * before it that other replicas are still taking off the queue), being sent, waiting for its turn in a
+ * replica, or parked in the broker until `dueAt`.
  */
 export type LineState = 'gathering' | 'sending' | 'waiting' | 'parked';
 
@@ -42,7 +42,7 @@ interface Member {
 }
 
 /** Not started yet, and published after `publishedAt`: a message published earlier goes ahead of it. */
-export function overtakes(publishedAt: number | undefined, place: LinePlace): boolean {
+function overtakes(publishedAt: number | undefined, place: LinePlace): boolean {
   return (
     publishedAt !== undefined &&
     place.publishedAt !== undefined &&
