@@ -16,7 +16,7 @@
  * order and how many calls were sent while the one before them was still at Meta. Prints a table and writes bench/results/throughput-<time>.json
  * (and the profiles beside it).
  */
-import { outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
+import { conversationOrder, outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
 import * as amqplib from 'amqplib';
 import { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -168,7 +168,8 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     lost: MESSAGES - perMessage.size,
     duplicated: [...perMessage.values()].filter((count) => count > 1).length,
     /** With conversations of several messages: how many arrived in order, and calls sent while the one before them was at Meta. */
-    order: CONVERSATION_LENGTH > 1 ? conversations.orderOf(meta.accepted(), META_LATENCY_MS) : undefined,
+    order:
+      CONVERSATION_LENGTH > 1 ? conversationOrder(meta.accepted(), (call) => conversations.placeOfCall(call), META_LATENCY_MS) : undefined,
     throttledByMeta: meta.requests.filter((request) => request.errorCode === 130429).length,
     /** Deliveries the service handled per message: above 1 when messages went back to the broker to wait (a rate-limit turn, a busy tenant, a retry); 0 for the bare consumer. */
     deliveriesPerMessage: Number((deliveries / MESSAGES).toFixed(2)),
@@ -284,7 +285,10 @@ function flatten(result: Result) {
     'deliveries / msg': result.deliveriesPerMessage,
     'cred. fetches / tenant': result.credentialFetchesPerTenant,
     ...(result.order
-      ? { 'in order': `${result.order.inOrder}/${result.order.conversations}`, 'sent in flight': result.order.overlapping }
+      ? {
+          'in order': `${result.order.conversations - result.order.outOfOrder.length}/${result.order.conversations}`,
+          'sent in flight': result.order.overlapping.length,
+        }
       : {}),
   };
 }

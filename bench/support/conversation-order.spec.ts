@@ -18,16 +18,7 @@ describe(BenchConversations.name, () => {
     expect(conversations.keyOfCall(call('+490000000001', 'm3', 0))).toBe('m3');
   });
 
-  it('counts the conversations that arrived in order and the calls made while the one before was at Meta', () => {
-    const conversations = new BenchConversations(3, 6, true);
-    const calls = [
-      call('+490000000000', 'm0', 0),
-      call('+490000000000', 'm1', 250),
-      call('+490000000000', 'm2', 500),
-      call('+490000000001', 'm4', 0),
-      call('+490000000001', 'm3', 100),
-      call('+490000000001', 'm5', 400),
-    ];
-    expect(conversations.orderOf(calls, 200)).toEqual({ inOrder: 1, conversations: 2, overlapping: 1 });
+  it("reads a message's place back from its text", () => {
+    expect(new BenchConversations(5, 10, false).placeOfCall(call('+490000000001', 'm7', 0))).toBe(7);
   });
 });

@@ -1,5 +1,5 @@
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
-import { outboundEnvelope, RecordedRequest, WABA_PAYLOAD_SAMPLES, waitUntil } from '@lib/testing';
+import { conversationOrder, outboundEnvelope, RecordedRequest, WABA_PAYLOAD_SAMPLES, waitUntil } from '@lib/testing';
 import { EgressSandbox } from '../../apps/whatsapp-api-service/sandbox/egress-sandbox';
 import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
 import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
@@ -100,19 +100,8 @@ async function runConversations(sandbox: EgressSandbox, run: number, live: boole
     const survivorExits = await Promise.all(survivors.map((survivor) => survivor.stop()));
 
     const accepted = calls();
-    const byConversation = new Map<string, RecordedRequest[]>();
-    for (const call of accepted) byConversation.set(call.body.to, [...(byConversation.get(call.body.to) ?? []), call]);
-    const outOfOrder: string[] = [];
-    const overlapping: string[] = [];
-    for (const [to, ofConversation] of byConversation) {
-      const firstSends = [...new Set(ofConversation.map((call) => Number(textOf(call).split('/')[1])))];
-      if (firstSends.some((place, i) => place !== i)) outOfOrder.push(`${to}: ${firstSends.join(',')}`);
-      // Meta answers after its latency: a call that arrives sooner after the one before was in flight beside it (2 ms for timers).
-      ofConversation.slice(1).forEach((call, i) => {
-        if (call.receivedAt - ofConversation[i].receivedAt < META_LATENCY_MS - 2)
-          overlapping.push(`${textOf(ofConversation[i])} ${textOf(call)}`);
-      });
-    }
+    // Meta answers after its latency: a call that arrives sooner after the one before was in flight beside it (2 ms for timers).
+    const { outOfOrder, overlapping } = conversationOrder(accepted, (call) => Number(textOf(call).split('/')[1]), META_LATENCY_MS - 2);
     const texts = accepted.map(textOf);
     const repeated = new Set(texts.filter((text, i) => texts.indexOf(text) !== i));
     const unexplainedRepeats = published.filter((m) => repeated.has(m.sendKey) && !claimedAtKill.has(m.id)).map((m) => m.sendKey);
@@ -150,19 +139,19 @@ function expectNoneLostOverlappingOrRepeatedWithoutCause(run: ConversationRun): 
 describe('scenario 11: conversations through three replicas, one killed (real RabbitMQ and Redis)', () => {
   const sandbox = useEgressSandbox('chaos-conversations', { redisUrl: REDIS_URL, inProcessService: false, env: SERVICE_ENV }, TENANTS);
 
-  it('(a) published as they run: keeps each conversation in order, one call at a time, through retries and the kill', async () => {
-    const run = await runConversations(sandbox(), 1, true);
-    record('a', run);
-    expect(run.outOfOrder).toEqual([]);
-    expectNoneLostOverlappingOrRepeatedWithoutCause(run);
-  }, 300_000);
-
-  // Each replica holds up to its prefetch of the backlog at once: the line orders a conversation's messages by
+  // (b): each replica holds up to its prefetch of the backlog at once; the line orders a conversation's messages by
   // their publication, and a message gathers at the head (CONVERSATION_GATHER_MS) for earlier ones still joining.
-  it('(b) a backlog the three take at once: in order as published, one call at a time, through retries and the kill', async () => {
-    const run = await runConversations(sandbox(), 2, false);
-    record('b', run);
-    expect(run.outOfOrder).toEqual([]);
-    expectNoneLostOverlappingOrRepeatedWithoutCause(run);
-  }, 300_000);
+  it.each([
+    { row: 'a', run: 1, how: 'published as they run', live: true },
+    { row: 'b', run: 2, how: 'a backlog the three take at once', live: false },
+  ])(
+    '($row) $how: in order as published, one call at a time, through retries and the kill',
+    async ({ row, run, live }) => {
+      const result = await runConversations(sandbox(), run, live);
+      record(row, result);
+      expect(result.outOfOrder).toEqual([]);
+      expectNoneLostOverlappingOrRepeatedWithoutCause(result);
+    },
+    300_000,
+  );
 });

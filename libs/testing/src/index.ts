@@ -1,3 +1,4 @@
+export * from './conversations/conversation-order';
 export * from './factories/inbound-envelope.factory';
 export * from './factories/outbound-envelope.factory';
 export * from './factories/waba-payload.factory';
