@@ -8,9 +8,9 @@ import { countsAgainstTenantHealth, outcomeError, UnhealthyOutcome } from './ten
 type Settled<T> = { value: T } | { thrown: DeliveryError };
 
 /** The share of unhealthy outcomes above which a breaker opens, unless `failureRate` says otherwise. */
-export const DEFAULT_FAILURE_RATE = 0.5;
+const DEFAULT_FAILURE_RATE = 0.5;
 /** How far back a breaker looks, unless `sampleWindowMs` says otherwise. */
-export const DEFAULT_SAMPLE_WINDOW_MS = 30_000;
+const DEFAULT_SAMPLE_WINDOW_MS = 30_000;
 
 type HealthBreakerOptions = Pick<ResilienceOptions, 'failureThreshold' | 'failureRate' | 'sampleWindowMs' | 'halfOpenAfterMs'>;
 
