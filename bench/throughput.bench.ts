@@ -3,7 +3,7 @@
  * reference (consume, POST, ack: bench/bare-consumer.js), side by side in the same run, same broker, same simulators.
  *
  *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50] [--prefetch 600] [--rate 0] [--case 0|1] [--runs 1] [--replicas 1]
- *                    [--conversation-length 1] [--back-to-back] [--profile]
+ *                    [--conversation-length 1] [--back-to-back] [--partitioned] [--profile]
  *
  * Cases: 50 tenants with a 70 % text / 20 % template / 10 % media mix, and one tenant with a
  * 1,000 msg/s limit. The overhead is publish to the call's arrival at Meta (the simulator stamps a
@@ -13,12 +13,15 @@
  * its CPU time went. `--replicas 3` runs three service processes on the same queue (the bare consumer stays one)
  * and reports their aggregate throughput and CPU. `--conversation-length 5` sends five texts to each recipient,
  * spread over the run (`--back-to-back`: one after the other), and reports how many conversations reached Meta in
- * order and how many calls were sent while the one before them was still at Meta. Prints a table and writes bench/results/throughput-<time>.json
- * (and the profiles beside it).
+ * order and how many calls were sent while the one before them was still at Meta. `--partitioned` (with `--replicas N`)
+ * gives each replica a partition of its own instead of the shared queue: conversations hashed on `tenantId:recipient`
+ * over N partitions, as a consistent-hash exchange in front of N queues would route them. Prints a table and writes
+ * bench/results/throughput-<time>.json (and the profiles beside it).
  */
 import { conversationOrder, outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
 import * as amqplib from 'amqplib';
 import { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WHATSAPP_OUTBOUND_QUEUE } from '@lib/contracts';
@@ -55,6 +58,8 @@ const CONVERSATION_GATHER_MS = flag('conversation-gather-ms', 250);
 if (!Number.isInteger(CONVERSATION_LENGTH) || CONVERSATION_LENGTH < 1) {
   throw new Error(`--conversation-length ${CONVERSATION_LENGTH}: expected a whole number of at least 1`);
 }
+/** Each replica consumes a partition of its own (a conversation's messages all go to one) instead of the shared queue. */
+const PARTITIONED = switchedOn('partitioned');
 /** A conversation's messages published one after the other instead of spread over the run. */
 const BACK_TO_BACK = switchedOn('back-to-back');
 const conversations = new BenchConversations(CONVERSATION_LENGTH, MESSAGES, BACK_TO_BACK);
@@ -91,23 +96,30 @@ function payloadFor(index: number, to: string) {
 
 type Result = Awaited<ReturnType<typeof runOnce>>;
 
+/** The partition of a conversation, by a hash of its key as a consistent-hash exchange takes one. */
+function partitionOf(conversation: string, partitions: number): number {
+  return createHash('md5').update(conversation).digest().readUInt32BE(0) % partitions;
+}
+
 async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
+  const partitions = kind === 'service' && PARTITIONED ? REPLICAS : 1;
   const stack = await startBenchStack({
     name: `bench-${kind}`,
     tenants: benchCase.tenants,
     messagesPerSecond: benchCase.messagesPerSecond,
     metaLatencyMs: META_LATENCY_MS,
+    partitions,
   });
-  const { meta, tenants, vhost } = stack;
+  const { meta, tenants, vhosts } = stack;
   const env = { ...stack.env, RABBITMQ_PREFETCH: String(PREFETCH), PREFETCH: String(PREFETCH) };
   const profileName = `throughput-${Date.now()}.cpuprofile`;
   const nodeArgs = [...NODE_FLAGS, ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', profileName] : [])];
   const consumers: Array<{ child: ChildProcess; stop: () => Promise<unknown>; url?: string }> =
-    kind === 'bare' ? [await startBareConsumer('bench/bare-consumer.js', env)] : await startReplicas(env, nodeArgs);
+    kind === 'bare' ? [await startBareConsumer('bench/bare-consumer.js', env)] : await startReplicas(env, nodeArgs, stack.vhosts);
   const samplers = consumers.map((consumer) => new ProcessSampler(consumer.child.pid!).start());
 
-  const connection = await amqplib.connect(vhost.url);
-  const channel = await connection.createConfirmChannel();
+  const connections = await Promise.all(vhosts.map((vhost) => amqplib.connect(vhost.url)));
+  const channels = await Promise.all(connections.map((connection) => connection.createConfirmChannel()));
   const publishedAt = new Map<string, number>();
   const startedAt = Date.now();
   const batchSize = RATE > 0 ? Math.max(1, Math.round(RATE / 20)) : 500;
@@ -119,11 +131,12 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
       const tenant = tenants[Number(to.slice(3)) % tenants.length];
       const envelope = outboundEnvelope({ ...tenant, to, wabaPayload: payloadFor(i, to) });
       publishedAt.set(conversations.keyOf(i), Date.now());
+      const channel = channels[partitionOf(`${tenant.tenantId}:${to}`, partitions)];
       channel.publish(WHATSAPP_OUTBOUND_QUEUE.exchange, `outbound.processed.${tenant.tenantId}`, Buffer.from(JSON.stringify(envelope)), {
         persistent: true,
       });
     }
-    await channel.waitForConfirms();
+    await Promise.all(channels.map((channel) => channel.waitForConfirms()));
   }
   // Done when every message reached Meta once (the bare consumer does not retry what Meta refused).
   const handled = () => new Set(meta.requests.map((request) => conversations.keyOfCall(request))).size;
@@ -156,6 +169,7 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     kind,
     case: benchCase.name,
     replicas: consumers.length,
+    partitions,
     messages: MESSAGES,
     throughputPerSecond: Math.round((meta.accepted().length / (lastReceipt - startedAt)) * 1000),
     latencyMs: { p50: latency(50), p95: latency(95), p99: latency(99) },
@@ -176,18 +190,23 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
     /** Most tenant-service credential requests any one tenant cost (the cache promises one per TTL). */
     credentialFetchesPerTenant: Math.max(...tenants.map((tenant) => stack.tenantService.requestsFor(tenant.tenantId))),
   };
-  await connection.close();
+  await Promise.all(connections.map((connection) => connection.close()));
   await Promise.all(consumers.map((consumer) => consumer.stop()));
   await stack.stop();
   if (kind === 'service' && PROFILE) printProfile(join(PROFILE_DIR, profileName));
   return result;
 }
 
-/** `REPLICAS` built service processes on the same queue, told how many they are, started one after the other. */
-async function startReplicas(env: Record<string, string>, nodeArgs: string[]): Promise<ServiceProcess[]> {
+/**
+ * `REPLICAS` built service processes, started one after the other: on the same queue, told how many they are;
+ * or, partitioned, each alone on its partition's vhost.
+ */
+async function startReplicas(env: Record<string, string>, nodeArgs: string[], vhosts: Array<{ url: string }>): Promise<ServiceProcess[]> {
   const replicas: ServiceProcess[] = [];
   for (let replica = 0; replica < REPLICAS; replica += 1) {
-    const replicaEnv = { ...env, EXPECTED_REPLICAS: String(REPLICAS), CONVERSATION_GATHER_MS: String(CONVERSATION_GATHER_MS) };
+    const replicaEnv = PARTITIONED
+      ? { ...env, RABBITMQ_URL: vhosts[replica].url, EXPECTED_REPLICAS: '1' }
+      : { ...env, EXPECTED_REPLICAS: String(REPLICAS), CONVERSATION_GATHER_MS: String(CONVERSATION_GATHER_MS) };
     replicas.push(await ServiceProcess.start(replicaEnv, { built: true, nodeArgs }));
   }
   return replicas;
@@ -254,6 +273,7 @@ async function main(): Promise<void> {
         prefetch: PREFETCH,
         rate: RATE,
         replicas: REPLICAS,
+        partitioned: PARTITIONED,
         conversationLength: CONVERSATION_LENGTH,
         results,
       },
@@ -268,7 +288,7 @@ function flatten(result: Result) {
   return {
     case: result.case,
     kind: result.kind,
-    replicas: result.replicas,
+    replicas: result.partitions > 1 ? `${result.replicas} (partitioned)` : result.replicas,
     'msg/s': result.throughputPerSecond,
     'p50 ms': result.latencyMs.p50,
     'p95 ms': result.latencyMs.p95,

@@ -11,6 +11,8 @@ export interface BenchTenant {
 
 export interface BenchStack {
   vhost: TestVhost;
+  /** One vhost per partition, `vhost` first (see `partitions`). */
+  vhosts: TestVhost[];
   meta: MetaGraphSimulator;
   tenantService: TenantServiceSimulator;
   tenants: BenchTenant[];
@@ -22,14 +24,23 @@ export interface BenchStack {
 /**
  * What one benchmark run needs besides the consumer: a vhost of its own with the service's topology,
  * the Meta and tenant-service simulators with `tenants` registered, and a Redis key prefix of its own.
+ * With `partitions` above 1, a vhost per partition, each with the whole topology: what a partition queue
+ * needs (wait and delay queues that bring a message back to its own partition), without the service
+ * knowing partitions; the publisher routes as a consistent-hash exchange would.
  */
 export async function startBenchStack(options: {
   name: string;
   tenants: number;
   messagesPerSecond: number;
   metaLatencyMs: number;
+  partitions?: number;
 }): Promise<BenchStack> {
-  const vhost = await createTestVhost(options.name);
+  const vhosts = await Promise.all(
+    Array.from({ length: options.partitions ?? 1 }, (_, partition) =>
+      createTestVhost(partition ? `${options.name}-p${partition}` : options.name),
+    ),
+  );
+  const vhost = vhosts[0];
   const meta = new MetaGraphSimulator();
   const tenantService = new TenantServiceSimulator();
   meta.latencyMs = options.metaLatencyMs;
@@ -48,7 +59,9 @@ export async function startBenchStack(options: {
       messagesPerSecond: tenant.messagesPerSecond,
     });
   }
-  await new TopologyDeclarer(vhost.url, 10_000).declare(outboundTopology({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60000 }));
+  for (const { url } of vhosts) {
+    await new TopologyDeclarer(url, 10_000).declare(outboundTopology({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60000 }));
+  }
   const env = {
     RABBITMQ_URL: vhost.url,
     TENANT_SERVICE_URL: tenantService.url,
@@ -59,13 +72,14 @@ export async function startBenchStack(options: {
   };
   return {
     vhost,
+    vhosts,
     meta,
     tenantService,
     tenants,
     env,
     stop: async () => {
       await Promise.all([meta.stop(), tenantService.stop()]);
-      await vhost.dispose();
+      await Promise.all(vhosts.map((partition) => partition.dispose()));
       // Each run leaves a ledger record per message for a day otherwise: a million keys after a day of benchmarks.
       await deleteRedisKeys(env.REDIS_URL, env.REDIS_KEY_PREFIX);
     },
