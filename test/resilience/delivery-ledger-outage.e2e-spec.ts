@@ -36,15 +36,39 @@ describe('DeliveryLedger across replicas while Redis fails (a private Redis serv
     return { connection, ledger: new DeliveryLedger(connection, options) };
   }
 
-  it('treats a command that timed out on an open connection as an outage until a PING answers, then claims in Redis again', async () => {
+  it('treats a command that timed out on an open connection as an outage once a PING fails too, until one answers', async () => {
     const { connection, ledger } = await replica(2);
-    await admin.client('PAUSE', 1500, 'ALL');
+    await admin.client('PAUSE', 3000, 'ALL');
 
     expect(await ledger.claim('acme', 'paused-1')).toEqual({ outcome: 'unavailable' });
-    expect(connection.available).toBe(false);
-    await waitUntil('the PING after the pause to answer', () => connection.available, 5000);
+    await waitUntil('the PING after the timeout to fail too', () => !connection.available, 2500);
+    await waitUntil('a PING after the pause to answer', () => connection.available, 5000);
     expect(await ledger.claim('acme', 'paused-2')).toMatchObject({ outcome: 'claimed' });
     expect(await admin.get('outage:msg:acme:paused-2')).toMatch(/^processing:/);
+  });
+
+  it('stays on Redis when a command timed out only because this process stalled past the command timeout', async () => {
+    const { connection, ledger } = await replica(2);
+    // Right after the command is written, the event loop blocks longer than the command timeout (1 s), as a long
+    // GC or a replica starved of CPU does: Redis answers at once, but the timeout runs before the reply is read.
+    const socket = connection.client!.stream;
+    const write = socket.write.bind(socket);
+    socket.write = ((...args: Parameters<typeof write>) => {
+      socket.write = write;
+      process.nextTick(() => {
+        const stalledUntil = Date.now() + 1500;
+        while (Date.now() < stalledUntil);
+      });
+      return write(...args);
+    }) as typeof write;
+    const claim = ledger.claim('acme', 'stalled-1');
+
+    expect(await claim).toEqual({ outcome: 'unavailable' });
+    expect(await admin.get('outage:msg:acme:stalled-1')).toMatch(/^processing:/);
+    expect(await ledger.claim('acme', 'stalled-2')).toMatchObject({ outcome: 'claimed' });
+    expect(await admin.get('outage:msg:acme:stalled-2')).toMatch(/^processing:/);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(connection.available).toBe(true);
   });
 
   it('claims nothing without Redis when replicas share the queue, and writes a sent record Redis missed once it is back', async () => {

@@ -5,11 +5,11 @@ import { RedisConnection } from './redis-connection.service';
 function setup(max = 3) {
   let available!: () => void;
   const client = {} as Redis;
-  const markDegraded = jest.fn();
+  const commandFailed = jest.fn();
   const redis = {
     client,
     onAvailable: (listener: () => void) => (available = listener),
-    markDegraded,
+    commandFailed,
   } as unknown as RedisConnection;
   const written: [string, string][] = [];
   let fail = false;
@@ -22,7 +22,7 @@ function setup(max = 3) {
     available();
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { writes, markDegraded, written, replay, failWrites: (on: boolean) => (fail = on) };
+  return { writes, commandFailed, written, replay, failWrites: (on: boolean) => (fail = on) };
 }
 
 describe(MissedRedisWrites.name, () => {
@@ -49,12 +49,12 @@ describe(MissedRedisWrites.name, () => {
     expect(written.map(([key]) => key)).toEqual(['b', 'c']);
   });
 
-  it('keeps a write Redis refused again for its next return, and marks Redis degraded', async () => {
-    const { writes, markDegraded, written, replay, failWrites } = setup();
+  it('keeps a write Redis refused again for its next return, and reports the failure to the connection', async () => {
+    const { writes, commandFailed, written, replay, failWrites } = setup();
     writes.keep('a', '1');
     failWrites(true);
     await replay();
-    expect(markDegraded).toHaveBeenCalledWith('Connection is closed.');
+    expect(commandFailed).toHaveBeenCalledWith('Connection is closed.');
     failWrites(false);
     await replay();
     expect(written).toEqual([['a', '1']]);

@@ -29,7 +29,7 @@ export class MissedRedisWrites<T> {
     for (const [key, value] of this.missed) {
       this.write(client, value, key).then(
         () => this.missed.get(key) === value && this.missed.delete(key),
-        (error: Error) => this.redis.markDegraded(error.message),
+        (error: Error) => this.redis.commandFailed(error.message),
       );
     }
   }

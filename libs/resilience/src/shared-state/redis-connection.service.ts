@@ -10,8 +10,8 @@ const PROBE_INTERVAL_MS = 500;
  * The one Redis connection of a replica, if `redisUrl` is set. Commands issued in the same tick are
  * auto-pipelined (one write, one read for all of them). Commands fail fast while disconnected
  * (no offline queue), so callers fall back to in-process state at once; the connection keeps
- * reconnecting with backoff. A command that fails on a connection still open (a timeout while this
- * process or Redis was starved of CPU) degrades it too, until a PING answers. The switch to and from
+ * reconnecting with backoff. A command that fails on a connection still open degrades it too if a PING
+ * sent at once fails as well, until a PING answers (`commandFailed`). The switch to and from
  * degraded mode is logged once each way and exported as `redis_connected` (only when Redis is
  * configured, so a replica without it never alerts).
  */
@@ -23,6 +23,7 @@ export class RedisConnection implements OnApplicationShutdown {
   private degradedLogged = false;
   private readonly connected?: Gauge;
   private probe?: NodeJS.Timeout;
+  private verifying = false;
   private readonly availableListeners: (() => void)[] = [];
   private readonly fallback: string;
 
@@ -71,13 +72,37 @@ export class RedisConnection implements OnApplicationShutdown {
       try {
         return await viaRedis(this.client);
       } catch (error) {
-        this.markDegraded((error as Error).message);
+        this.commandFailed((error as Error).message);
       }
     }
     return inMemory();
   }
 
-  /** Called by users of the connection when a command failed. */
+  /**
+   * Called by users of the connection when a command failed. On a connection still open, the command may have
+   * been answered in time while this process was stalled: an event loop blocked past `commandTimeout` (GC, a
+   * replica starved of CPU) runs the timeout before it reads the reply. Degrading then would send every
+   * message of the next half second to the in-process fallback, which with several replicas defers them all
+   * (LEDGER_UNAVAILABLE), and that load starves the process further. So a PING tells the two apart: only one
+   * that fails too degrades the connection.
+   */
+  commandFailed(reason: string): void {
+    if (this.client?.status !== 'ready') return this.markDegraded(reason);
+    if (!this.ready || this.verifying) return;
+    this.verifying = true;
+    this.client.ping().then(
+      () => {
+        this.verifying = false;
+        this.logger.warn({ event: 'redis_command_failed', reason, degraded: false });
+      },
+      (error: Error) => {
+        this.verifying = false;
+        this.markDegraded(`${reason}; PING: ${error.message}`);
+      },
+    );
+  }
+
+  /** Sends commands to the in-process fallback until Redis answers again. */
   markDegraded(reason: string): void {
     this.ready = false;
     this.connected?.set(0);
