@@ -8,6 +8,7 @@ function setup(max = 3) {
   const commandFailed = jest.fn();
   const redis = {
     client,
+    available: true,
     onAvailable: (listener: () => void) => (available = listener),
     commandFailed,
   } as unknown as RedisConnection;
@@ -22,7 +23,7 @@ function setup(max = 3) {
     available();
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { writes, commandFailed, written, replay, failWrites: (on: boolean) => (fail = on) };
+  return { writes, redis, commandFailed, written, replay, failWrites: (on: boolean) => (fail = on) };
 }
 
 describe(MissedRedisWrites.name, () => {
@@ -58,5 +59,38 @@ describe(MissedRedisWrites.name, () => {
     failWrites(false);
     await replay();
     expect(written).toEqual([['a', '1']]);
+  });
+
+  it('tries a write that failed on a connection that stayed up again half a second later', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    try {
+      const { writes, written, replay, failWrites } = setup();
+      writes.keep('a', '1');
+      failWrites(true);
+      await replay();
+      failWrites(false);
+      await jest.advanceTimersByTimeAsync(500);
+      expect(written).toEqual([['a', '1']]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('leaves a retry to the next return while Redis is degraded', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    try {
+      const { writes, redis, written, replay, failWrites } = setup();
+      writes.keep('a', '1');
+      failWrites(true);
+      await replay();
+      failWrites(false);
+      (redis as { available: boolean }).available = false;
+      await jest.advanceTimersByTimeAsync(500);
+      expect(written).toEqual([]);
+      await replay();
+      expect(written).toEqual([['a', '1']]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

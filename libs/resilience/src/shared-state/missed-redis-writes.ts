@@ -1,6 +1,9 @@
 import Redis from 'ioredis';
 import { RedisConnection } from './redis-connection.service';
 
+/** A write that failed again on a connection that stayed up (Redis refused it, or it timed out) is tried again after this. */
+const RETRY_MS = 500;
+
 /**
  * Writes Redis did not take while it was unreachable, kept by key (the latest value of a key, the oldest
  * key dropped beyond `max`), and issued again as soon as Redis is available: before any command that
@@ -8,6 +11,7 @@ import { RedisConnection } from './redis-connection.service';
  */
 export class MissedRedisWrites<T> {
   private readonly missed = new Map<string, T>();
+  private retry?: NodeJS.Timeout;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -29,8 +33,21 @@ export class MissedRedisWrites<T> {
     for (const [key, value] of this.missed) {
       this.write(client, value, key).then(
         () => this.missed.get(key) === value && this.missed.delete(key),
-        (error: Error) => this.redis.commandFailed(error.message),
+        (error: Error) => {
+          this.redis.commandFailed(error.message);
+          this.retryLater();
+        },
       );
     }
+  }
+
+  /** A failed command does not always take the connection down, and then no return would replay the write. */
+  private retryLater(): void {
+    if (this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (this.redis.available) this.replay();
+    }, RETRY_MS);
+    this.retry.unref();
   }
 }
