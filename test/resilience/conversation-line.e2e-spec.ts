@@ -131,7 +131,7 @@ describe.each([
     expect(await b.enter(c, 'm-2', T0 + 1_001)).toEqual({ turn: true });
   });
 
-  it('puts a message ahead of the waiting ones published after it, never ahead of one being sent or parked', async () => {
+  it('puts a message ahead of the waiting ones published after it, never ahead of one being sent or parked without a publication time', async () => {
     const { a, b } = replicas;
     const c = conversation();
     const at = (publishedAt: number) => ({ publishedAt });
@@ -150,6 +150,27 @@ describe.each([
     // Without a publication time it joins at the tail, and nothing overtakes it.
     expect(await b.enter(c, 'm-x', T0 + 7)).toMatchObject({ turn: false, place: 6 });
     expect(await b.enter(c, 'm-3', T0 + 8, at(T0 - 700))).toMatchObject({ turn: false, place: 1 });
+  });
+
+  it('puts a message that joins late ahead of the parked ones published after it, a parked head included', async () => {
+    const { a, b } = replicas;
+    const c = conversation();
+    const at = (publishedAt: number) => ({ publishedAt });
+    expect(await a.enter(c, 'm-1', T0, at(T0 - 300))).toEqual({ turn: true });
+    await b.enter(c, 'm-3', T0 + 1, at(T0 - 100));
+    await b.park(c, 'm-3', T0 + 1_000, T0 + 2, T0 - 100);
+    expect(await a.enter(c, 'm-2', T0 + 3, at(T0 - 200))).toMatchObject({ turn: false, ahead: { messageId: 'm-1' }, place: 1 });
+    await a.leave(c, 'm-1');
+    expect(await b.enter(c, 'm-3', T0 + 1_000, at(T0 - 100))).toMatchObject({ turn: false, ahead: { messageId: 'm-2' }, place: 1 });
+    // A head parked for a retry, published after the one that joins late: that one goes first.
+    expect(await a.enter(c, 'm-2', T0 + 1_001, at(T0 - 200))).toEqual({ turn: true });
+    await a.park(c, 'm-2', T0 + 2_000, T0 + 1_002, T0 - 200);
+    expect(await b.enter(c, 'm-0', T0 + 1_003, at(T0 - 400))).toEqual({ turn: true });
+    expect(await a.enter(c, 'm-2', T0 + 2_000, at(T0 - 200))).toMatchObject({
+      turn: false,
+      ahead: { messageId: 'm-0', state: 'sending' },
+      place: 1,
+    });
   });
 
   it('lets the head gather first, and gives the head to a message published before it that joins meanwhile', async () => {

@@ -185,6 +185,36 @@ describe(ConversationGate.name, () => {
       expect(order).toEqual(['m-1', 'm-2', 'm-3']);
     });
 
+    it('sends a message that reaches the line late (held by a replica that died) before a later one parked behind the head', async () => {
+      const { a, b } = twoReplicas({ sendWindowMs: 1_000, gatherMs: GATHER_MS });
+      const order: string[] = [];
+      const send = (messageId: string) => async (): Promise<DeliveryOutcome> => {
+        order.push(messageId);
+        return { kind: 'delivered', context: contextOf(messageId) };
+      };
+      const settled = (outcome: Promise<DeliveryOutcome>) => outcome.then((o) => (o.onSettled?.(), o));
+      let finishFirst!: () => void;
+      const first = settled(
+        a.inOrder(CONVERSATION, queued('m-1', 1), contextOf('m-1'), async () => {
+          await new Promise<void>((resolve) => (finishFirst = resolve));
+          return send('m-1')();
+        }),
+      );
+      await jest.advanceTimersByTimeAsync(GATHER_MS);
+      const third = settled(b.inOrder(CONVERSATION, queued('m-3', 3), contextOf('m-3'), send('m-3')));
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(await third).toMatchObject({ kind: 'retry', error: { category: Category.CONVERSATION_HELD } });
+      const second = settled(a.inOrder(CONVERSATION, queued('m-2', 2), contextOf('m-2'), send('m-2')));
+      await jest.advanceTimersByTimeAsync(10);
+      finishFirst();
+      await jest.advanceTimersByTimeAsync(GATHER_MS + 50);
+      // m-3 comes back from its wait queue after m-2 was sent.
+      const thirdAgain = settled(b.inOrder(CONVERSATION, queued('m-3', 3), contextOf('m-3'), send('m-3')));
+      await jest.advanceTimersByTimeAsync(GATHER_MS);
+      expect((await Promise.all([first, second, thirdAgain])).map((o) => o.kind)).toEqual(['delivered', 'delivered', 'delivered']);
+      expect(order).toEqual(['m-1', 'm-2', 'm-3']);
+    });
+
     it('sends it at once with gatherMs 0 (one replica takes the queue in its order)', async () => {
       const { a } = twoReplicas({ sendWindowMs: 5_000, gatherMs: 0 });
       expect((await a.inOrder(CONVERSATION, queued('m-1', 1), contextOf('m-1'), delivered('m-1'))).kind).toBe('delivered');

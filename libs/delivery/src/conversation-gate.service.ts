@@ -66,12 +66,12 @@ export class ConversationGate {
     // Joined at once, so the line also holds the messages published earlier that have not reached it yet.
     let entry = await this.line.enter(conversation, messageId, Date.now(), order);
     if (!entry.turn) entry = await this.waitForTurn(conversation, messageId, order, entry);
-    if (!entry.turn) return this.parkBehind(conversation, messageId, context, entry.ahead);
+    if (!entry.turn) return this.parkBehind(conversation, message, context, entry.ahead);
     // Only a head takes the lock in process, after the line gave it the turn: a message waiting for its turn
     // while holding it would keep out a head of this replica that it waits for.
     const release = await this.sequencer.acquire(conversation);
     try {
-      const outcome = await this.asHead(conversation, messageId, deliver);
+      const outcome = await this.asHead(conversation, message, deliver);
       return { ...outcome, onSettled: release };
     } catch (error) {
       release();
@@ -104,7 +104,11 @@ export class ConversationGate {
     return entry;
   }
 
-  private async asHead(conversation: string, messageId: string, deliver: () => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
+  private async asHead(
+    conversation: string,
+    { messageId, publishedAt }: { messageId: string; publishedAt: number },
+    deliver: () => Promise<DeliveryOutcome>,
+  ): Promise<DeliveryOutcome> {
     let outcome: DeliveryOutcome;
     try {
       outcome = await deliver();
@@ -112,18 +116,24 @@ export class ConversationGate {
       await this.line.leave(conversation, messageId);
       throw error;
     }
-    if (outcome.kind === 'retry') await this.line.park(conversation, messageId, Date.now() + outcome.delay.delayMs);
+    if (outcome.kind === 'retry')
+      await this.line.park(conversation, messageId, Date.now() + outcome.delay.delayMs, Date.now(), publishedAt);
     // Not awaited: this replica's next command to Redis (the next message's `enter`) runs after it on the same
     // connection, and another replica that reads the line a moment early only waits a little longer.
     else void this.line.leave(conversation, messageId);
     return outcome;
   }
 
-  private async parkBehind(conversation: string, messageId: string, context: OutcomeContext, ahead: LineHead): Promise<DeliveryOutcome> {
+  private async parkBehind(
+    conversation: string,
+    { messageId, publishedAt }: { messageId: string; publishedAt: number },
+    context: OutcomeContext,
+    ahead: LineHead,
+  ): Promise<DeliveryOutcome> {
     context.state.deferrals += 1;
     const error = new DeliveryError(Category.CONVERSATION_HELD, `waiting behind message ${ahead.messageId} of the same conversation`);
     const delay = this.delayBehind(ahead);
-    await this.line.park(conversation, messageId, Date.now() + delay.delayMs);
+    await this.line.park(conversation, messageId, Date.now() + delay.delayMs, Date.now(), publishedAt);
     return { kind: 'retry', context, error, delay };
   }
 

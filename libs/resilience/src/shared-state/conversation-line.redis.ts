@@ -5,7 +5,7 @@ import { RedisScript } from './redis-script';
 /**
  * A conversation's line in Redis: a list of message ids, and a hash of each one's place: `g|until|publishedAt`
  * while it gathers at the head, `s|startedAt|publishedAt` while it is sent, `w|joinedAt|publishedAt` while it
- * waits in a replica, `p|dueAt` while it is parked (`publishedAt` left out when unknown). Both keys carry the
+ * waits in a replica, `p|dueAt|publishedAt` while it is parked (`publishedAt` left out when unknown). Both keys carry the
  * conversation as a hash tag, so a cluster keeps them in one slot. Each write keeps both keys at least until the
  * place it wrote lapses.
  */
@@ -26,8 +26,8 @@ end
 
 /**
  * KEYS: line, places. ARGV: messageId, now, staleMs, publishedAt ('' if unknown), gatherMs. Drops lapsed places
- * from the head. A message without a place joins ahead of the first place not started yet (waiting or
- * gathering) published after it, else at the tail; a gathering head it displaces waits behind it. At the head,
+ * from the head. A message without a place joins ahead of the first place not being sent (waiting, gathering
+ * or parked) published after it, else at the tail; a gathering head it displaces waits behind it. At the head,
  * it gathers until `now + gatherMs` first if it asks to ({2, until}), then has the turn ({1}; asking with
  * gatherMs 0 ends a gathering early); behind it answers
  * {0, head, the head's place, messages ahead of it}.
@@ -55,7 +55,7 @@ if not mine then
       local other = redis.call('HGET', KEYS[2], id)
       local state = other and string.sub(other, 1, 1)
       local otherPub = other and published(other)
-      if (state == 'w' or state == 'g') and otherPub and otherPub > pub then before = id break end
+      if state ~= 's' and otherPub and otherPub > pub then before = id break end
     end
   end
   if before then
@@ -85,11 +85,14 @@ return {0, head, redis.call('HGET', KEYS[2], head), redis.call('LPOS', KEYS[1], 
   2,
 );
 
-/** KEYS: line, places. ARGV: messageId, now, dueAt, staleMs. Marks the message parked until dueAt, joining the tail if it has no place. */
+/**
+ * KEYS: line, places. ARGV: messageId, now, dueAt, staleMs, publishedAt ('' if unknown). Marks the message parked
+ * until dueAt, joining the tail if it has no place.
+ */
 const PARK_SCRIPT = new RedisScript(
   `${KEEP_KEYS}
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then redis.call('RPUSH', KEYS[1], ARGV[1]) end
-redis.call('HSET', KEYS[2], ARGV[1], 'p|' .. ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[1], 'p|' .. ARGV[3] .. (ARGV[5] ~= '' and ('|' .. ARGV[5]) or ''))
 keep(tonumber(ARGV[3]) + tonumber(ARGV[4]) - tonumber(ARGV[2]))
 return 1`,
   2,
@@ -119,14 +122,22 @@ export async function enterInRedis(
   return { turn: false, ahead: { messageId: head as string, ...placeOf(place!) }, place: ahead! };
 }
 
-/** `w|123|100` → waiting, due 123, published 100; `p|123` → parked, due 123. */
+/** `w|123|100` → waiting, due 123, published 100; `p|123` → parked, due 123, publication unknown. */
 function placeOf(value: string): LinePlace {
   const [state, dueAt, publishedAt] = value.split('|');
   return { state: STATES[state], dueAt: Number(dueAt), ...(publishedAt ? { publishedAt: Number(publishedAt) } : {}) };
 }
 
-export async function parkInRedis(redis: Redis, keys: [string, string], messageId: string, now: number, dueAt: number, staleMs: number) {
-  await PARK_SCRIPT.run(redis, [...keys, messageId, now, dueAt, staleMs]);
+export async function parkInRedis(
+  redis: Redis,
+  keys: [string, string],
+  messageId: string,
+  now: number,
+  dueAt: number,
+  staleMs: number,
+  publishedAt?: number,
+) {
+  await PARK_SCRIPT.run(redis, [...keys, messageId, now, dueAt, staleMs, publishedAt ?? '']);
 }
 
 export async function leaveInRedis(redis: Redis, keys: [string, string], messageId: string) {

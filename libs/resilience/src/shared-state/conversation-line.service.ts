@@ -15,7 +15,7 @@ const MAX_UNSYNCED_LEAVES = 10_000;
  * known, else in the order they joined), whether the head is being sent or parked for a retry. A head may
  * gather first, so that earlier messages still joining from other replicas go ahead of it. A message keeps
  * its place while it is parked, so one that arrives after the head was sent cannot overtake the ones
- * parked behind it. A place lapses `staleClaimMs` after it is due (the handling of a message never lasts
+ * parked behind it unless it was published before them. A place lapses `staleClaimMs` after it is due (the handling of a message never lasts
  * longer), so a crash blocks a conversation that long at most.
  */
 @Injectable()
@@ -45,11 +45,14 @@ export class ConversationLine {
     );
   }
 
-  /** Keeps the message's place (or joins it at the tail) while it waits in the broker until `dueAt`. */
-  park(conversation: string, messageId: string, dueAt: number, now = Date.now()): Promise<void> {
+  /**
+   * Keeps the message's place (or joins it at the tail) while it waits in the broker until `dueAt`; with
+   * `publishedAt`, a message published before it that joins meanwhile still goes ahead of it.
+   */
+  park(conversation: string, messageId: string, dueAt: number, now = Date.now(), publishedAt?: number): Promise<void> {
     return this.redis.withFallback(
-      (redis) => parkInRedis(redis, this.keys(conversation), messageId, now, dueAt, this.options.staleClaimMs),
-      () => this.local.park(conversation, messageId, dueAt),
+      (redis) => parkInRedis(redis, this.keys(conversation), messageId, now, dueAt, this.options.staleClaimMs, publishedAt),
+      () => this.local.park(conversation, messageId, dueAt, publishedAt),
     );
   }
 

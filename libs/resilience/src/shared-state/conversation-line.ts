@@ -11,7 +11,7 @@ export interface LinePlace {
   state: LineState;
   /** When its send started or it joined, when its gathering ends, or when its parked message is due back. */
   dueAt: number;
-  /** When its publisher published it (epoch ms), if known: what orders the places not started yet. */
+  /** When its publisher published it (epoch ms), if known: what orders the places not being sent. */
   publishedAt?: number;
 }
 
@@ -24,8 +24,8 @@ export type LineHead = LinePlace & { messageId: string };
 export type LineEntry = { turn: true } | { turn: false; ahead: LineHead; place: number };
 
 /**
- * How a message joins: `publishedAt` puts it ahead of the places not started yet (waiting or gathering) that
- * were published after it; without it, it joins at the tail and nothing overtakes it. `gatherMs` > 0 makes it
+ * How a message joins: `publishedAt` puts it ahead of the places not being sent (waiting, gathering or parked)
+ * that were published after it; without it, it joins at the tail and nothing overtakes it. `gatherMs` > 0 makes it
  * wait that long once it reaches the head before it is sent; entering with 0 ends that wait early.
  */
 export interface LineOrder {
@@ -41,14 +41,13 @@ interface Member {
   place: LinePlace;
 }
 
-/** Not started yet, and published after `publishedAt`: a message published earlier goes ahead of it. */
+/**
+ * Not being sent, and published after `publishedAt`: a message published earlier goes ahead of it. That holds
+ * for a parked place too: a message that reaches the line late (held by a replica that died, say) still goes
+ * ahead of a later one waiting in the broker for its turn or for a retry.
+ */
 function overtakes(publishedAt: number | undefined, place: LinePlace): boolean {
-  return (
-    publishedAt !== undefined &&
-    place.publishedAt !== undefined &&
-    place.publishedAt > publishedAt &&
-    (place.state === 'waiting' || place.state === 'gathering')
-  );
+  return publishedAt !== undefined && place.publishedAt !== undefined && place.publishedAt > publishedAt && place.state !== 'sending';
 }
 
 /**
@@ -78,12 +77,12 @@ export class LocalConversationLines {
     return { turn: true };
   }
 
-  park(conversation: string, messageId: string, dueAt: number): void {
+  park(conversation: string, messageId: string, dueAt: number, publishedAt?: number): void {
     const line = this.lineOf(conversation);
     const member = line.find((m) => m.messageId === messageId);
-    // A parked place is never overtaken, so its publication time is not kept (nor in Redis).
-    if (member) member.place = { state: 'parked', dueAt };
-    else line.push({ messageId, place: { state: 'parked', dueAt } });
+    const place: LinePlace = { state: 'parked', dueAt, ...(publishedAt === undefined ? {} : { publishedAt }) };
+    if (member) member.place = place;
+    else line.push({ messageId, place });
   }
 
   leave(conversation: string, messageId: string): void {
