@@ -1,6 +1,6 @@
 import { MetricFactory } from '@lib/observability';
 import { conversationLineKeys, ConversationLine, RedisConnection, SharedStateOptions } from '@lib/resilience';
-import { inProcessSharedState, waitUntil } from '@lib/testing';
+import { inProcessSharedState, stallAfterNextWrite, waitUntil } from '@lib/testing';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { register } from 'prom-client';
@@ -242,6 +242,21 @@ describe('ConversationLine keys in Redis', () => {
     await replicas.a.leave(c, 'm-1');
     await replicas.b.leave(c, 'm-2');
     expect(await inspector.exists(...keys)).toBe(0);
+  });
+
+  it('asks again, rather than answer from this process, when Redis answered an enter too late for a stalled replica', async () => {
+    const c = 'acme:4915102';
+    const now = Date.now();
+    expect(await replicas.b.enter(c, 'm-1', now)).toEqual({ turn: true });
+    // The command timeout is 1 s: Redis places m-2, and the reply is read too late. The line in process is
+    // empty and would give m-2 the turn while m-1 is being sent.
+    stallAfterNextWrite(replicas.connectionA.client!, 1500);
+    expect(await replicas.a.enter(c, 'm-2', now + 1)).toMatchObject({ turn: false, place: 1 });
+    expect(replicas.connectionA.available).toBe(true);
+    expect(await replicas.a.enter(c, 'm-2', now + 2)).toMatchObject({ turn: false, ahead: { messageId: 'm-1' }, place: 1 });
+    await replicas.b.leave(c, 'm-1');
+    expect(await replicas.a.enter(c, 'm-2', now + 3)).toEqual({ turn: true });
+    await replicas.a.leave(c, 'm-2');
   });
 
   it('sends a leave Redis missed once it answers again, so the next message does not wait for the place to lapse', async () => {

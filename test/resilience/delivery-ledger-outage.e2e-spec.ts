@@ -1,6 +1,6 @@
 import { MetricFactory } from '@lib/observability';
 import { DeliveryLedger, RedisConnection, SharedStateOptions } from '@lib/resilience';
-import { PrivateRedisServer, waitUntil } from '@lib/testing';
+import { PrivateRedisServer, stallAfterNextWrite, waitUntil } from '@lib/testing';
 import Redis from 'ioredis';
 import { register } from 'prom-client';
 
@@ -49,18 +49,8 @@ describe('DeliveryLedger across replicas while Redis fails (a private Redis serv
 
   it('stays on Redis when a command timed out only because this process stalled past the command timeout', async () => {
     const { connection, ledger } = await replica(2);
-    // Right after the command is written, the event loop blocks longer than the command timeout (1 s), as a long
-    // GC or a replica starved of CPU does: Redis answers at once, but the timeout runs before the reply is read.
-    const socket = connection.client!.stream;
-    const write = socket.write.bind(socket);
-    socket.write = ((...args: Parameters<typeof write>) => {
-      socket.write = write;
-      process.nextTick(() => {
-        const stalledUntil = Date.now() + 1500;
-        while (Date.now() < stalledUntil);
-      });
-      return write(...args);
-    }) as typeof write;
+    // The command timeout is 1 s: Redis runs the claim, and the reply is read too late.
+    stallAfterNextWrite(connection.client!, 1500);
     const claim = ledger.claim('acme', 'stalled-1');
 
     expect(await claim).toEqual({ outcome: 'unavailable' });

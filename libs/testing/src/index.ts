@@ -35,6 +35,7 @@ export * from './rabbitmq/private-broker-cluster';
 export * from './rabbitmq/private-broker-node';
 export * from './redis/in-process-shared-state';
 export * from './redis/private-redis-server';
+export * from './redis/stall-after-next-write';
 export * from './sandbox/app-sandbox';
 export * from './sandbox/run-own-redis-keys';
 export * from './sandbox/sandboxed-service';

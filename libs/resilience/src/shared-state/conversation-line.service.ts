@@ -8,6 +8,12 @@ import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options
 /** Places lapse on their own after `staleClaimMs`: remembering more leaves than this only shortens a few waits. */
 const MAX_UNSYNCED_LEAVES = 10_000;
 
+/** The head named when Redis did not answer, in a CONVERSATION_HELD reason if the send window ends meanwhile. */
+const UNANSWERED = '(unknown: Redis did not answer)';
+
+/** No answer from Redis this time: wait as behind a head being sent, and ask again after a short pause. */
+const askAgain = (now: number): LineEntry => ({ turn: false, ahead: { messageId: UNANSWERED, state: 'waiting', dueAt: now }, place: 1 });
+
 /**
  * Each conversation's messages in one line for every replica (in Redis; in this process when it is
  * unreachable): only the head is sent, so two messages of a conversation are never in flight at once on
@@ -41,7 +47,7 @@ export class ConversationLine {
   enter(conversation: string, messageId: string, now = Date.now(), order: LineOrder = {}): Promise<LineEntry> {
     return this.redis.withFallback(
       (redis) => enterInRedis(redis, this.keys(conversation), messageId, now, this.options.staleClaimMs, order),
-      () => this.local.enter(conversation, messageId, now, order),
+      () => (this.sharedButUnanswered() ? askAgain(now) : this.local.enter(conversation, messageId, now, order)),
     );
   }
 
@@ -68,6 +74,16 @@ export class ConversationLine {
         if (this.redis.configured) this.missedLeaves.keep(`${conversation}\n${messageId}`, [conversation, messageId]);
       },
     );
+  }
+
+  /**
+   * One command failed on a connection that stays up (often this process stalled past the command timeout, and
+   * Redis did run it). The line in this process knows nothing of the other replicas' messages: a turn it gave
+   * could send out of order, or beside a message of the conversation at the vendor. Once Redis is marked
+   * unreachable, the ledger sends nothing with several replicas (LEDGER_UNAVAILABLE), so the local line may answer.
+   */
+  private sharedButUnanswered(): boolean {
+    return this.redis.available && this.options.expectedReplicas > 1;
   }
 
   private keys(conversation: string): [string, string] {
