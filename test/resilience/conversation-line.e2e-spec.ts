@@ -8,6 +8,8 @@ import { register } from 'prom-client';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const T0 = 1_800_000_000_000;
 const STALE_MS = 15_000;
+/** How a message published at `publishedAt` joins. */
+const at = (publishedAt: number) => ({ publishedAt });
 
 interface Replicas {
   a: ConversationLine;
@@ -134,7 +136,6 @@ describe.each([
   it('puts a message ahead of the waiting ones published after it, never ahead of one being sent or parked without a publication time', async () => {
     const { a, b } = replicas;
     const c = conversation();
-    const at = (publishedAt: number) => ({ publishedAt });
     expect(await a.enter(c, 'm-5', T0, at(T0 - 500))).toEqual({ turn: true });
     await b.enter(c, 'm-8', T0 + 1, at(T0 - 200));
     await b.park(c, 'm-7', T0 + 5_000, T0 + 2);
@@ -155,7 +156,6 @@ describe.each([
   it('puts a message that joins late ahead of the parked ones published after it, a parked head included', async () => {
     const { a, b } = replicas;
     const c = conversation();
-    const at = (publishedAt: number) => ({ publishedAt });
     expect(await a.enter(c, 'm-1', T0, at(T0 - 300))).toEqual({ turn: true });
     await b.enter(c, 'm-3', T0 + 1, at(T0 - 100));
     await b.park(c, 'm-3', T0 + 1_000, T0 + 2, T0 - 100);

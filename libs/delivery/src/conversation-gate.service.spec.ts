@@ -153,6 +153,17 @@ describe(ConversationGate.name, () => {
     const GATHER_MS = 250;
     /** Published ten seconds before T0, `i` ms apart: a backlog's messages, in the order their publisher sent them. */
     const queued = (messageId: string, i: number) => ({ messageId, publishedAt: T0 - 10_000 + i });
+    /** Sends that note the order they were made in. */
+    const recordedSends = () => {
+      const order: string[] = [];
+      const send = (messageId: string) => async (): Promise<DeliveryOutcome> => {
+        order.push(messageId);
+        return { kind: 'delivered', context: contextOf(messageId) };
+      };
+      return { order, send };
+    };
+    /** The outcome, once it settled as the consumer settles it (releasing the conversation's lock). */
+    const settled = (outcome: Promise<DeliveryOutcome>) => outcome.then((o) => (o.onSettled?.(), o));
 
     beforeEach(() => jest.useFakeTimers({ now: T0 }));
     afterEach(() => jest.useRealTimers());
@@ -169,30 +180,20 @@ describe(ConversationGate.name, () => {
 
     it('sends them in the order they were published, whichever replica takes one off the queue first', async () => {
       const { a, b } = twoReplicas({ sendWindowMs: 5_000, gatherMs: GATHER_MS });
-      const order: string[] = [];
-      const send = (messageId: string) => async (): Promise<DeliveryOutcome> => {
-        order.push(messageId);
-        return { kind: 'delivered', context: contextOf(messageId) };
-      };
-      const settled = (outcome: Promise<DeliveryOutcome>) => outcome.then((o) => (o.onSettled?.(), o.kind));
+      const { order, send } = recordedSends();
       const third = settled(b.inOrder(CONVERSATION, queued('m-3', 3), contextOf('m-3'), send('m-3')));
       await jest.advanceTimersByTimeAsync(50);
       const first = settled(a.inOrder(CONVERSATION, queued('m-1', 1), contextOf('m-1'), send('m-1')));
       await jest.advanceTimersByTimeAsync(50);
       const second = settled(b.inOrder(CONVERSATION, queued('m-2', 2), contextOf('m-2'), send('m-2')));
       await jest.advanceTimersByTimeAsync(5_000);
-      expect(await Promise.all([first, second, third])).toEqual(['delivered', 'delivered', 'delivered']);
+      expect((await Promise.all([first, second, third])).map((o) => o.kind)).toEqual(['delivered', 'delivered', 'delivered']);
       expect(order).toEqual(['m-1', 'm-2', 'm-3']);
     });
 
     it('sends a message that reaches the line late (held by a replica that died) before a later one parked behind the head', async () => {
       const { a, b } = twoReplicas({ sendWindowMs: 1_000, gatherMs: GATHER_MS });
-      const order: string[] = [];
-      const send = (messageId: string) => async (): Promise<DeliveryOutcome> => {
-        order.push(messageId);
-        return { kind: 'delivered', context: contextOf(messageId) };
-      };
-      const settled = (outcome: Promise<DeliveryOutcome>) => outcome.then((o) => (o.onSettled?.(), o));
+      const { order, send } = recordedSends();
       let finishFirst!: () => void;
       const first = settled(
         a.inOrder(CONVERSATION, queued('m-1', 1), contextOf('m-1'), async () => {
