@@ -133,7 +133,7 @@ describe.each([
     expect(await b.enter(c, 'm-2', T0 + 1_001)).toEqual({ turn: true });
   });
 
-  it('puts a message ahead of the waiting ones published after it, never ahead of one being sent or parked without a publication time', async () => {
+  it('puts a message ahead of the waiting ones published after it, not of one being sent or parked without its publication', async () => {
     const { a, b } = replicas;
     const c = conversation();
     expect(await a.enter(c, 'm-5', T0, at(T0 - 500))).toEqual({ turn: true });

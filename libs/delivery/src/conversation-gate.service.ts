@@ -116,8 +116,8 @@ export class ConversationGate {
       await this.line.leave(conversation, messageId);
       throw error;
     }
-    if (outcome.kind === 'retry')
-      await this.line.park(conversation, messageId, Date.now() + outcome.delay.delayMs, Date.now(), publishedAt);
+    const now = Date.now();
+    if (outcome.kind === 'retry') await this.line.park(conversation, messageId, now + outcome.delay.delayMs, now, publishedAt);
     // Not awaited: this replica's next command to Redis (the next message's `enter`) runs after it on the same
     // connection, and another replica that reads the line a moment early only waits a little longer.
     else void this.line.leave(conversation, messageId);
@@ -133,7 +133,8 @@ export class ConversationGate {
     context.state.deferrals += 1;
     const error = new DeliveryError(Category.CONVERSATION_HELD, `waiting behind message ${ahead.messageId} of the same conversation`);
     const delay = this.delayBehind(ahead);
-    await this.line.park(conversation, messageId, Date.now() + delay.delayMs, Date.now(), publishedAt);
+    const now = Date.now();
+    await this.line.park(conversation, messageId, now + delay.delayMs, now, publishedAt);
     return { kind: 'retry', context, error, delay };
   }
 

@@ -5,9 +5,9 @@ import { RedisScript } from './redis-script';
 /**
  * A conversation's line in Redis: a list of message ids, and a hash of each one's place: `g|until|publishedAt`
  * while it gathers at the head, `s|startedAt|publishedAt` while it is sent, `w|joinedAt|publishedAt` while it
- * waits in a replica, `p|dueAt|publishedAt` while it is parked (`publishedAt` left out when unknown). Both keys carry the
- * conversation as a hash tag, so a cluster keeps them in one slot. Each write keeps both keys at least until the
- * place it wrote lapses.
+ * waits in a replica, `p|dueAt|publishedAt` while it is parked (`publishedAt` left out when unknown). Both keys
+ * carry the conversation as a hash tag, so a cluster keeps them in one slot. Each write keeps both keys at least
+ * until the place it wrote lapses.
  */
 export const conversationLineKeys = (prefix: string, conversation: string): [string, string] => {
   const line = `${prefix}line:{${conversation}}`;

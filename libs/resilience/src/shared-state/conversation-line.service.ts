@@ -21,8 +21,8 @@ const askAgain = (now: number): LineEntry => ({ turn: false, ahead: { messageId:
  * known, else in the order they joined), whether the head is being sent or parked for a retry. A head may
  * gather first, so that earlier messages still joining from other replicas go ahead of it. A message keeps
  * its place while it is parked, so one that arrives after the head was sent cannot overtake the ones
- * parked behind it unless it was published before them. A place lapses `staleClaimMs` after it is due (the handling of a message never lasts
- * longer), so a crash blocks a conversation that long at most.
+ * parked behind it unless it was published before them. A place lapses `staleClaimMs` after it is due (the
+ * handling of a message never lasts longer), so a crash blocks a conversation that long at most.
  */
 @Injectable()
 export class ConversationLine {
