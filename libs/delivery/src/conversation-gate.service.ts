@@ -21,6 +21,9 @@ const FIRST_PAUSE_MS = 5;
 const PAUSE_PER_PLACE_MS = 50;
 const MAX_PAUSE_MS = 1000;
 
+/** A message as its line knows it: `publishedAt` is when its publisher published it (epoch ms). */
+type LineMessage = { messageId: string; publishedAt: number };
+
 /**
  * Keeps each conversation (a tenant and its customer, as the service defines it) in order. Across
  * replicas its messages stand in one line (`ConversationLine`), joined as they are consumed, in the order
@@ -55,7 +58,7 @@ export class ConversationGate {
    */
   async inOrder(
     conversation: string | undefined,
-    message: { messageId: string; publishedAt: number },
+    message: LineMessage,
     context: OutcomeContext,
     deliver: () => Promise<DeliveryOutcome>,
   ): Promise<DeliveryOutcome> {
@@ -106,7 +109,7 @@ export class ConversationGate {
 
   private async asHead(
     conversation: string,
-    { messageId, publishedAt }: { messageId: string; publishedAt: number },
+    { messageId, publishedAt }: LineMessage,
     deliver: () => Promise<DeliveryOutcome>,
   ): Promise<DeliveryOutcome> {
     let outcome: DeliveryOutcome;
@@ -126,7 +129,7 @@ export class ConversationGate {
 
   private async parkBehind(
     conversation: string,
-    { messageId, publishedAt }: { messageId: string; publishedAt: number },
+    { messageId, publishedAt }: LineMessage,
     context: OutcomeContext,
     ahead: LineHead,
   ): Promise<DeliveryOutcome> {
