@@ -8,8 +8,9 @@ import { PrivateBrokerNode } from './private-broker-node';
 export class PrivateBrokerCluster {
   private constructor(readonly nodes: PrivateBrokerNode[]) {}
 
-  static async start(size = 3): Promise<PrivateBrokerCluster> {
-    const started = await Promise.allSettled(Array.from({ length: size }, () => PrivateBrokerNode.start()));
+  /** `options`: every node's (see `PrivateBrokerNode.start`). */
+  static async start(size = 3, options: { advancedConfig?: string } = {}): Promise<PrivateBrokerCluster> {
+    const started = await Promise.allSettled(Array.from({ length: size }, () => PrivateBrokerNode.start(options)));
     const nodes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const cluster = new PrivateBrokerCluster(nodes);
     try {

@@ -25,6 +25,7 @@ export class PrivateBrokerNode {
     readonly nodeName: string,
     readonly amqpPort: number,
     private readonly dir: string,
+    private readonly env: NodeJS.ProcessEnv,
     private pid: number | undefined,
   ) {
     process.once('exit', this.killOnExit);
@@ -39,13 +40,15 @@ export class PrivateBrokerNode {
     return `amqp://guest:guest@127.0.0.1:${this.amqpPort}/${encodeURIComponent(vhost)}`;
   }
 
-  static async start(): Promise<PrivateBrokerNode> {
+  /** `advancedConfig`: the node's `advanced.config` (Erlang terms), for settings `rabbitmq.conf` has no key for. */
+  static async start(options: { advancedConfig?: string } = {}): Promise<PrivateBrokerNode> {
     const [amqpPort, distPort] = [await freePort(), await freePort()];
     const nodeName = `test-${process.pid}-${randomBytes(3).toString('hex')}@localhost`;
     const dir = mkdtempSync(join(tmpdir(), 'private-rabbit-'));
     writeFileSync(join(dir, 'plugins'), '[].\n');
     // The system config pins the shared broker's port; this node reads its own.
     writeFileSync(join(dir, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${amqpPort}\nloopback_users = none\n`);
+    writeFileSync(join(dir, 'advanced.config'), options.advancedConfig ?? '[].\n');
     await run('chown', ['-R', 'rabbitmq:rabbitmq', dir]).catch(() => undefined);
     const env = {
       ...process.env,
@@ -56,13 +59,11 @@ export class PrivateBrokerNode {
       RABBITMQ_PID_FILE: join(dir, 'pid'),
       RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'plugins'),
       RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq.conf'),
+      RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, 'advanced.config'),
     };
-    const node = new PrivateBrokerNode(nodeName, amqpPort, dir, undefined);
+    const node = new PrivateBrokerNode(nodeName, amqpPort, dir, env, undefined);
     try {
-      await run('rabbitmq-server', ['-detached'], { env, timeout: CTL_TIMEOUT_MS });
-      await node.ctl('wait', '--timeout', '60', join(dir, 'pid'));
-      node.pid = node.readPid();
-      await node.ctl('await_startup');
+      await node.launch();
       return node;
     } catch (error) {
       node.pid ??= node.readPid();
@@ -92,6 +93,12 @@ export class PrivateBrokerNode {
     this.killNow();
   }
 
+  /** Starts a killed node again on its own name, ports and data, as a StatefulSet restarts a lost broker pod. */
+  async restart(): Promise<void> {
+    if (this.pid !== undefined) throw new Error(`private RabbitMQ node ${this.nodeName} is still running`);
+    await this.launch();
+  }
+
   /** Raises (or clears) the memory alarm: while raised, the broker blocks every publishing connection. */
   async setMemoryAlarm(blocked: boolean): Promise<void> {
     await this.ctl('set_vm_memory_high_watermark', blocked ? '0' : DEFAULT_WATERMARK);
@@ -117,6 +124,15 @@ export class PrivateBrokerNode {
     else this.killNow();
     process.removeListener('exit', this.killOnExit);
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async launch(): Promise<void> {
+    // A killed node leaves its pid file behind; waiting on it would wait on the dead process.
+    rmSync(join(this.dir, 'pid'), { force: true });
+    await run('rabbitmq-server', ['-detached'], { env: this.env, timeout: CTL_TIMEOUT_MS });
+    await this.ctl('wait', '--timeout', '60', join(this.dir, 'pid'));
+    this.pid = this.readPid();
+    await this.ctl('await_startup');
   }
 
   private readPid(): number | undefined {
