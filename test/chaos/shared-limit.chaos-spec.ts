@@ -1,6 +1,12 @@
 import { busiestWindow, createTestVhost, outboundEnvelope, ServiceProcess as RunningService, TestVhost, waitUntil } from '@lib/testing';
 import { genesysTenant } from '../../apps/genesys-api-service/sandbox/genesys-sandbox';
-import { busiestSecond, missedSlots, refusalsOf, sentBy } from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
+import {
+  busiestSecond,
+  missedSlots,
+  paceDecreases,
+  refusalsOf,
+  sentBy,
+} from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
 import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
 import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
 import { recordScenario } from './support/chaos-report';
@@ -34,7 +40,7 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
     [NUMBER],
   );
 
-  // The steady rate (91-95.5 % of the limit on 2026-12-01, one strike of the adaptive pace a few seconds in) is timing
+  // The steady rate (83-95.5 % of the limit on 2026-12-01 and -02, with strikes of the adaptive pace and missed slots) is timing
   // on a shared host, so the row reports it and the test asserts what the shared limit guarantees: never more than Meta allows.
   it('never sends above the limit together, with under 1 % of the calls refused and every message sent once', async () => {
     // Published before the replicas start: Meta's simulator shares this process, and publishing while it
@@ -55,6 +61,9 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
       const { refused, allowed } = refusalsOf(sandbox().meta, NUMBER);
       const recipients = new Set(sends.map((r) => r.body?.to)).size;
       const missed = (await Promise.all(replicas.map((replica) => missedSlots(replica, NUMBER.tenantId)))).reduce((sum, n) => sum + n, 0);
+      const decreases = replicas.map(paceDecreases);
+      const strikes = decreases.reduce((sum, d) => sum + d.strikes, 0);
+      const lessons = decreases.reduce((sum, d) => sum + d.lessons, 0);
       recordScenario({
         scenario: `10 one number's limit (${NUMBER.messagesPerSecond} msg/s) shared by ${REPLICAS} replicas`,
         published: MESSAGES,
@@ -62,7 +71,7 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
         duplicates: sends.length - recipients,
         deadLettered: 0,
         lost: MESSAGES - recipients,
-        notes: `steady ${rate.toFixed(1)} msg/s (${((rate / NUMBER.messagesPerSecond) * 100).toFixed(1)} % of the limit); busiest second ${busiest}; ${refused} calls refused with 130429; ${missed} slots woken up to too late and given up`,
+        notes: `steady ${rate.toFixed(1)} msg/s (${((rate / NUMBER.messagesPerSecond) * 100).toFixed(1)} % of the limit); busiest second ${busiest}; ${refused} calls refused with 130429, taken as ${strikes} strikes and ${lessons} lessons by the adaptive pace; ${missed} slots woken up to too late and given up`,
       });
       expect(busiest).toBeLessThanOrEqual(NUMBER.messagesPerSecond);
       expect(refused).toBeLessThanOrEqual(allowed);

@@ -51,3 +51,13 @@ export function refusalsOf(meta: MetaGraphSimulator, number: BusinessNumber) {
     parkBound: (messages: number) => messages * (1 + refused),
   };
 }
+
+/** The adaptive pace's decreases a replica logged (`rate_limit_pace_lowered`): strikes, and lessons (the rest). */
+export function paceDecreases(replica: ServiceProcess): { strikes: number; lessons: number } {
+  const decreases = replica
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('rate_limit_pace_lowered'));
+  const strikes = decreases.filter((line) => /"strikes":\d/.test(line)).length;
+  return { strikes, lessons: decreases.length - strikes };
+}

@@ -20,15 +20,30 @@ describe('learned pace (AIMD)', () => {
     });
   });
 
-  it('lowers the pace by 30 % on a second 130429 within a minute of the strike, and remembers the pace that overshot', () => {
+  it('takes a second 130429 at the stated limit as a strike too, and lowers the pace by 30 % on a third within a minute of it', () => {
     const struck = lowered(undefined, META_80, T0, T0)!;
     const back = raised(struck, META_80, 2000, T0 + 2000)!;
     expect(back).toMatchObject({ limit: 80, strikes: 1 });
-    expect(lowered(back, META_80, T0 + 59_000, T0 + 59_050)).toEqual({
+    const struckAgain = lowered(back, META_80, T0 + 30_000, T0 + 30_050)!;
+    expect(struckAgain).toEqual({ limit: 72, ceiling: 80, loweredAt: T0 + 30_050, changedAt: T0 + 30_050, strikes: 2 });
+    const backAgain = raised(struckAgain, META_80, 2000, T0 + 32_050)!;
+    expect(lowered(backAgain, META_80, T0 + 89_000, T0 + 89_050)).toEqual({
       limit: 56,
       ceiling: 80,
-      loweredAt: T0 + 59_050,
-      changedAt: T0 + 59_050,
+      loweredAt: T0 + 89_050,
+      changedAt: T0 + 89_050,
+    });
+  });
+
+  it('learns at once from a 130429 for a send made while a strike still held the pace below the stated limit', () => {
+    const struck = lowered(undefined, META_80, T0, T0)!;
+    const recovering = raised(struck, META_80, 1000, T0 + 1000)!;
+    expect(recovering.limit).toBeCloseTo(76);
+    expect(lowered(recovering, META_80, T0 + 1001, T0 + 1050)).toEqual({
+      limit: recovering.limit * 0.7,
+      ceiling: recovering.limit,
+      loweredAt: T0 + 1050,
+      changedAt: T0 + 1050,
     });
   });
 

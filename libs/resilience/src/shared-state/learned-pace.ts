@@ -40,10 +40,12 @@ export const PACE_RULES = {
   probePerWindow: 0.05 / 60,
   /**
    * Overshoots at the stated limit within `strikeMemoryWindows` of each other before the stated limit is
-   * doubted. One alone is more likely our own sends bunched on their way (a stalled process, a busy
+   * doubted. One or two are more likely our own sends bunched on their way (a stalled process, a busy
    * network) than a tier below the stated one, and the full decrease and slow probe would cost minutes.
+   * A tier really below the stated one overshoots again while a strike's lower pace holds, and that one
+   * is learned at once.
    */
-  strikesToLearn: 2,
+  strikesToLearn: 3,
   strikeMemoryWindows: 60,
   /** An overshoot taken as bunching lowers the pace to this share of the stated limit; it is back within two windows. */
   strikeShare: 0.9,
@@ -57,15 +59,17 @@ export function paceOf(learned: LearnedPace | undefined, statedCount: number): n
 /**
  * After an overshoot for a send made at `sentAt`: the pace that overshot becomes the ceiling and the
  * limit drops by `decreaseFactor`. An overshoot for a send made while the vendor's window still held
- * sends of the pace before the last decrease says nothing new and changes nothing. The first overshoot
- * at the stated limit (none remembered) is a strike: the pace drops to `strikeShare` and the ceiling
- * stays the stated limit; the lesson comes with the next one within `strikeMemoryWindows`.
+ * sends of the pace before the last decrease says nothing new and changes nothing. Overshoots at the
+ * stated limit are strikes (the pace drops to `strikeShare`, the ceiling stays the stated limit) until
+ * the `strikesToLearn`-th within `strikeMemoryWindows` of the one before, which is the lesson; so is an
+ * overshoot while a strike's lower pace still holds.
  */
 export function lowered(learned: LearnedPace | undefined, stated: PacedLimit, sentAt: number, now: number): LearnedPace | undefined {
   if (learned && sentAt <= learned.loweredAt + PACE_RULES.settleWindows * stated.perMs) return learned;
   const overshot = paceOf(learned, stated.count);
   const strikes = (learned ? strikesOf(learned, stated, now) : 0) + 1;
-  if (strikes < PACE_RULES.strikesToLearn && (!learned || learned.strikes)) {
+  // Paced below the stated limit (a lesson, or a strike not yet made up) is never a strike.
+  if (overshot >= stated.count && strikes < PACE_RULES.strikesToLearn) {
     const limit = stated.count * PACE_RULES.strikeShare;
     return { limit, ceiling: stated.count, loweredAt: now, changedAt: now, strikes };
   }
