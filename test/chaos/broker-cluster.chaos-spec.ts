@@ -1,6 +1,7 @@
 import { PrivateBrokerCluster, PrivateBrokerNode, PrivateRedisServer, ServiceProcess, waitUntil } from '@lib/testing';
 import { genesysCase, whatsappCase } from './support/chaos-cases';
-import { BROKER_ADVANCED_CONFIG } from './support/broker-settings';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BROKER_ADVANCED_CONFIG, KILLED_NODE_DOWN_MS } from './support/broker-settings';
 import { recordScenario } from './support/chaos-report';
 import { FaultObserver } from './support/fault-observer';
 import { acceptedFor, claimedButUnrecorded, FaultRig, settleAndCount } from './support/fault-rig';
@@ -25,9 +26,6 @@ const SERVICE_ENV = {
   RETRY_MAX_DELAY_MS: '4000',
   CB_HALF_OPEN_AFTER_MS: '2000',
 };
-
-/** How long the killed node stays down before it is started again, as a StatefulSet restarts a lost broker pod. */
-const NODE_DOWN_MS = 20_000;
 
 const isReady = (service: ServiceProcess) =>
   fetch(`${service.url}/health/ready`).then(
@@ -127,7 +125,7 @@ describe.each(CASES)('scenario 9 ($chaos.service): three replicas on a three-nod
     const sentAtKill = acceptedFor(rig, published);
     // The work goes on over the other two nodes; the node then comes back, which RabbitMQ 3.10's
     // dead-letter forwarding may wait for (README, "Running on a RabbitMQ cluster").
-    await new Promise((resolve) => setTimeout(resolve, NODE_DOWN_MS));
+    await sleep(KILLED_NODE_DOWN_MS);
     const sentWhileDown = acceptedFor(rig, published) - sentAtKill;
     const newLeader: PrivateBrokerNode = await cluster.leaderOf(
       rig.contract.workQueue,
@@ -153,7 +151,7 @@ describe.each(CASES)('scenario 9 ($chaos.service): three replicas on a three-nod
       duplicates: outcome.duplicates,
       deadLettered: outcome.deadLettered,
       lost: outcome.lost,
-      notes: `killed at ${sentAtKill} sent; ${sentWhileDown} sent in the ${NODE_DOWN_MS / 1000} s the node was down, then it was started again; leader moved to another node; ${ready.filter(Boolean).length} of ${REPLICAS} replicas ready again without a restart; ${inFlight.size} calls in flight at the kill`,
+      notes: `killed at ${sentAtKill} sent; ${sentWhileDown} sent in the ${KILLED_NODE_DOWN_MS / 1000} s the node was down, then it was started again; leader moved to another node; ${ready.filter(Boolean).length} of ${REPLICAS} replicas ready again without a restart; ${inFlight.size} calls in flight at the kill`,
     });
     expect(sentAtKill).toBeLessThan(messages);
     expect(sentWhileDown).toBeGreaterThan(0);

@@ -1,8 +1,10 @@
 import { PrivateBrokerCluster, waitUntil } from '@lib/testing';
 import { QueueKind, tenantDelayQueueDeclaration, workQueueDeclaration } from '@lib/messaging';
 import * as amqp from 'amqplib';
-import { BROKER_ADVANCED_CONFIG } from './support/broker-settings';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BROKER_ADVANCED_CONFIG, KILLED_NODE_DOWN_MS } from './support/broker-settings';
 import { recordScenario } from './support/chaos-report';
+import { queueDepths } from './support/fault-rig';
 
 /** The confirm timeout that file sets: a stranded forward is tried again this long after the last try at most. */
 const CONFIRM_TIMEOUT_MS = Number(/dead_letter_worker_publisher_confirm_timeout,\s*(\d+)/.exec(BROKER_ADVANCED_CONFIG)![1]);
@@ -11,9 +13,6 @@ const WORK_QUEUE = 'forwarding.work';
 const DELAY_QUEUES = 6;
 const PUBLISH_BEFORE_KILL_MS = 3_000;
 const PUBLISH_AFTER_KILL_MS = 12_000;
-const NODE_DOWN_MS = 20_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * What the broker does with the services' wait and delay queues when a node is lost: expired messages
@@ -84,17 +83,9 @@ describe('at-least-once dead-lettering from the delay queues across the loss of 
     await sleep(PUBLISH_AFTER_KILL_MS);
     publishing = false;
     await published;
-    await sleep(NODE_DOWN_MS - PUBLISH_AFTER_KILL_MS);
+    await sleep(KILLED_NODE_DOWN_MS - PUBLISH_AFTER_KILL_MS);
 
-    const depths = async () => {
-      const rows = await survivor.ctl('-s', 'list_queues', '-p', 'forwarding', 'name', 'messages');
-      return new Map(
-        rows
-          .split('\n')
-          .map((row) => row.trim().split('\t') as [string, string])
-          .map(([name, count]) => [name, Number(count)]),
-      );
-    };
+    const depths = async () => queueDepths(await survivor.ctl('-s', 'list_queues', '-p', 'forwarding', 'name', 'messages'));
     const before = await depths();
     const stranded = delayQueues.filter((queue) => (before.get(queue.name) ?? 0) > 0);
     const strandedMessages = stranded.reduce((sum, queue) => sum + before.get(queue.name)!, 0);
@@ -131,7 +122,7 @@ describe('at-least-once dead-lettering from the delay queues across the loss of 
       duplicates: arrived.length - distinct.size,
       deadLettered: 0,
       lost: missing.length,
-      notes: `${stranded.length} of ${DELAY_QUEUES} delay queues held ${strandedMessages} expired messages ${NODE_DOWN_MS / 1000} s after the kill; every one forwarded ${(drainedAfterMs / 1000).toFixed(1)} s after the node was back; ${nacked} publishes refused`,
+      notes: `${stranded.length} of ${DELAY_QUEUES} delay queues held ${strandedMessages} expired messages ${KILLED_NODE_DOWN_MS / 1000} s after the kill; every one forwarded ${(drainedAfterMs / 1000).toFixed(1)} s after the node was back; ${nacked} publishes refused`,
     });
     expect(missing).toEqual([]);
   }, 240_000);

@@ -54,11 +54,20 @@ export function faultRigEnv(
 /** `rabbitmqctl list_queues name messages` of the scenario's vhost (ready plus unacknowledged). */
 export type QueueLister = () => Promise<string>;
 
+/** Each queue's count in a `rabbitmqctl -s list_queues name messages` listing. */
+export function queueDepths(listing: string): Map<string, number> {
+  const depths = new Map<string, number>();
+  for (const line of listing.split('\n')) {
+    const [name, messages] = line.trim().split('\t');
+    if (name && /^\d+$/.test(messages ?? '')) depths.set(name, Number(messages));
+  }
+  return depths;
+}
+
 async function workLeft(listQueues: QueueLister, ownQueues: string[]): Promise<Record<string, number>> {
   const left: Record<string, number> = {};
-  for (const line of (await listQueues()).split('\n')) {
-    const [name, messages] = line.trim().split('\t');
-    if (name && /^\d+$/.test(messages ?? '') && Number(messages) > 0 && !ownQueues.includes(name)) left[name] = Number(messages);
+  for (const [name, messages] of queueDepths(await listQueues())) {
+    if (messages > 0 && !ownQueues.includes(name)) left[name] = messages;
   }
   return left;
 }

@@ -1,4 +1,4 @@
-import { PrivateBrokerNode } from './private-broker-node';
+import { PrivateBrokerNode, PrivateBrokerNodeOptions } from './private-broker-node';
 
 /**
  * A RabbitMQ cluster of private nodes on free ports (three by default), joined with `rabbitmqctl
@@ -8,8 +8,8 @@ import { PrivateBrokerNode } from './private-broker-node';
 export class PrivateBrokerCluster {
   private constructor(readonly nodes: PrivateBrokerNode[]) {}
 
-  /** `options`: every node's (see `PrivateBrokerNode.start`). */
-  static async start(size = 3, options: { advancedConfig?: string } = {}): Promise<PrivateBrokerCluster> {
+  /** `options`: every node's. */
+  static async start(size = 3, options: PrivateBrokerNodeOptions = {}): Promise<PrivateBrokerCluster> {
     const started = await Promise.allSettled(Array.from({ length: size }, () => PrivateBrokerNode.start(options)));
     const nodes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const cluster = new PrivateBrokerCluster(nodes);

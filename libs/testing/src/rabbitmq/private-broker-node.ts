@@ -11,6 +11,11 @@ const CTL_TIMEOUT_MS = 90_000;
 /** RabbitMQ's default high watermark, restored when the memory alarm is lifted. */
 const DEFAULT_WATERMARK = '0.4';
 
+export interface PrivateBrokerNodeOptions {
+  /** The node's `advanced.config` (Erlang terms), for settings `rabbitmq.conf` has no key for. */
+  advancedConfig?: string;
+}
+
 /**
  * A RabbitMQ node of its own on free ports, for tests that stop, restart or block the broker: the
  * shared broker other test runs use is never touched. Needs `rabbitmq-server` and `rabbitmqctl` on
@@ -40,8 +45,7 @@ export class PrivateBrokerNode {
     return `amqp://guest:guest@127.0.0.1:${this.amqpPort}/${encodeURIComponent(vhost)}`;
   }
 
-  /** `advancedConfig`: the node's `advanced.config` (Erlang terms), for settings `rabbitmq.conf` has no key for. */
-  static async start(options: { advancedConfig?: string } = {}): Promise<PrivateBrokerNode> {
+  static async start(options: PrivateBrokerNodeOptions = {}): Promise<PrivateBrokerNode> {
     const [amqpPort, distPort] = [await freePort(), await freePort()];
     const nodeName = `test-${process.pid}-${randomBytes(3).toString('hex')}@localhost`;
     const dir = mkdtempSync(join(tmpdir(), 'private-rabbit-'));
