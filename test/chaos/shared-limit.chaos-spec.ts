@@ -4,8 +4,10 @@ import {
   busiestSecond,
   missedSlots,
   paceDecreases,
+  pausesBetweenSends,
   refusalsOf,
   sentBy,
+  waitsGivenUp,
 } from '../../apps/whatsapp-api-service/sandbox/rate-limit-observations';
 import { ServiceProcess } from '../../apps/whatsapp-api-service/sandbox/service-process';
 import { useEgressSandbox } from '../../apps/whatsapp-api-service/sandbox/use-egress-sandbox';
@@ -19,13 +21,23 @@ const MESSAGES = 3000;
 const NUMBER = { tenantId: 'shared-limit', phoneNumberId: '400000000000031', accessToken: 'EAAG-shared-limit', messagesPerSecond: 100 };
 /** The first and last seconds (replicas ramping up, the queue running dry) are not the steady rate. */
 const EDGE_MS = 2000;
+/** The pace of the number: 1000 ms / 100, 4 % wider. */
+const PACED_INTERVAL_MS = 10.4;
+/** A pause between two sends this long is a stall, not the pacing or the timer's jitter. */
+const PAUSE_MS = 50;
 
-/** Sends per second between the first and the last send (their arrival times), edges left out. */
-function steadyRate(arrivals: number[]): number {
+/** The arrival times between the first and the last send, edges left out, and the span they cover (ms). */
+function steadyPart(arrivals: number[]): { from: number; to: number; times: number[] } {
   const times = [...arrivals].sort((a, b) => a - b);
   const from = times[0] + EDGE_MS;
   const to = times[times.length - 1] - EDGE_MS;
-  return (times.filter((t) => t >= from && t < to).length * 1000) / (to - from);
+  return { from, to, times: times.filter((t) => t >= from && t < to) };
+}
+
+/** Sends per second between the first and the last send (their arrival times), edges left out. */
+function steadyRate(arrivals: number[]): number {
+  const { from, to, times } = steadyPart(arrivals);
+  return (times.length * 1000) / (to - from);
 }
 
 /**
@@ -60,7 +72,13 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
       const busiest = busiestSecond(sends);
       const { refused, allowed } = refusalsOf(sandbox().meta, NUMBER);
       const recipients = new Set(sends.map((r) => r.body?.to)).size;
-      const missed = (await Promise.all(replicas.map((replica) => missedSlots(replica, NUMBER.tenantId)))).reduce((sum, n) => sum + n, 0);
+      const sumOver = async (count: (replica: ServiceProcess) => Promise<number>) =>
+        (await Promise.all(replicas.map(count))).reduce((sum, n) => sum + n, 0);
+      const missed = await sumOver((replica) => missedSlots(replica, NUMBER.tenantId));
+      const givenUp = await sumOver((replica) => waitsGivenUp(replica, NUMBER.tenantId));
+      const steady = steadyPart(sends.map((r) => r.receivedAt));
+      const pauses = pausesBetweenSends(steady.times, PAUSE_MS, PACED_INTERVAL_MS);
+      const pausedShare = (pauses.lostMs / (steady.to - steady.from)) * 100;
       const decreases = replicas.map(paceDecreases);
       const strikes = decreases.reduce((sum, d) => sum + d.strikes, 0);
       const lessons = decreases.reduce((sum, d) => sum + d.lessons, 0);
@@ -71,7 +89,7 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
         duplicates: sends.length - recipients,
         deadLettered: 0,
         lost: MESSAGES - recipients,
-        notes: `steady ${rate.toFixed(1)} msg/s (${((rate / NUMBER.messagesPerSecond) * 100).toFixed(1)} % of the limit); busiest second ${busiest}; ${refused} calls refused with 130429, taken as ${strikes} strikes and ${lessons} lessons by the adaptive pace; ${missed} slots woken up to too late and given up`,
+        notes: `steady ${rate.toFixed(1)} msg/s (${((rate / NUMBER.messagesPerSecond) * 100).toFixed(1)} % of the limit); busiest second ${busiest}; ${refused} calls refused with 130429, taken as ${strikes} strikes and ${lessons} lessons by the adaptive pace; ${missed} slots woken up to too late and given up; ${givenUp} waits given up; ${pauses.count} pauses over ${PAUSE_MS} ms between sends, holding ${pausedShare.toFixed(1)} % of the steady time`,
       });
       expect(busiest).toBeLessThanOrEqual(NUMBER.messagesPerSecond);
       expect(refused).toBeLessThanOrEqual(allowed);

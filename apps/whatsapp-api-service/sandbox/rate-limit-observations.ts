@@ -26,9 +26,28 @@ export function parkedCount(service: EgressSandbox | ServiceProcess, tenantId: s
   return tenantCounter(service, `messages_retried_total\\{tenant="${tenantId}",category="THROTTLED"\\}`);
 }
 
-/** Rate-limit slots a starved process woke up to too late and gave up, each parking its message once more. */
+/** Rate-limit slots a starved process woke up to too late and gave up, each message waiting for another. */
 export function missedSlots(service: EgressSandbox | ServiceProcess, tenantId: string): Promise<number> {
   return tenantCounter(service, `rate_limit_slots_missed_total\\{tenant="${tenantId}"\\}`);
+}
+
+/** Messages of a tenant that waited in process past their turn plus the longest wait, and were parked. */
+export function waitsGivenUp(service: EgressSandbox | ServiceProcess, tenantId: string): Promise<number> {
+  return tenantCounter(service, `rate_limit_waits_given_up_total\\{tenant="${tenantId}"\\}`);
+}
+
+/**
+ * The pauses between consecutive sends (arrival times at Meta) longer than `overMs` (a send every 10.4 ms is the pace of
+ * 100 msg/s): how many, and the time they held beyond one interval, in ms. A pause every replica's
+ * stall makes at once is time the shared schedule cannot give back without bunching the sends after it.
+ */
+export function pausesBetweenSends(arrivals: number[], overMs: number, intervalMs: number): { count: number; lostMs: number } {
+  const times = [...arrivals].sort((a, b) => a - b);
+  const pauses = times
+    .slice(1)
+    .map((time, i) => time - times[i])
+    .filter((gap) => gap > overMs);
+  return { count: pauses.length, lostMs: pauses.reduce((sum, gap) => sum + gap - intervalMs, 0) };
 }
 
 /** The sends of a number Meta accepted. */
