@@ -34,6 +34,17 @@ function steadyPart(arrivals: number[]): { from: number; to: number; times: numb
   return { from, to, times: times.filter((t) => t >= from && t < to) };
 }
 
+/** The sends in each whole second from `from` on: their median and the lowest. */
+function sendsPerSecond(times: number[], from: number): { median: number; lowest: number } {
+  const counts = new Array<number>(Math.floor((times[times.length - 1] - from) / 1000)).fill(0);
+  for (const time of times) {
+    const second = Math.floor((time - from) / 1000);
+    if (second < counts.length) counts[second] += 1;
+  }
+  const sorted = [...counts].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], lowest: sorted[0] };
+}
+
 /** Sends per second between the first and the last send (their arrival times), edges left out. */
 function steadyRate(arrivals: number[]): number {
   const { from, to, times } = steadyPart(arrivals);
@@ -79,6 +90,7 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
       const steady = steadyPart(sends.map((r) => r.receivedAt));
       const pauses = pausesBetweenSends(steady.times, PAUSE_MS, PACED_INTERVAL_MS);
       const pausedShare = (pauses.lostMs / (steady.to - steady.from)) * 100;
+      const perSecond = sendsPerSecond(steady.times, steady.from);
       const decreases = replicas.map(paceDecreases);
       const strikes = decreases.reduce((sum, d) => sum + d.strikes, 0);
       const lessons = decreases.reduce((sum, d) => sum + d.lessons, 0);
@@ -89,7 +101,7 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
         duplicates: sends.length - recipients,
         deadLettered: 0,
         lost: MESSAGES - recipients,
-        notes: `steady ${rate.toFixed(1)} msg/s (${((rate / NUMBER.messagesPerSecond) * 100).toFixed(1)} % of the limit); busiest second ${busiest}; ${refused} calls refused with 130429, taken as ${strikes} strikes and ${lessons} lessons by the adaptive pace; ${missed} slots woken up to too late and given up; ${givenUp} waits given up; ${pauses.count} pauses over ${PAUSE_MS} ms between sends, holding ${pausedShare.toFixed(1)} % of the steady time`,
+        notes: `steady ${rate.toFixed(1)} msg/s (${((rate / NUMBER.messagesPerSecond) * 100).toFixed(1)} % of the limit); busiest second ${busiest}; ${refused} calls refused with 130429, taken as ${strikes} strikes and ${lessons} lessons by the adaptive pace; ${missed} slots woken up to too late and given up; ${givenUp} waits given up; ${pauses.count} pauses over ${PAUSE_MS} ms between sends, holding ${pausedShare.toFixed(1)} % of the steady time; sends per whole second: median ${perSecond.median}, lowest ${perSecond.lowest}`,
       });
       expect(busiest).toBeLessThanOrEqual(NUMBER.messagesPerSecond);
       expect(refused).toBeLessThanOrEqual(allowed);
