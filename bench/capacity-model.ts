@@ -38,10 +38,7 @@ export const CONFIGURED_TENANT_MAX_IN_FLIGHT = 400;
  *   (libs/resilience/src/shared-state/conversation-line.redis.ts, libs/delivery/src/conversation-gate.service.ts);
  * - the claim, EVALSHA of `CLAIM_SCRIPT`: `DeliveryLedger.claim` (libs/resilience/src/shared-state/delivery-ledger.service.ts);
  * - the send slot, EVALSHA of `ASK_SCRIPT`: `SendSchedule.ask` from `TenantRateLimiter.acquire`
- *   (libs/resilience/src/shared-state/send-schedule.ts, tenant-rate-limiter.service.ts); a message over its
- *   number's pace then waits in its replica's line, which takes the slots as they come due (EVALSHA of
- *   `TAKE_SCRIPT`, `WaitingSends`: one call for all the slots due, a few per slot while replicas race). The
- *   model's tenants send below their pace, so they do not wait;
+ *   (libs/resilience/src/shared-state/send-schedule.ts, tenant-rate-limiter.service.ts);
  * - the `sent` record, SET: `DeliveryLedger.markSent`.
  * The genesys-api-service adds a fifth, its tenant's pause (GET, `SharedPauses.pausedUntil`).
  */

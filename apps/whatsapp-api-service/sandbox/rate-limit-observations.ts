@@ -26,20 +26,15 @@ export function parkedCount(service: EgressSandbox | ServiceProcess, tenantId: s
   return tenantCounter(service, `messages_retried_total\\{tenant="${tenantId}",category="THROTTLED"\\}`);
 }
 
-/** Rate-limit slots a starved process woke up to too late and gave up, each message waiting for another. */
+/** Rate-limit slots a starved process woke up to too late and gave up, each parking its message once more. */
 export function missedSlots(service: EgressSandbox | ServiceProcess, tenantId: string): Promise<number> {
   return tenantCounter(service, `rate_limit_slots_missed_total\\{tenant="${tenantId}"\\}`);
 }
 
-/** Messages of a tenant that waited in process past their turn plus the longest wait, and were parked. */
-export function waitsGivenUp(service: EgressSandbox | ServiceProcess, tenantId: string): Promise<number> {
-  return tenantCounter(service, `rate_limit_waits_given_up_total\\{tenant="${tenantId}"\\}`);
-}
-
 /**
- * The pauses between consecutive sends (arrival times at Meta) longer than `overMs` (a send every 10.4 ms is the pace of
- * 100 msg/s): how many, and the time they held beyond one interval, in ms. A pause every replica's
- * stall makes at once is time the shared schedule cannot give back without bunching the sends after it.
+ * The pauses between consecutive sends (arrival times at Meta) longer than `overMs`: how many, and the
+ * time they held beyond one interval of the pace, in ms. A pause that every replica's stall makes at
+ * once is time the shared schedule cannot give back without bunching the sends after it.
  */
 export function pausesBetweenSends(arrivals: number[], overMs: number, intervalMs: number): { count: number; lostMs: number } {
   const times = [...arrivals].sort((a, b) => a - b);

@@ -6,7 +6,6 @@ import { EventLoopLag } from './event-loop-lag';
 import { RateLimit, StatedLimit, statedLimit } from './rate-limit';
 import { SendPacing, SendSchedule } from './send-schedule';
 import { SHARED_STATE_OPTIONS, SharedStateOptions } from './shared-state.options';
-import { WaitingSends } from './waiting-sends';
 
 /** Granted now, or: come back at `slotAt` (epoch ms), this message's turn to take a send slot. */
 export type RateLimitDecision = { granted: true } | { granted: false; slotAt: number };
@@ -27,42 +26,37 @@ interface Pacing extends SendPacing {
 
 /**
  * The margin (40 ms of each second) is split: half is left to the network; the other half holds a
- * burst (at most half of it) and the lateness of a wake-up, of which a slot taken late (every replica
- * stalled) may keep half. A replica whose event loop lags writes its requests later than it decides
- * them, bunched with the ones after: it spaces its slots wider by its lag's share of the window, which
- * leaves room for its requests to arrive that much later, and accepts that much more lateness. No
- * window of the vendor's sees more than the limit.
+ * burst (at most half of it) and the lateness of a wake-up. A replica whose event loop lags writes its
+ * requests later than it decides them, bunched with the ones after: it spaces its slots wider by its
+ * lag's share of the window, which leaves room for its requests to arrive that much later, and accepts
+ * that much more lateness. No window of the vendor's sees more than the limit.
  */
 function pacingOf(stated: StatedLimit, count: number, lagMs: number): Pacing {
   const lag = Math.min(lagMs, stated.perMs * MAX_LAG_SHARE);
   const intervalMs = (stated.perMs / count) * PACING_MARGIN * (1 + lag / stated.perMs);
   const marginMs = stated.perMs * (PACING_MARGIN - 1);
   const burst = Math.max(1, Math.min(stated.burst, 1 + Math.floor(marginMs / 2 / intervalMs)));
-  const latenessMs = (marginMs - (burst - 1) * intervalMs) / 2 + lag;
-  return { intervalMs, burst, catchUpMs: latenessMs / 2, latenessMs };
+  return { intervalMs, burst, latenessMs: (marginMs - (burst - 1) * intervalMs) / 2 + lag };
 }
 
 /**
- * A limit of `count` requests per `perMs` on an opaque key (the caller namespaces it:
- * `meta:{phoneNumberId}`, `genesys:{tenantId}`), with up to `burst` at once, shared by every replica
- * through `SendSchedule` (Redis): the key has one schedule of send slots, one interval (perMs / count,
- * 4 % wider) apart, and a slot goes to whichever replica has a request waiting when it comes due, so the
- * replicas together use the whole limit however the broker spreads the messages among them, and more
- * replicas than expected take no more. A request whose turn comes within `maxRateLimitWaitMs` waits in
- * process (holding one of its tenant's bulkhead slots, never another tenant's) in its replica's line for
- * the key (`WaitingSends`), which takes the slots as they come due (a few ms ahead): a replica that
- * stalls holds almost none, and the others use them. Otherwise the message is given a time to come back,
- * and waits in the broker holding no slot; so does one still waiting `maxRateLimitWaitMs` after its
- * turn. A replica whose event loop lags spaces its slots wider (`pacingOf`). A key whose schedule is
- * idle is sent at once: it is below its pace. The count is the stated one, or lower while the vendor's
- * refusals say the key's real limit is below it (`AdaptivePace`).
+ * A limit of `count` requests per `perMs` on an opaque key (the caller namespaces it: `meta:{phoneNumberId}`,
+ * `genesys:{tenantId}`), with up to `burst` at once, shared by every replica through `SendSchedule`
+ * (Redis): a request takes the next slot of the key's one schedule, one interval (perMs / count, 4 %
+ * wider) after the last, whichever replica it reached, so the replicas together use the whole limit
+ * however the broker spreads the messages among them, and more replicas than expected take no more. A
+ * slot within `maxRateLimitWaitMs` is waited for in process (holding one of its tenant's bulkhead slots,
+ * never another tenant's); otherwise the message is given a time to come back, and waits in the broker
+ * holding no slot. A slot waited for that this process wakes up to too late is given up and the message
+ * is parked the same way: sent late, it would bunch with the next ones. A replica whose event loop lags
+ * spaces its slots wider (`pacingOf`). A key whose schedule is idle is sent at once: it is below its
+ * pace. The count is the stated one, or lower while the vendor's refusals say the key's real limit is
+ * below it (`AdaptivePace`).
  */
 @Injectable()
 export class TenantRateLimiter {
   private readonly delayed: Counter<'tenant'>;
   private readonly missed: Counter<'tenant'>;
-  private readonly givenUp: Counter<'tenant'>;
-  private readonly waiting: WaitingSends;
 
   constructor(
     private readonly schedule: SendSchedule,
@@ -78,12 +72,6 @@ export class TenantRateLimiter {
       'Rate-limit slots given up because this process woke up too late to use them (a starved host)',
       ['tenant'],
     );
-    this.givenUp = metrics.counter(
-      'rate_limit_waits_given_up_total',
-      'Messages that waited in process for a rate-limit slot past their turn plus the longest wait, and were parked',
-      ['tenant'],
-    );
-    this.waiting = new WaitingSends(schedule);
   }
 
   /**
@@ -94,25 +82,19 @@ export class TenantRateLimiter {
   async acquire(tenantId: string, key: string, limit: RateLimit, returnAt?: number): Promise<RateLimitDecision> {
     const stated = statedLimit(limit);
     if (returnAt !== undefined && returnAt - Date.now() > this.options.maxRateLimitWaitMs) return { granted: false, slotAt: returnAt };
-    const pacing = () => pacingOf(stated, this.pace.limitOf(key, stated), this.lag.recentMs());
-    const admission = await this.schedule.ask(key, pacing());
+    const pacing = pacingOf(stated, this.pace.limitOf(key, stated), this.lag.recentMs());
+    const answer = await this.schedule.ask(key, pacing);
+    const slotAt = Date.now() + answer.inMs;
     // A key whose schedule was idle is below its pace: sent late or not, it cannot bunch past its limit.
-    if (admission.send) return GRANTED;
+    if (answer.inMs === 0) return GRANTED;
     this.delayed.inc({ tenant: this.tenantLabel.for(tenantId) });
-    if (admission.park) return { granted: false, slotAt: Date.now() + admission.inMs };
-    const giveUpAt = Date.now() + admission.inMs + this.options.maxRateLimitWaitMs;
-    for (;;) {
-      const slotAt = await this.waiting.wait(key, giveUpAt, pacing);
-      if (slotAt === undefined) break;
-      if (slotAt > Date.now()) await sleep(slotAt - Date.now());
-      if (Date.now() - slotAt <= pacing().latenessMs) return GRANTED;
-      // Woken up too late: sent now, it would bunch with the next ones. The slot is lost; the message waits for another.
-      this.missed.inc({ tenant: this.tenantLabel.for(tenantId) });
-    }
-    // Let go: the message waits in the broker, and whichever replica it reaches then sends it.
-    this.givenUp.inc({ tenant: this.tenantLabel.for(tenantId) });
-    const comeBack = await this.schedule.ask(key, pacing(), false);
-    return { granted: false, slotAt: Date.now() + (comeBack.send ? 0 : comeBack.inMs) };
+    if (answer.park) return { granted: false, slotAt };
+    await sleep(answer.inMs);
+    if (Date.now() - slotAt <= pacing.latenessMs) return GRANTED;
+    // Given up: the message waits in the broker, and whichever replica it reaches then sends it.
+    this.missed.inc({ tenant: this.tenantLabel.for(tenantId) });
+    const comeBack = await this.schedule.ask(key, pacing, false);
+    return { granted: false, slotAt: Date.now() + comeBack.inMs };
   }
 
   /** A send went through: it counts towards raising a lowered pace again (no Redis call here). */
