@@ -1,10 +1,9 @@
-import { PrivateBrokerCluster, waitUntil } from '@lib/testing';
+import { PrivateBrokerCluster, queueDepthsOf, waitUntil } from '@lib/testing';
 import { QueueKind, tenantDelayQueueDeclaration, workQueueDeclaration } from '@lib/messaging';
 import * as amqp from 'amqplib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BROKER_ADVANCED_CONFIG, KILLED_NODE_DOWN_MS } from './support/broker-settings';
 import { recordScenario } from './support/chaos-report';
-import { queueDepths } from './support/fault-rig';
 
 /** The confirm timeout that file sets: a stranded forward is tried again this long after the last try at most. */
 const CONFIRM_TIMEOUT_MS = Number(/dead_letter_worker_publisher_confirm_timeout,\s*(\d+)/.exec(BROKER_ADVANCED_CONFIG)![1]);
@@ -85,7 +84,7 @@ describe('at-least-once dead-lettering from the delay queues across the loss of 
     await published;
     await sleep(KILLED_NODE_DOWN_MS - PUBLISH_AFTER_KILL_MS);
 
-    const depths = async () => queueDepths(await survivor.ctl('-s', 'list_queues', '-p', 'forwarding', 'name', 'messages'));
+    const depths = async () => queueDepthsOf(await survivor.ctl('-s', 'list_queues', '-p', 'forwarding', 'name', 'messages'));
     const before = await depths();
     const stranded = delayQueues.filter((queue) => (before.get(queue.name) ?? 0) > 0);
     const strandedMessages = stranded.reduce((sum, queue) => sum + before.get(queue.name)!, 0);

@@ -1,4 +1,4 @@
-import { createTestVhost, PrivateRedisServer, TestVhost, waitUntil } from '@lib/testing';
+import { createTestVhost, PrivateRedisServer, queueDepthsOf, TestVhost, waitUntil } from '@lib/testing';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { genesysCase, whatsappCase } from './support/chaos-cases';
@@ -50,10 +50,9 @@ describe.each(CASES)('scenario 1 ($chaos.service): kill -9 with messages in flig
     const killedAt = Date.now();
     await first.stop('SIGKILL');
     const sentAtKill = acceptedFor(rig, published);
-    const waitingForRetry = (await listQueues())
-      .split('\n')
-      .filter((line) => line.startsWith(`${rig.contract.workQueue}.retry.`))
-      .reduce((sum, line) => sum + Number(line.split('\t')[1]), 0);
+    const waitingForRetry = [...queueDepthsOf(await listQueues())]
+      .filter(([name]) => name.startsWith(`${rig.contract.workQueue}.retry.`))
+      .reduce((sum, [, messages]) => sum + messages, 0);
     const unrecorded = await claimedButUnrecorded(rig, redis.url, published);
 
     await rig.startService();

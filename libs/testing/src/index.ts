@@ -4,6 +4,7 @@ export * from './factories/outbound-envelope.factory';
 export * from './factories/waba-payload.factory';
 export * from './rabbitmq/broker-probe';
 export * from './rabbitmq/test-vhost';
+export * from './rabbitmq/queue-listing';
 export * from './random/seeded-random';
 export * from './rate-limits/busiest-window';
 export * from './simulators/fault-injector';

@@ -1,4 +1,4 @@
-import { ServiceProcess, waitUntil } from '@lib/testing';
+import { queueDepthsOf, ServiceProcess, waitUntil } from '@lib/testing';
 import Redis from 'ioredis';
 import { ChaosContract } from './chaos-contract';
 import { countOutcomes, OutcomeCount, PublishedMessage } from './fault-outcome-count';
@@ -54,19 +54,9 @@ export function faultRigEnv(
 /** `rabbitmqctl list_queues name messages` of the scenario's vhost (ready plus unacknowledged). */
 export type QueueLister = () => Promise<string>;
 
-/** Each queue's count in a `rabbitmqctl -s list_queues name messages` listing. */
-export function queueDepths(listing: string): Map<string, number> {
-  const depths = new Map<string, number>();
-  for (const line of listing.split('\n')) {
-    const [name, messages] = line.trim().split('\t');
-    if (name && /^\d+$/.test(messages ?? '')) depths.set(name, Number(messages));
-  }
-  return depths;
-}
-
 async function workLeft(listQueues: QueueLister, ownQueues: string[]): Promise<Record<string, number>> {
   const left: Record<string, number> = {};
-  for (const [name, messages] of queueDepths(await listQueues())) {
+  for (const [name, messages] of queueDepthsOf(await listQueues())) {
     if (messages > 0 && !ownQueues.includes(name)) left[name] = messages;
   }
   return left;

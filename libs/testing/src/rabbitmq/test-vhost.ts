@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { queueDepthsOf } from './queue-listing';
 
 const run = promisify(execFile);
 
@@ -40,13 +41,7 @@ export async function createTestVhost(prefix = 'test', host = process.env.TEST_R
     },
     queueDepths: async () => {
       const { stdout } = await run('rabbitmqctl', ['-q', '-s', 'list_queues', '-p', name, 'name', 'messages']);
-      return new Map(
-        stdout
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => line.split('\t'))
-          .map(([queue, messages]) => [queue, Number(messages)]),
-      );
+      return queueDepthsOf(stdout);
     },
     dispose: async () => {
       await run('rabbitmqctl', ['-q', 'delete_vhost', name]).catch(() => undefined);
