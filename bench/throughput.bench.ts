@@ -3,7 +3,7 @@
  * reference (consume, POST, ack: bench/bare-consumer.js), side by side in the same run, same broker, same simulators.
  *
  *   npm run bench -- [--messages 20000] [--meta-latency-ms 200] [--tenants 50] [--prefetch 600] [--rate 0] [--case 0|1] [--runs 1] [--replicas 1]
- *                    [--conversation-length 1] [--back-to-back] [--partitioned] [--profile]
+ *                    [--conversation-length 1] [--back-to-back] [--partitioned] [--profile] [--floor]
  *
  * Cases: 50 tenants with a 70 % text / 20 % template / 10 % media mix, and one tenant with a
  * 1,000 msg/s limit. The overhead is publish to the call's arrival at Meta (the simulator stamps a
@@ -16,7 +16,10 @@
  * order and how many calls were sent while the one before them was still at Meta. `--partitioned` (with `--replicas N`)
  * gives each replica a partition of its own instead of the shared queue: conversations hashed on `tenantId:recipient`
  * over N partitions, as a consistent-hash exchange in front of N queues would route them. Prints a table and writes
- * bench/results/throughput-<time>.json (and the profiles beside it).
+ * bench/results/throughput-<time>.json (and the profiles beside it). `--floor` adds two consumers to each run,
+ * bench/nest-floor-consumer.js: the bare consumer's work in the services' shape (Nest, golevelup's handler, two
+ * interceptors, a log scope per message), and the same with the I/O the guarantees need (two Redis scripts,
+ * a confirmed status event): what the shape costs, what the guarantees' I/O costs, and what is the services' own.
  */
 import { conversationOrder, outboundEnvelope, WABA_PAYLOAD_SAMPLES } from '@lib/testing';
 import * as amqplib from 'amqplib';
@@ -31,7 +34,7 @@ import { BenchConversations } from './support/conversation-order';
 import { flag, switchedOn, textFlag } from './support/bench-flags';
 import { startBenchStack } from './support/bench-stack';
 import { summariseCpuProfile } from './support/cpu-profile-summary';
-import { mediansOfRuns } from './support/median';
+import { medianOf, mediansOfRuns } from './support/median';
 import { percentile } from './support/percentile';
 import { ProcessSampler } from './support/process-sampler';
 
@@ -60,6 +63,8 @@ if (!Number.isInteger(CONVERSATION_LENGTH) || CONVERSATION_LENGTH < 1) {
 }
 /** Each replica consumes a partition of its own (a conversation's messages all go to one) instead of the shared queue. */
 const PARTITIONED = switchedOn('partitioned');
+/** Also run the Nest floor consumer in each run (`bench/nest-floor-consumer.js`), without and with the guarantees' I/O. */
+const FLOOR = switchedOn('floor');
 /** A conversation's messages published one after the other instead of spread over the run. */
 const BACK_TO_BACK = switchedOn('back-to-back');
 const conversations = new BenchConversations(CONVERSATION_LENGTH, MESSAGES, BACK_TO_BACK);
@@ -95,13 +100,22 @@ function payloadFor(index: number, to: string) {
 }
 
 type Result = Awaited<ReturnType<typeof runOnce>>;
+/** One run of a case: the bare consumer, the floor consumers (with `--floor`) and the service, one after the other. */
+type Run = { bare: Result; floors: Result[]; service: Result };
 
 /** The partition of a conversation, by a hash of its key as a consistent-hash exchange takes one. */
 function partitionOf(conversation: string, partitions: number): number {
   return createHash('md5').update(conversation).digest().readUInt32BE(0) % partitions;
 }
 
-async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
+const REFERENCE_CONSUMERS = {
+  bare: { script: 'bench/bare-consumer.js', env: {} },
+  floor: { script: 'bench/nest-floor-consumer.js', env: {} },
+  'floor+io': { script: 'bench/nest-floor-consumer.js', env: { FLOOR_IO: '1' } },
+};
+type Kind = keyof typeof REFERENCE_CONSUMERS | 'service';
+
+async function runOnce(kind: Kind, benchCase: Case) {
   const partitions = kind === 'service' && PARTITIONED ? REPLICAS : 1;
   const stack = await startBenchStack({
     name: `bench-${kind}`,
@@ -115,7 +129,9 @@ async function runOnce(kind: 'bare' | 'service', benchCase: Case) {
   const profileName = `throughput-${Date.now()}.cpuprofile`;
   const nodeArgs = [...NODE_FLAGS, ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', profileName] : [])];
   const consumers: Array<{ child: ChildProcess; stop: () => Promise<unknown>; url?: string }> =
-    kind === 'bare' ? [await startBareConsumer('bench/bare-consumer.js', env)] : await startReplicas(env, nodeArgs, stack.vhosts);
+    kind === 'service'
+      ? await startReplicas(env, nodeArgs, stack.vhosts)
+      : [await startBareConsumer(REFERENCE_CONSUMERS[kind].script, { ...env, ...REFERENCE_CONSUMERS[kind].env })];
   const samplers = consumers.map((consumer) => new ProcessSampler(consumer.child.pid!).start());
 
   const connections = await Promise.all(vhosts.map((vhost) => amqplib.connect(vhost.url)));
@@ -242,24 +258,22 @@ async function main(): Promise<void> {
   const rows = [];
   const ratioOf = (service: Result, bare: Result) => Number((service.throughputPerSecond / bare.throughputPerSecond).toFixed(2));
   for (const benchCase of ONLY_CASE >= 0 ? [CASES[ONLY_CASE]] : CASES) {
-    const runs: Array<{ bare: Result; service: Result }> = [];
+    const runs: Run[] = [];
     for (let run = 0; run < RUNS; run += 1) {
-      runs.push({ bare: await runOnce('bare', benchCase), service: await runOnce('service', benchCase) });
+      const bare = await runOnce('bare', benchCase);
+      const floors = FLOOR ? [await runOnce('floor', benchCase), await runOnce('floor+io', benchCase)] : [];
+      runs.push({ bare, floors, service: await runOnce('service', benchCase) });
     }
-    rows.push(
-      ...runs.flatMap(({ bare, service }, i) => [
-        { run: i + 1, ...flatten(bare), ratio: '' },
-        { run: i + 1, ...flatten(service), ratio: `${ratioOf(service, bare)} × bare` },
-      ]),
-    );
+    const rowsOf = (run: number | string, { bare, floors, service }: Run) => [
+      { run, ...flatten(bare), ratio: '' },
+      ...[...floors, service].map((result) => ({ run, ...flatten(result), ratio: `${ratioOf(result, bare)} × bare` })),
+    ];
+    rows.push(...runs.flatMap((run, i) => rowsOf(i + 1, run)));
     const { bare, service } = mediansOfRuns(runs, WORST_FIGURES);
-    if (RUNS > 1) {
-      rows.push(
-        { run: 'median', ...flatten(bare), ratio: '' },
-        { run: 'median', ...flatten(service), ratio: `${ratioOf(service, bare)} × bare` },
-      );
-    }
-    results.push({ case: benchCase.name, runs, median: { bare, service }, ratio: ratioOf(service, bare) });
+    const floorRuns = (i: number) => runs.map((run) => run.floors[i]);
+    const floors = FLOOR ? [floorRuns(0), floorRuns(1)].map((results) => medianOf(results, WORST_FIGURES)) : [];
+    if (RUNS > 1) rows.push(...rowsOf('median', { bare, floors, service }));
+    results.push({ case: benchCase.name, runs, median: { bare, floors, service }, ratio: ratioOf(service, bare) });
   }
   console.table(rows);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
