@@ -5,22 +5,12 @@
 'use strict';
 const amqplib = require('amqplib');
 const { Agent, request } = require('undici');
+const { tenantTokens } = require('./support/tenant-tokens');
 
 async function main() {
   const prefetch = Number(process.env.PREFETCH || 300);
   const meta = new Agent({ connections: prefetch, pipelining: 1 });
-  const tokens = new Map();
-  const tokenOf = (tenantId) => {
-    if (!tokens.has(tenantId)) {
-      const url = `${process.env.TENANT_SERVICE_URL}/api/v1/tenants/${tenantId}/credentials?type=whatsapp`;
-      const headers = { authorization: `Bearer ${process.env.TENANT_SERVICE_TOKEN}` };
-      tokens.set(
-        tenantId,
-        request(url, { headers }).then(async (response) => (await response.body.json()).credentials.systemUserAccessToken),
-      );
-    }
-    return tokens.get(tenantId);
-  };
+  const tokenOf = tenantTokens(process.env.TENANT_SERVICE_URL, process.env.TENANT_SERVICE_TOKEN);
   const connection = await amqplib.connect(process.env.RABBITMQ_URL);
   const channel = await connection.createChannel();
   await channel.prefetch(prefetch);

@@ -14,16 +14,16 @@ require('reflect-metadata');
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { Injectable, Module, UseInterceptors } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
-const { RabbitMQModule, RabbitSubscribe, MessageHandlerErrorBehavior } = require('@golevelup/nestjs-rabbitmq');
+const { AmqpConnection, MessageHandlerErrorBehavior, RabbitMQModule, RabbitSubscribe } = require('@golevelup/nestjs-rabbitmq');
 const { from, lastValueFrom } = require('rxjs');
 const { Agent, request } = require('undici');
+const { tenantTokens } = require('./support/tenant-tokens');
 const Redis = require('ioredis');
-const { AmqpConnection } = require('@golevelup/nestjs-rabbitmq');
 
 const prefetch = Number(process.env.PREFETCH || 300);
 const meta = new Agent({ connections: prefetch, pipelining: 1 });
 const logContext = new AsyncLocalStorage();
-const tokens = new Map();
+const tokenOf = tenantTokens(process.env.TENANT_SERVICE_URL, process.env.TENANT_SERVICE_TOKEN);
 const withIo = process.env.FLOOR_IO === '1';
 const redis = withIo
   ? new Redis(process.env.REDIS_URL, { keyPrefix: process.env.REDIS_KEY_PREFIX, enableAutoPipelining: true })
@@ -40,18 +40,6 @@ redis?.defineCommand('recordSent', {
 return redis.call('DEL', KEYS[2])`,
 });
 const STATUS_QUEUE = 'floor-status-events';
-
-function tokenOf(tenantId) {
-  if (!tokens.has(tenantId)) {
-    const url = `${process.env.TENANT_SERVICE_URL}/api/v1/tenants/${tenantId}/credentials?type=whatsapp`;
-    const headers = { authorization: `Bearer ${process.env.TENANT_SERVICE_TOKEN}` };
-    tokens.set(
-      tenantId,
-      request(url, { headers }).then(async (response) => (await response.body.json()).credentials.systemUserAccessToken),
-    );
-  }
-  return tokens.get(tenantId);
-}
 
 /** As the outcome interceptor: a log scope per message, the handler's result awaited in a promise. */
 class OutcomeStandIn {
