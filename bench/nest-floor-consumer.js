@@ -77,10 +77,10 @@ class FloorConsumer {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(envelope.wabaPayload),
     });
-    const answer = await response.body.json();
+    const wamid = (await response.body.json()).messages[0].id;
     if (withIo) {
-      await redis.recordSent(`sent:${tenantId}:${messageId}`, line, answer.messages[0].id);
-      const event = { tenantId, messageId, status: 'sent', wamid: answer.messages[0].id, at: new Date().toISOString() };
+      await redis.recordSent(`sent:${tenantId}:${messageId}`, line, wamid);
+      const event = { tenantId, messageId, status: 'sent', wamid, at: new Date().toISOString() };
       await this.amqp.publish('', STATUS_QUEUE, event, { persistent: true });
     }
   }

@@ -271,7 +271,7 @@ async function main(): Promise<void> {
     rows.push(...runs.flatMap((run, i) => rowsOf(i + 1, run)));
     const { bare, service } = mediansOfRuns(runs, WORST_FIGURES);
     const floorRuns = (i: number) => runs.map((run) => run.floors[i]);
-    const floors = FLOOR ? [floorRuns(0), floorRuns(1)].map((results) => medianOf(results, WORST_FIGURES)) : [];
+    const floors = runs[0].floors.map((_, i) => medianOf(floorRuns(i), WORST_FIGURES));
     if (RUNS > 1) rows.push(...rowsOf('median', { bare, floors, service }));
     results.push({ case: benchCase.name, runs, median: { bare, floors, service }, ratio: ratioOf(service, bare) });
   }

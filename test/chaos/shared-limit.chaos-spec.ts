@@ -44,9 +44,8 @@ function sendsPerSecond(times: number[], from: number): { median: number; lowest
   return { median: sorted[Math.floor(sorted.length / 2)], lowest: sorted[0] };
 }
 
-/** Sends per second between the first and the last send (their arrival times), edges left out. */
-function steadyRate(arrivals: number[]): number {
-  const { from, to, times } = steadyPart(arrivals);
+/** Sends per second over the steady part of a run. */
+function steadyRate({ from, to, times }: ReturnType<typeof steadyPart>): number {
   return (times.length * 1000) / (to - from);
 }
 
@@ -78,12 +77,12 @@ describe("one number's Meta limit held by three replicas together (real RabbitMQ
       await waitUntil('every message sent', () => sentBy(sandbox().meta, NUMBER).length >= MESSAGES, 120_000);
 
       const sends = sentBy(sandbox().meta, NUMBER);
-      const rate = steadyRate(sends.map((r) => r.receivedAt));
+      const steady = steadyPart(sends.map((r) => r.receivedAt));
+      const rate = steadyRate(steady);
       const busiest = busiestSecond(sends);
       const { refused, allowed } = refusalsOf(sandbox().meta, NUMBER);
       const recipients = new Set(sends.map((r) => r.body?.to)).size;
       const missed = (await Promise.all(replicas.map((replica) => missedSlots(replica, NUMBER.tenantId)))).reduce((sum, n) => sum + n, 0);
-      const steady = steadyPart(sends.map((r) => r.receivedAt));
       const pauses = pausesBetweenSends(steady.times, PAUSE_MS, PACED_INTERVAL_MS);
       const pausedShare = (pauses.lostMs / (steady.to - steady.from)) * 100;
       const perSecond = sendsPerSecond(steady.times, steady.from);
@@ -152,7 +151,7 @@ describe("one tenant's Genesys limit held by three replicas together (real Rabbi
 
     const calls = rig.acceptedCalls();
     const perSecond = GENESYS_LIMIT.requestsPerMinute / 60;
-    const rate = steadyRate(calls.map((call) => call.receivedAt));
+    const rate = steadyRate(steadyPart(calls.map((call) => call.receivedAt)));
     const busiestMinute = busiestWindow(
       calls.map((call) => call.receivedAt),
       60_000,
